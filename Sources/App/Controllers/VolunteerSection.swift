@@ -1,0 +1,68 @@
+import Vapor
+import Fluent
+import DiandanCore
+
+enum VolunteerSection: AdminSection {
+    static let section = "volunteers"
+    static let resource = Resource.volunteers
+    static let headingKey = "admin.volunteers"
+    static let columnKeys = ["volunteer.number", "volunteer.real_name", "volunteer.gender", "volunteer.id_number", "volunteer.phone", "volunteer.site", "volunteer.registered_on"]
+    /// New volunteers register under their real name on the public page, also when staff help them.
+    static var newPath: String? { Paths.register }
+
+    static func load(_ id: Int, on db: Database) async throws -> Volunteer? {
+        try await Volunteer.query(on: db).filter(\.$id == id).with(\.$site).first()
+    }
+
+    static func sitePath(of item: Volunteer) -> SitePath? { item.site.sitePath }
+
+    static func listQuery(_ req: Request, scopes: [SitePath], pattern: String?) -> QueryBuilder<Volunteer> {
+        var q = Volunteer.query(on: req.db).join(Site.self, on: \Volunteer.$site.$id == \Site.$id).within(scopes).with(\.$site)
+            .sort(\.$id, .descending)
+        if let pattern { q = q.group(.or) { $0.filter(\.$realName ~~ pattern).filter(\.$number ~~ pattern) } }
+        return q
+    }
+
+    static func row(_ req: Request, _ v: Volunteer) -> [String] {
+        [v.number, v.realName, req.t("gender.\(v.gender)"), v.idMasked, v.phoneMasked, v.site.name, v.registeredOn]
+    }
+
+    static func values(_ req: Request, of v: Volunteer?) -> [String: [String]] {
+        guard let v else { return [:] }
+        return ["number": [v.number], "real_name": [v.realName], "id_masked": [v.idMasked], "phone_masked": [v.phoneMasked],
+                "birth_date": [v.birthDate], "site_id": [String(v.$site.id)], "skills": [v.skills.joined(separator: ", ")], "active": [v.active ? "on" : ""]]
+    }
+
+    static func fields(_ req: Request, _ form: FormBuilder, editing: Volunteer?) async throws -> [FormField] {
+        func shown(_ name: String, _ key: String) -> FormField {
+            var f = form.text(name, key, required: false)
+            f.kind = .text
+            f.hint = req.t("common.read_only")
+            return f
+        }
+        return [
+            shown("number", "volunteer.number"),
+            shown("real_name", "volunteer.real_name"),
+            shown("id_masked", "volunteer.id_number"),
+            shown("phone_masked", "volunteer.phone"),
+            shown("birth_date", "volunteer.birth_date"),
+            form.select("site_id", "volunteer.site", try await SiteChoices.options(req, .volunteers, .write)),
+            form.text("skills", "volunteer.skills", required: false, hint: "volunteer.skills_hint"),
+            form.checkbox("active", "common.active"),
+        ]
+    }
+
+    static func save(_ req: Request, _ item: Volunteer?) async throws -> Volunteer {
+        guard let item else { throw AppError.notFound }
+        var r = try await req.adminReader()
+        let input = VolunteerUpdateInput.read(&r)
+        try r.check()
+        let site = try await Lookup.site(input!.siteID, on: req.db)
+        try req.authorize(.volunteers, .write, at: site.sitePath)
+        item.$site.id = input!.siteID
+        item.skills = input!.skills
+        item.active = input!.active
+        try await item.save(on: req.db)
+        return item
+    }
+}

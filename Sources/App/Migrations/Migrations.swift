@@ -1,0 +1,16 @@
+import Fluent
+import Vapor
+
+/// Every migration, in the order it runs. Append only: a shipped migration is never edited.
+enum Migrations {
+    static func register(on app: Application) {
+        app.migrations.add(CreateSites())
+        app.migrations.add(CreateCategories())
+        app.migrations.add(SeedCategories())
+        app.migrations.add(CreateTeams())
+        app.migrations.add(CreateAccounts())
+        app.migrations.add(CreateVolunteers())
+        app.migrations.add(CreateMenuItems())
+        app.migrations.add(SessionRecord.migration)
+    }
+}

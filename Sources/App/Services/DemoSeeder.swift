@@ -1,0 +1,214 @@
+import Fluent
+import Vapor
+import DiandanCore
+
+/// A demo county modelled on the seed reports (Ruijin, Jiangxi): a centre, four institutes,
+/// sixteen stations of both zones, teams at every level, 120 volunteers and a menu in every
+/// category. Deterministic, so screenshots and browser tests see the same county every time.
+struct DemoSeeder {
+    let app: Application
+    var progress: @Sendable (String) -> Void = { print($0) }
+
+    static let password = "Diandan2026"
+
+    struct Login { var username: String; var role: Role; var siteCode: String }
+
+    static let logins: [Login] = [
+        Login(username: "admin", role: .siteAdmin, siteCode: "360781"),
+        Login(username: "xianghu", role: .siteAdmin, siteCode: "360781101"),
+        Login(username: "yeping", role: .siteAdmin, siteCode: "360781201001"),
+        Login(username: "auditor", role: .auditor, siteCode: "360781"),
+        Login(username: "leader", role: .teamLeader, siteCode: "360781"),
+        Login(username: "practitioner", role: .practitioner, siteCode: "360781201001"),
+        Login(username: "volunteer", role: .volunteer, siteCode: "360781201001"),
+        Login(username: "resident", role: .resident, siteCode: "360781201001"),
+    ]
+
+    static func loginsText(_ lines: [String]) -> String {
+        (["Demo logins (password \(password)):"] + lines.map { "  " + $0 }).joined(separator: "\n")
+    }
+
+    @discardableResult
+    func run() async throws -> [String] {
+        let db = app.db
+        let protector = app.protector
+        let cost = app.settings.bcryptCost
+        let hash = try await app.threadPool.runIfActive { try Bcrypt.hash(Self.password, cost: cost) }
+        return try await db.transaction { db in
+            progress("[1/5] sites")
+            var sites: [String: Site] = [:]
+            func site(_ code: String, _ name: String, _ kind: SiteKind, _ parent: String?, _ lat: Double, _ lon: Double, _ zone: Zone) async throws {
+                let s = Site()
+                s.code = code
+                s.name = name
+                s.kind = kind.rawValue
+                s.latitude = lat
+                s.longitude = lon
+                s.zone = zone.rawValue
+                s.active = true
+                s.path = "/"
+                s.$parent.id = try parent.map { try sites[$0]!.requireID() }
+                try await s.create(on: db)
+                let id = try s.requireID()
+                s.path = parent.map { sites[$0]!.sitePath.child(id).rawValue } ?? SitePath.root(id).rawValue
+                try await s.save(on: db)
+                sites[code] = s
+            }
+            try await site("360781", "瑞金市新时代文明实践中心", .centre, nil, 25.8857, 116.0270, .urban)
+            let institutes: [(String, String, Double, Double, Zone, [(String, Zone)])] = [
+                ("101", "象湖镇新时代文明实践所", 25.8820, 116.0160, .urban, [("红都社区", .urban), ("金都社区", .urban), ("西门社区", .urban), ("龙珠村", .rural)]),
+                ("201", "叶坪乡新时代文明实践所", 25.9200, 116.1000, .rural, [("叶坪村", .rural), ("华屋村", .rural), ("洋溪村", .rural), ("黄沙村", .rural)]),
+                ("301", "沙洲坝镇新时代文明实践所", 25.8560, 115.9840, .rural, [("沙洲坝村", .rural), ("洁净社区", .urban), ("大埠村", .rural), ("官山村", .rural)]),
+                ("401", "壬田镇新时代文明实践所", 26.0400, 116.0900, .rural, [("壬田社区", .urban), ("凤岗村", .rural), ("中潭村", .rural), ("山岐村", .rural)]),
+            ]
+            for (i, inst) in institutes.enumerated() {
+                let code = "360781" + inst.0
+                try await site(code, inst.1, .institute, "360781", inst.2, inst.3, inst.4)
+                for (j, st) in inst.5.enumerated() {
+                    let suffix = st.0.hasSuffix("社区") ? "社区新时代文明实践站" : "新时代文明实践站"
+                    let name = st.0.replacingOccurrences(of: "社区", with: "") + suffix
+                    try await site(code + String(format: "%03d", j + 1), name, .station, code,
+                                   inst.2 + Double(j) * 0.011 - 0.015 + Double(i) * 0.001, inst.3 + Double(j) * 0.013 - 0.02, st.1)
+                }
+            }
+
+            progress("[2/5] teams")
+            let categories = try await Category.query(on: db).sort(\.$sortOrder).all()
+            var teams: [Team] = []
+            func team(_ name: String, _ siteCode: String, _ categoryIndexes: [Int], professional: Bool = false, max: Int = 3) async throws {
+                let t = Team()
+                t.name = name
+                t.$site.id = try sites[siteCode]!.requireID()
+                t.professional = professional
+                t.maxConcurrentOrders = max
+                t.active = true
+                try await t.create(on: db)
+                for i in categoryIndexes {
+                    let link = TeamCategory()
+                    link.$team.id = try t.requireID()
+                    link.$category.id = try categories[i].requireID()
+                    try await link.create(on: db)
+                }
+                teams.append(t)
+            }
+            try await team("瑞金市妇联志愿服务队", "360781", [0, 7, 9], max: 5)
+            try await team("红色文化传承专业志愿服务队", "360781", [0, 1], professional: true, max: 4)
+            try await team("瑞金市人民医院医疗志愿服务队", "360781", [3], professional: true, max: 4)
+            try await team("法律援助志愿服务队", "360781", [5], professional: true)
+            try await team("科普志愿服务队", "360781", [4, 6])
+            try await team("象湖镇文艺志愿服务队", "360781101", [1, 8])
+            try await team("象湖镇助学志愿服务队", "360781101", [2, 9])
+            try await team("叶坪乡红色宣讲志愿服务队", "360781201", [0])
+            try await team("叶坪乡为老服务志愿服务队", "360781201", [8, 7])
+            try await team("沙洲坝镇卫生环保志愿服务队", "360781301", [6])
+            try await team("沙洲坝镇健身志愿服务队", "360781301", [3, 1])
+            try await team("壬田镇扶贫帮困志愿服务队", "360781401", [7, 8])
+            try await team("壬田镇关爱未成年人志愿服务队", "360781401", [9, 2])
+            try await team("红都社区邻里互助队", "360781101001", [8, 6])
+            try await team("叶坪村红马甲志愿服务队", "360781201001", [0, 8])
+            try await team("洁净社区志愿服务队", "360781301002", [6, 7])
+            try await team("凤岗村乡贤志愿服务队", "360781401002", [2, 8])
+
+            progress("[3/5] volunteers")
+            let stationCodes = sites.values.filter { $0.siteKind == .station }.map(\.code).sorted()
+            let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高钟曾谢邱")
+            let given = ["建华", "秀英", "志强", "丽华", "海燕", "国庆", "春梅", "小龙", "晓东", "桂兰", "文斌", "玉珍", "红英", "俊杰", "明辉", "雪梅", "永生", "水莲", "金凤", "子涵"]
+            let skills = ["宣讲", "文艺", "医疗", "法律", "摄影", "驾驶", "电工", "心理辅导", "书法", "急救"]
+            var volunteers: [Volunteer] = []
+            for i in 0..<120 {
+                let year = 1958 + (i * 7) % 50
+                let birth = String(format: "%04d%02d%02d", year, 1 + i % 12, 1 + (i * 3) % 28)
+                let id = IDNumber.compose(region: "360781", birth: birth, sequence: 100 + i)
+                let phone = String(format: "13%d%08d", 5 + i % 5, 20_261_000 + i * 37)
+                let v = Volunteer()
+                v.realName = String(surnames[i % surnames.count]) + given[(i * 7) % given.count]
+                v.idSealed = try protector.seal(id)
+                v.idHash = protector.lookupHash(id)
+                v.idMasked = Masking.mask(id, keepFirst: 3, keepLast: 4)
+                v.gender = (100 + i) % 2 == 1 ? Gender.male.rawValue : Gender.female.rawValue
+                v.birthDate = String(birth.prefix(4)) + "-" + String(birth.dropFirst(4).prefix(2)) + "-" + String(birth.suffix(2))
+                v.phoneSealed = try protector.seal(phone)
+                v.phoneMasked = Masking.mask(phone, keepFirst: 3, keepLast: 4)
+                v.skills = [skills[i % skills.count], skills[(i * 3 + 1) % skills.count]]
+                v.registeredOn = String(format: "2025-%02d-%02d", 1 + i % 12, 1 + i % 28)
+                v.active = true
+                v.$site.id = try sites[stationCodes[i % stationCodes.count]]!.requireID()
+                v.number = "pending-\(i)"
+                try await v.create(on: db)
+                v.number = String(format: "ZY2025%07d", try v.requireID())
+                try await v.save(on: db)
+                volunteers.append(v)
+                let m = TeamMembership()
+                m.$team.id = try teams[i % teams.count].requireID()
+                m.$volunteer.id = try v.requireID()
+                m.role = i < teams.count ? MemberRole.leader.rawValue : MemberRole.member.rawValue
+                try await m.create(on: db)
+            }
+
+            progress("[4/5] menu")
+            let menu: [(Int, String, String, String, [Int], Bool)] = [
+                (0, "学党史 忆初心 主题宣讲", "到村（社区）开展党史学习教育宣讲，可结合革命旧址现场讲解。", "360781", [1, 7], false),
+                (0, "政策理论微宣讲", "围绕惠民政策开展\u{201C}板凳课堂\u{201D}式宣讲。", "360781201", [7], true),
+                (1, "文艺汇演进村", "组织文艺志愿者到村、敬老院开展文艺演出。", "360781", [1, 5], false),
+                (1, "广场舞教学", "每周一次广场舞教学。", "360781101", [5], true),
+                (2, "留守儿童课后辅导", "为留守儿童提供作业辅导与阅读陪伴。", "360781101", [6, 12], true),
+                (3, "义诊与健康讲座", "常见病义诊、血压血糖测量、健康知识讲座。", "360781", [2], false),
+                (3, "全民健身指导", "健身器材使用与科学锻炼指导。", "360781301", [10], true),
+                (4, "防诈骗科普", "电信网络诈骗防范知识科普。", "360781", [4], true),
+                (5, "法律咨询与调解", "婚姻家庭、土地流转等法律咨询，矛盾纠纷调解。", "360781", [3], false),
+                (6, "人居环境整治", "清理房前屋后垃圾，美化村容村貌。", "360781301", [9, 15], true),
+                (7, "困难群众帮扶", "为困难家庭提供生活物资与帮扶服务。", "360781401", [11], false),
+                (8, "独居老人上门探访", "上门探访独居老人，代购代办、理发、修剪指甲。", "360781201", [8, 14], true),
+                (9, "青少年红色研学", "带领青少年参观革命旧址，讲述红色故事。", "360781401", [12, 1], false),
+            ]
+            for entry in menu {
+                let owner = sites[entry.3]!
+                let item = MenuItem()
+                item.$category.id = try categories[entry.0].requireID()
+                item.$site.id = try owner.requireID()
+                item.title = entry.1
+                item.description = entry.2
+                item.autoAccept = entry.5
+                item.active = true
+                try await item.create(on: db)
+                for t in entry.4 {
+                    let link = MenuItemTeam()
+                    link.$item.id = try item.requireID()
+                    link.$team.id = try teams[t].requireID()
+                    try await link.create(on: db)
+                }
+                for s in sites.values where owner.sitePath.covers(s.sitePath) && s.siteKind == .station {
+                    let link = MenuItemSite()
+                    link.$item.id = try item.requireID()
+                    link.$site.id = try s.requireID()
+                    try await link.create(on: db)
+                }
+            }
+
+            progress("[5/5] accounts")
+            var lines: [String] = []
+            for login in Self.logins {
+                let a = Account()
+                a.username = login.username
+                a.passwordHash = hash
+                a.locale = AppLocale.zhCN.rawValue
+                a.disabled = false
+                a.failedLogins = 0
+                a.$site.id = try sites[login.siteCode]!.requireID()
+                try await a.create(on: db)
+                let g = RoleGrant()
+                g.role = login.role.rawValue
+                g.$account.id = try a.requireID()
+                g.$site.id = try sites[login.siteCode]!.requireID()
+                try await g.create(on: db)
+                lines.append("\(login.username) — \(login.role.rawValue) @ \(sites[login.siteCode]!.name)")
+            }
+            // The leader and the volunteer logins are volunteers too.
+            volunteers[0].$account.id = try await Account.query(on: db).filter(\.$username == "leader").first()?.requireID()
+            try await volunteers[0].save(on: db)
+            volunteers[teams.count].$account.id = try await Account.query(on: db).filter(\.$username == "volunteer").first()?.requireID()
+            try await volunteers[teams.count].save(on: db)
+            return lines
+        }
+    }
+}

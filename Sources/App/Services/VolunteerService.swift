@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import DiandanCore
+
+struct VolunteerService {
+    let db: Database
+    let protector: DataProtector
+    let now: Date
+
+    /// Real-name registration. One ID number, one volunteer: checked first for a clear message,
+    /// and enforced by a unique index for the race.
+    func register(_ input: VolunteerRegistration) async throws -> Volunteer {
+        let site = try await Lookup.site(input.siteID, on: db)
+        guard site.active else { throw ValidationFailure(field: "site_id", "error.site.inactive") }
+        let idHash = protector.lookupHash(input.idNumber.value)
+        if try await Volunteer.query(on: db).filter(\.$idHash == idHash).count() > 0 {
+            throw AppError.conflict(field: "id_number", Message("error.duplicate_id_number"))
+        }
+        let v = Volunteer()
+        v.realName = input.realName
+        v.idSealed = try protector.seal(input.idNumber.value)
+        v.idHash = idHash
+        v.idMasked = input.idNumber.masked
+        v.gender = input.gender.rawValue
+        v.birthDate = input.birthDate
+        v.phoneSealed = try protector.seal(input.phone.value)
+        v.phoneMasked = input.phone.masked
+        v.skills = input.skills
+        v.active = true
+        v.$site.id = input.siteID
+        let day = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: now)
+        v.registeredOn = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        v.number = "pending-" + UUID().uuidString
+        do {
+            try await db.transaction { db in
+                try await v.create(on: db)
+                // 志愿者编号: year of registration and a sequence.
+                v.number = String(format: "ZY%04d%07d", day.year!, try v.requireID())
+                try await v.save(on: db)
+            }
+        } catch where error.isUniqueViolation {
+            throw AppError.conflict(field: "id_number", Message("error.duplicate_id_number"))
+        }
+        return v
+    }
+}

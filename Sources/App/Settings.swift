@@ -1,0 +1,78 @@
+import Foundation
+import Vapor
+import DiandanCore
+
+/// Every setting the server reads from its environment, with its default. `.env.example` and the
+/// README list the same names; a test keeps the three in step.
+public struct Settings: Sendable {
+    public static let developmentSecret = "diandan-development-secret-change-me"
+
+    public var databaseURL: String?
+    public var sqlitePath: String
+    public var secret: String
+    public var resourcesDirectory: String
+    public var bcryptCost: Int
+    public var seedDemo: Bool
+    public var sessionCookieSecure: Bool
+    public var loginThrottle: LoginThrottle
+    public var tokenLifetimeDays: Int
+
+    /// The names, defaults and meanings, in the order the README shows them.
+    public static let documented: [(name: String, default: String, meaning: String)] = [
+        ("DATABASE_URL", "(unset: SQLite)", "postgres://user:pass@host:5432/db?sslmode=disable selects PostgreSQL"),
+        ("DIANDAN_SQLITE_PATH", "./diandan.sqlite", "SQLite file used when DATABASE_URL is unset (WAL mode)"),
+        ("DIANDAN_SECRET", "(development value)", "key material for personal-data encryption; required in production"),
+        ("DIANDAN_RESOURCES_DIR", "(package root)", "folder holding Resources/ and Public/"),
+        ("DIANDAN_BCRYPT_COST", "12", "bcrypt cost for passwords (4-31)"),
+        ("DIANDAN_SEED_DEMO", "true", "seed the demo county on an empty database (development only)"),
+        ("DIANDAN_COOKIE_SECURE", "false (true in production)", "mark the session cookie Secure (HTTPS only)"),
+        ("DIANDAN_LOGIN_FREE_ATTEMPTS", "5", "failed logins before the account is locked"),
+        ("DIANDAN_LOGIN_LOCK_SECONDS", "30", "first lock; doubles on each further failure, at most 15 minutes"),
+        ("DIANDAN_TOKEN_DAYS", "30", "lifetime of API bearer tokens in days"),
+        ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
+        ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
+    ]
+
+    public static func load(_ env: Environment, _ get: (String) -> String? = Environment.get) throws -> Settings {
+        func value(_ name: String) -> String? {
+            guard let v = get(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        let production = env == .production
+        let secret = value("DIANDAN_SECRET") ?? developmentSecret
+        if production, secret == developmentSecret || secret.count < 32 {
+            throw ConfigurationError("DIANDAN_SECRET must be set to a random value of at least 32 characters in production (e.g. `openssl rand -hex 32`).")
+        }
+        let cost = Int(value("DIANDAN_BCRYPT_COST") ?? "12") ?? 12
+        guard (4...31).contains(cost) else { throw ConfigurationError("DIANDAN_BCRYPT_COST must be between 4 and 31.") }
+        return Settings(
+            databaseURL: value("DATABASE_URL"),
+            sqlitePath: value("DIANDAN_SQLITE_PATH") ?? "./diandan.sqlite",
+            secret: secret,
+            resourcesDirectory: value("DIANDAN_RESOURCES_DIR") ?? Settings.packageRoot,
+            bcryptCost: cost,
+            seedDemo: !production && (value("DIANDAN_SEED_DEMO").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true),
+            sessionCookieSecure: value("DIANDAN_COOKIE_SECURE").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? production,
+            loginThrottle: LoginThrottle(
+                freeAttempts: Int(value("DIANDAN_LOGIN_FREE_ATTEMPTS") ?? "") ?? 5,
+                baseLock: TimeInterval(Int(value("DIANDAN_LOGIN_LOCK_SECONDS") ?? "") ?? 30)
+            ),
+            tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30
+        )
+    }
+
+    /// Where the sources were built from; Resources/ and Public/ live there unless told otherwise,
+    /// so the binary finds its templates whatever directory it is started from.
+    static var packageRoot: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let cwd = FileManager.default.currentDirectoryPath
+        if FileManager.default.fileExists(atPath: cwd + "/Resources/Views") { return cwd + "/" }
+        return url.path + "/"
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
+}

@@ -1,0 +1,70 @@
+import Vapor
+import Leaf
+import DiandanCore
+
+/// What every page's layout needs: language, the person, navigation, the CSRF token.
+struct Chrome: Encodable {
+    struct Link: Encodable { var href: String; var label: String; var current: Bool }
+
+    var lang: String
+    var title: String
+    var username: String?
+    var csrf: String
+    var nav: [Link]
+    var otherLanguage: Link
+    var logoutPath: String
+}
+
+extension Chrome {
+    static func make(_ req: Request, title: String) -> Chrome {
+        let p = req.principal
+        var nav = [Link(href: Paths.home, label: req.t("nav.home"), current: req.url.path == "/")]
+        nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
+        if let p, !Policy.grants(p.grants, allowing: .sites, .read).isEmpty {
+            nav.append(Link(href: Paths.admin, label: req.t("nav.admin"), current: req.url.path.hasPrefix("/admin")))
+        }
+        let other: AppLocale = req.locale == .zhCN ? .en : .zhCN
+        return Chrome(
+            lang: req.locale.rawValue,
+            title: title,
+            username: p?.username,
+            // Pages outside the session routes (a 404 for an unknown path) have no session to hold a token.
+            csrf: req.hasSession ? req.csrfToken() : "",
+            nav: nav,
+            otherLanguage: Link(href: Paths.language(other.rawValue, next: req.url.string), label: req.t("lang.switch_to"), current: false),
+            logoutPath: Paths.logout
+        )
+    }
+}
+
+struct ErrorPage: Encodable {
+    var chrome: Chrome
+    var status: Int
+    var message: String
+}
+
+enum Pages {
+    static func render<C: Encodable>(_ req: Request, _ template: String, _ context: C, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let view = try await req.view.render(template, context)
+        let response = try await view.encodeResponse(for: req)
+        response.status = status
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    static func error(_ req: Request, status: HTTPResponseStatus, message: String) async -> Response {
+        let page = ErrorPage(chrome: .make(req, title: req.t("error.title")), status: Int(status.code), message: message)
+        if let response = try? await render(req, "error", page, status: status) { return response }
+        // Rendering itself failed: plain text, still in the person's language.
+        return Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .init(string: message))
+    }
+}
+
+/// `#t("key")` in templates: the text of a catalogue key in the request's language (escaped).
+struct TranslateTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let key = ctx.parameters.first?.string else { throw "#t needs a key" }
+        guard let req = ctx.request else { return .string(key) }
+        return .string(req.t(key))
+    }
+}

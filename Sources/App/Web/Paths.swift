@@ -1,0 +1,36 @@
+import Foundation
+
+/// Every link the pages make comes from here, so a renamed route cannot leave a dead link.
+enum Paths {
+    static let home = "/"
+    static let logout = "/logout"
+    static let register = "/register"
+    static let admin = "/admin"
+
+    static func login(next: String? = nil) -> String {
+        guard let next, isLocal(next) else { return "/login" }
+        return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/")
+    }
+
+    static func language(_ code: String, next: String) -> String {
+        "/lang/\(code)?next=" + (next.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/")
+    }
+
+    static func adminList(_ section: String) -> String { "/admin/\(section)" }
+    static func adminNew(_ section: String) -> String { "/admin/\(section)/new" }
+    static func adminItem(_ section: String, _ id: Int) -> String { "/admin/\(section)/\(id)" }
+    static func adminEdit(_ section: String, _ id: Int) -> String { "/admin/\(section)/\(id)/edit" }
+
+    /// Only same-site relative paths are followed after login or a language switch.
+    static func isLocal(_ s: String) -> Bool {
+        s.hasPrefix("/") && !s.hasPrefix("//") && !s.hasPrefix("/\\") && !s.contains("\r") && !s.contains("\n")
+    }
+}
+
+extension CharacterSet {
+    static let urlQueryValueAllowed: CharacterSet = {
+        var s = CharacterSet.urlQueryAllowed
+        s.remove(charactersIn: "&=+?#")
+        return s
+    }()
+}

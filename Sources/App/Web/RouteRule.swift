@@ -1,0 +1,74 @@
+import Vapor
+import DiandanCore
+
+/// Who may call a route. Every route declares one; the gate refuses a route that does not.
+enum RouteRule: Sendable, Equatable {
+    /// Anyone, signed in or not.
+    case open
+    /// Any signed-in person.
+    case signedIn
+    /// Someone with a role that may read or write this resource somewhere; the handler then
+    /// checks the particular site with `req.authorize`.
+    case resource(Resource, Access)
+}
+
+extension Route {
+    static let ruleKey = "diandan.rule"
+
+    var rule: RouteRule? { userInfo[Self.ruleKey] as? RouteRule }
+
+    @discardableResult
+    func rule(_ rule: RouteRule) -> Route {
+        userInfo[Self.ruleKey] = rule
+        return self
+    }
+}
+
+struct AccessGate: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard let rule = req.route?.rule else {
+            req.logger.error("Route without an access rule refused: \(req.method) \(req.url.path)")
+            throw AppError.forbidden()
+        }
+        switch rule {
+        case .open: break
+        case .signedIn: _ = try req.requirePrincipal()
+        case .resource(let resource, let access):
+            let p = try req.requirePrincipal()
+            guard !Policy.grants(p.grants, allowing: resource, access).isEmpty else { throw AppError.forbidden() }
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+/// Every state-changing web form carries the session's token; the API uses bearer tokens instead
+/// of cookies and so needs none.
+struct CSRFGuard: AsyncMiddleware {
+    static let field = "_csrf"
+
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if req.method != .GET && req.method != .HEAD {
+            let form = try await req.formFields()
+            let sent = form[Self.field]?.last
+            guard let expected = req.session.data["csrf"], let sent, constantTimeEquals(sent, expected) else {
+                throw AppError.forbidden(Message("error.csrf"))
+            }
+        }
+        return try await next.respond(to: req)
+    }
+
+    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    func csrfToken() -> String {
+        if let t = session.data["csrf"] { return t }
+        let t = TokenDigest.random(bytes: 24)
+        session.data["csrf"] = t
+        return t
+    }
+}

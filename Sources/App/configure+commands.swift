@@ -1,0 +1,8 @@
+import Vapor
+
+extension Application {
+    func registerCommands() {
+        asyncCommands.use(SeedCommand(), as: "seed")
+        asyncCommands.use(AdminCommand(), as: "admin")
+    }
+}

@@ -1,0 +1,94 @@
+import Vapor
+import Fluent
+import FluentSQLiteDriver
+import FluentPostgresDriver
+import Leaf
+import SQLKit
+import DiandanCore
+
+/// What the entry point knows about the command being run.
+public struct LaunchOptions: Sendable {
+    /// `serve` migrates at start and, in development on an empty database, seeds the demo county.
+    public var isServe: Bool
+
+    public init(isServe: Bool) { self.isServe = isServe }
+
+    public static func from(arguments: [String]) -> LaunchOptions {
+        let command = arguments.dropFirst().first
+        return LaunchOptions(isServe: command == nil || command == "serve" || command!.hasPrefix("-"))
+    }
+}
+
+public func configure(_ app: Application, options: LaunchOptions = .init(isServe: false), settings: Settings? = nil) async throws {
+    let settings = try settings ?? Settings.load(app.environment)
+    app.settings = settings
+    app.directory = DirectoryConfiguration(workingDirectory: settings.resourcesDirectory)
+
+    try configureDatabase(app, settings)
+    if settings.databaseURL == nil, settings.sqlitePath != ":memory:", let sql = app.db as? SQLDatabase {
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+    Migrations.register(on: app)
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    let decoy = try Bcrypt.hash("diandan-decoy", cost: settings.bcryptCost)
+    app.protector = DataProtector(secret: settings.secret, decoyHash: decoy)
+    app.localizer = try Application.loadCatalogues(from: settings.resourcesDirectory)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "diandan_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: nil, path: "/",
+                          isSecure: settings.sessionCookieSecure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware = .init()
+    app.middleware.use(ErrorRenderer())
+    app.middleware.use(SecurityHeaders())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    try routes(app)
+    app.registerCommands()
+
+    if options.isServe {
+        try await app.autoMigrate()
+        if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
+            let logins = try await DemoSeeder(app: app).run()
+            app.logger.notice("Seeded the demo county. Demo logins (password \(DemoSeeder.password)): \(logins.joined(separator: ", "))")
+            print(DemoSeeder.loginsText(logins))
+        }
+    }
+}
+
+func configureDatabase(_ app: Application, _ settings: Settings) throws {
+    if let url = settings.databaseURL {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw ConfigurationError("DATABASE_URL must start with postgres:// (unset it to use SQLite).")
+        }
+        var config = try SQLPostgresConfiguration(url: url)
+        if let schema = Environment.get("DIANDAN_PG_SCHEMA") { config.searchPath = [schema] }
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4), as: .psql)
+    } else {
+        // sqlite-nio opens every connection with a busy handler and SQLite's compiled default
+        // synchronous=FULL (durable commits); WAL is a property of the file, set once at start.
+        let storage: SQLiteConfiguration.Storage = settings.sqlitePath == ":memory:" ? .memory : .file(path: settings.sqlitePath)
+        app.databases.use(.sqlite(.init(storage: storage, enableForeignKeys: true), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+    }
+}
+
+/// Headers every response carries.
+struct SecurityHeaders: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let r = try await next.respond(to: req)
+        r.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        r.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        r.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        r.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        return r
+    }
+}

@@ -1,0 +1,55 @@
+/// The kinds of practice site (阵地), from the county centre down to a point.
+public enum SiteKind: String, Sendable, Codable, CaseIterable {
+    case centre          // 中心
+    case branchCentre    // 分中心
+    case institute       // 所
+    case station         // 站
+    case point           // 点
+
+    /// Which kinds may hang directly below a site of this kind.
+    public var allowedChildren: Set<SiteKind> {
+        switch self {
+        case .centre: [.branchCentre, .institute]
+        case .branchCentre: [.institute, .station]
+        case .institute: [.station]
+        case .station: [.point]
+        case .point: []
+        }
+    }
+
+    /// Only a centre stands at the root of a tree.
+    public var isRoot: Bool { self == .centre }
+
+    public static func canPlace(_ child: SiteKind, under parent: SiteKind?) -> Bool {
+        guard let parent else { return child.isRoot }
+        return parent.allowedChildren.contains(child)
+    }
+}
+
+/// The service zone sets the response deadline (urban: 10 minutes; rural: same day).
+public enum Zone: String, Sendable, Codable, CaseIterable {
+    case urban, rural
+}
+
+/// A materialised path of site ids, `/1/4/17/`: the site and all its ancestors.
+/// Subtree membership is a prefix test, so scope checks need no recursive query.
+public struct SitePath: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static func root(_ id: Int) -> SitePath { SitePath(rawValue: "/\(id)/") }
+
+    public func child(_ id: Int) -> SitePath { SitePath(rawValue: rawValue + "\(id)/") }
+
+    /// True when `other` is this site or lies below it.
+    public func covers(_ other: SitePath) -> Bool { other.rawValue.hasPrefix(rawValue) }
+
+    public var ids: [Int] { rawValue.split(separator: "/").compactMap { Int($0) } }
+
+    public var depth: Int { ids.count }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: SitePath, rhs: SitePath) -> Bool { lhs.rawValue < rhs.rawValue }
+}

@@ -1,0 +1,259 @@
+import Foundation
+
+/// A message for a person: a catalogue key and the values to put into it.
+public struct Message: Sendable, Equatable, Hashable {
+    public let key: String
+    public let args: [String: String]
+
+    public init(_ key: String, _ args: [String: String] = [:]) {
+        self.key = key
+        self.args = args
+    }
+}
+
+public struct FieldError: Sendable, Equatable {
+    public let field: String
+    public let message: Message
+
+    public init(_ field: String, _ message: Message) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Input that failed validation; nothing has been written.
+public struct ValidationFailure: Error, Sendable, Equatable {
+    public let errors: [FieldError]
+
+    public init(_ errors: [FieldError]) { self.errors = errors }
+    public init(field: String, _ key: String, _ args: [String: String] = [:]) {
+        self.errors = [FieldError(field, Message(key, args))]
+    }
+}
+
+/// One value from a form or a JSON body, before it is given a type.
+public enum InputValue: Sendable, Equatable, Decodable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case list([InputValue])
+    case object
+    case null
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let l = try? c.decode([InputValue].self) { self = .list(l) }
+        else { self = .object }
+    }
+}
+
+/// Reads typed fields out of raw input and collects every problem, so a person sees all of
+/// them at once. Used alike for HTML forms (all strings) and JSON bodies (typed values).
+public struct FieldReader: Sendable {
+    public private(set) var errors: [FieldError] = []
+    let values: [String: InputValue]
+
+    public init(_ values: [String: InputValue]) { self.values = values }
+
+    public init(form: [String: [String]]) {
+        var v: [String: InputValue] = [:]
+        for (key, list) in form {
+            let name = key.hasSuffix("[]") ? String(key.dropLast(2)) : key
+            v[name] = key.hasSuffix("[]") ? .list(list.map(InputValue.string)) : list.last.map(InputValue.string) ?? .null
+        }
+        self.values = v
+    }
+
+    public var isValid: Bool { errors.isEmpty }
+
+    public mutating func fail(_ field: String, _ key: String, _ args: [String: String] = [:]) {
+        // One message per field is enough; the first is the most basic.
+        guard !errors.contains(where: { $0.field == field }) else { return }
+        errors.append(FieldError(field, Message(key, args)))
+    }
+
+    public func hasError(_ field: String) -> Bool { errors.contains { $0.field == field } }
+
+    public func check() throws(ValidationFailure) {
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+
+    /// Text, trimmed; control characters other than line breaks and tabs are refused.
+    public mutating func text(_ name: String, required: Bool = true, max: Int, min: Int = 1, multiline: Bool = false) -> String? {
+        let raw: String
+        switch values[name] {
+        case nil, .null?:
+            if required { fail(name, "error.required") }
+            return nil
+        case .string(let s)?: raw = s
+        case .number(let d)?: raw = d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        default:
+            fail(name, "error.not_text")
+            return nil
+        }
+        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if s.isEmpty {
+            if required { fail(name, "error.required") }
+            return nil
+        }
+        let allowed: Set<Character> = multiline ? ["\n", "\r\n", "\t"] : []
+        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains(Character($0)) }) {
+            fail(name, "error.control_characters")
+            return nil
+        }
+        if s.count > max {
+            fail(name, "error.too_long", ["max": String(max)])
+            return nil
+        }
+        if s.count < min {
+            fail(name, "error.too_short", ["min": String(min)])
+            return nil
+        }
+        return s
+    }
+
+    public mutating func int(_ name: String, required: Bool = true, in range: ClosedRange<Int>) -> Int? {
+        let n: Int?
+        switch values[name] {
+        case nil, .null?:
+            if required { fail(name, "error.required") }
+            return nil
+        case .number(let d)?: n = d.rounded() == d && abs(d) < 1e15 ? Int(d) : nil
+        case .string(let s)?:
+            let t = s.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty {
+                if required { fail(name, "error.required") }
+                return nil
+            }
+            n = Int(t)
+        default: n = nil
+        }
+        guard let n else {
+            fail(name, "error.not_integer")
+            return nil
+        }
+        guard range.contains(n) else {
+            fail(name, "error.out_of_range", ["min": String(range.lowerBound), "max": String(range.upperBound)])
+            return nil
+        }
+        return n
+    }
+
+    public mutating func double(_ name: String, required: Bool = true, in range: ClosedRange<Double>) -> Double? {
+        let n: Double?
+        switch values[name] {
+        case nil, .null?:
+            if required { fail(name, "error.required") }
+            return nil
+        case .number(let d)?: n = d
+        case .string(let s)?:
+            let t = s.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty {
+                if required { fail(name, "error.required") }
+                return nil
+            }
+            n = Double(t)
+        default: n = nil
+        }
+        guard let n, n.isFinite else {
+            fail(name, "error.not_number")
+            return nil
+        }
+        guard range.contains(n) else {
+            fail(name, "error.out_of_range", ["min": String(range.lowerBound), "max": String(range.upperBound)])
+            return nil
+        }
+        return n
+    }
+
+    /// A checkbox: absent means false; forms send "on", JSON sends true.
+    public mutating func bool(_ name: String) -> Bool {
+        switch values[name] {
+        case nil, .null?: return false
+        case .bool(let b)?: return b
+        case .string(let s)?:
+            switch s.lowercased() {
+            case "on", "true", "1", "yes": return true
+            case "", "off", "false", "0", "no": return false
+            default: fail(name, "error.not_boolean"); return false
+            }
+        case .number(let d)?: return d != 0
+        default:
+            fail(name, "error.not_boolean")
+            return false
+        }
+    }
+
+    public mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type, required: Bool = true) -> T? where T.RawValue == String {
+        guard let raw = text(name, required: required, max: 64) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            fail(name, "error.invalid_choice")
+            return nil
+        }
+        return value
+    }
+
+    /// A list of ids (multi-select or JSON array); duplicates removed, order kept.
+    public mutating func ids(_ name: String, max: Int = 500) -> [Int] {
+        let items: [InputValue]
+        switch values[name] {
+        case nil, .null?: return []
+        case .list(let l)?: items = l
+        case .string(let s)?: items = s.isEmpty ? [] : [.string(s)]
+        case .number(let d)?: items = [.number(d)]
+        default:
+            fail(name, "error.not_list")
+            return []
+        }
+        var out: [Int] = []
+        for item in items {
+            var id: Int?
+            if case .number(let d) = item, d.rounded() == d, abs(d) < 1e15 { id = Int(d) }
+            if case .string(let s) = item { id = Int(s.trimmingCharacters(in: .whitespaces)) }
+            guard let id, id > 0 else {
+                fail(name, "error.invalid_choice")
+                return []
+            }
+            if !out.contains(id) { out.append(id) }
+        }
+        if out.count > max { fail(name, "error.too_many", ["max": String(max)]) }
+        return out
+    }
+
+    /// A list of short texts (e.g. skills), from a JSON array or a comma-separated line.
+    public mutating func tags(_ name: String, maxCount: Int, maxLength: Int) -> [String] {
+        var parts: [String] = []
+        switch values[name] {
+        case nil, .null?: return []
+        case .string(let s)?:
+            parts = s.split(whereSeparator: { ",，、;；\n".contains($0) }).map(String.init)
+        case .list(let l)?:
+            for item in l {
+                guard case .string(let s) = item else {
+                    fail(name, "error.not_text")
+                    return []
+                }
+                parts.append(s)
+            }
+        default:
+            fail(name, "error.not_list")
+            return []
+        }
+        var out: [String] = []
+        for p in parts {
+            let t = p.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !t.isEmpty else { continue }
+            if t.count > maxLength || t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                fail(name, "error.too_long", ["max": String(maxLength)])
+                return []
+            }
+            if !out.contains(t) { out.append(t) }
+        }
+        if out.count > maxCount { fail(name, "error.too_many", ["max": String(maxCount)]) }
+        return out
+    }
+}
