@@ -8,6 +8,7 @@ public struct Settings: Sendable {
     public static let developmentSecret = "diandan-development-secret-change-me"
 
     public var databaseURL: String?
+    public var postgresSchema: String?
     public var sqlitePath: String
     public var secret: String
     public var resourcesDirectory: String
@@ -20,6 +21,7 @@ public struct Settings: Sendable {
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
         ("DATABASE_URL", "(unset: SQLite)", "postgres://user:pass@host:5432/db?sslmode=disable selects PostgreSQL"),
+        ("DIANDAN_PG_SCHEMA", "(unset: public)", "PostgreSQL schema to use (the tests give each test its own)"),
         ("DIANDAN_SQLITE_PATH", "./diandan.sqlite", "SQLite file used when DATABASE_URL is unset (WAL mode)"),
         ("DIANDAN_SECRET", "(development value)", "key material for personal-data encryption; required in production"),
         ("DIANDAN_RESOURCES_DIR", "(package root)", "folder holding Resources/ and Public/"),
@@ -47,6 +49,7 @@ public struct Settings: Sendable {
         guard (4...31).contains(cost) else { throw ConfigurationError("DIANDAN_BCRYPT_COST must be between 4 and 31.") }
         return Settings(
             databaseURL: value("DATABASE_URL"),
+            postgresSchema: value("DIANDAN_PG_SCHEMA"),
             sqlitePath: value("DIANDAN_SQLITE_PATH") ?? "./diandan.sqlite",
             secret: secret,
             resourcesDirectory: value("DIANDAN_RESOURCES_DIR") ?? Settings.packageRoot,

@@ -71,7 +71,12 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
             throw ConfigurationError("DATABASE_URL must start with postgres:// (unset it to use SQLite).")
         }
         var config = try SQLPostgresConfiguration(url: url)
-        if let schema = Environment.get("DIANDAN_PG_SCHEMA") { config.searchPath = [schema] }
+        if let schema = settings.postgresSchema {
+            guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigurationError("DIANDAN_PG_SCHEMA may contain only letters, digits and underscores.")
+            }
+            config.searchPath = [schema]
+        }
         app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4), as: .psql)
     } else {
         // sqlite-nio opens every connection with a busy handler and SQLite's compiled default

@@ -13,6 +13,8 @@ protocol AdminSection: SendableMetatype {
     static var columnKeys: [String] { get }
     /// Where "new" goes; nil when items are not made from the admin pages.
     static var newPath: String? { get }
+    /// Whether the admin pages make new items themselves (volunteers come only from registration).
+    static var creatable: Bool { get }
 
     static func load(_ id: Int, on db: Database) async throws -> Item?
     /// The site an item belongs to; nil for things shared by the whole tree.
@@ -28,14 +30,17 @@ protocol AdminSection: SendableMetatype {
 
 extension AdminSection {
     static var newPath: String? { Paths.adminNew(section) }
+    static var creatable: Bool { true }
     static func sections(_ req: Request, _ item: Item, canWrite: Bool) async throws -> [FormPage.Section] { [] }
 }
 
 enum AdminRoutes<S: AdminSection> {
     static func register(_ admin: RoutesBuilder) {
         admin.get(.constant(S.section), use: list).rule(.resource(S.resource, .read))
-        admin.get(.constant(S.section), "new", use: newForm).rule(.resource(S.resource, .write))
-        admin.post(.constant(S.section), use: create).rule(.resource(S.resource, .write))
+        if S.creatable {
+            admin.get(.constant(S.section), "new", use: newForm).rule(.resource(S.resource, .write))
+            admin.post(.constant(S.section), use: create).rule(.resource(S.resource, .write))
+        }
         admin.get(.constant(S.section), ":id", use: show).rule(.resource(S.resource, .read))
         admin.post(.constant(S.section), ":id", use: update).rule(.resource(S.resource, .write))
     }

@@ -72,7 +72,7 @@ enum AuthController {
             req.session.data["csrf"] = TokenDigest.random(bytes: 24)
             return req.redirect(to: next.isEmpty ? Paths.admin : next)
         } catch let e as AppError {
-            let response = try await retry(req.t(e.message), e.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
+            let response = try await retry(req.t(e.message), e.status)
             if case .tooManyRequests(_, let s) = e { response.headers.replaceOrAdd(name: .retryAfter, value: String(s)) }
             return response
         }

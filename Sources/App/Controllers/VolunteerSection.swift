@@ -9,6 +9,7 @@ enum VolunteerSection: AdminSection {
     static let columnKeys = ["volunteer.number", "volunteer.real_name", "volunteer.gender", "volunteer.id_number", "volunteer.phone", "volunteer.site", "volunteer.registered_on"]
     /// New volunteers register under their real name on the public page, also when staff help them.
     static var newPath: String? { Paths.register }
+    static var creatable: Bool { false }
 
     static func load(_ id: Int, on db: Database) async throws -> Volunteer? {
         try await Volunteer.query(on: db).filter(\.$id == id).with(\.$site).first()

@@ -64,7 +64,9 @@ struct SiteService {
             throw AppError.forbidden(Message("error.out_of_scope"))
         }
         let parent = try await Lookup.site(parentID, on: db, field: "parent_id")
-        guard Policy.allows(grants, .sites, .write, at: parent.sitePath) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        // Moving a site (or making one) needs rights where it lands; editing it in place does not.
+        let moving = site?.$parent.id != parentID
+        if moving, !Policy.allows(grants, .sites, .write, at: parent.sitePath) { throw AppError.forbidden(Message("error.out_of_scope")) }
         if let site, parent.sitePath.covers(site.sitePath) == false, site.sitePath.covers(parent.sitePath) {
             throw ValidationFailure(field: "parent_id", "error.site.cycle")
         }

@@ -1,0 +1,231 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+@testable import App
+@testable import DiandanCore
+
+/// Every admin route × every role × a target in the role's scope (station S1) and one outside it
+/// (the sibling station S2). The routes come from the app's route table: a new admin route without a
+/// case here fails the test, so nothing ships unchecked.
+@Suite("Authorisation matrix")
+struct AuthorizationMatrixTests {
+    struct Target {
+        var path: String
+        var form: [(String, String)]? = nil
+    }
+
+    struct Case {
+        var resource: Resource
+        var access: Access
+        /// The request aimed at S1's thing (in scope) or S2's (out of scope).
+        var target: @Sendable (Fixture, Bool, Application) async throws -> Target
+        /// For lists: text of S1's item and of S2's item.
+        var markers: (@Sendable (Fixture) -> (mine: String, theirs: String))? = nil
+        /// Targets that belong to no site (categories) are the same in and out of scope.
+        var siteless = false
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func next() -> Int { lock.withLock { n += 1; return n } }
+    }
+
+    static let counter = Counter()
+
+    static func site(_ f: Fixture, _ inScope: Bool) -> Site { inScope ? f.s1 : f.s2 }
+
+    static let cases: [String: Case] = [
+        "GET admin": Case(resource: .sites, access: .read, target: { _, _, _ in Target(path: "/admin") }),
+        // Sites
+        "GET admin/sites": Case(resource: .sites, access: .read, target: { _, _, _ in Target(path: "/admin/sites") },
+                                markers: { ($0.s1.name, $0.s2.name) }),
+        "GET admin/sites/new": Case(resource: .sites, access: .write, target: { _, _, _ in Target(path: "/admin/sites/new") }),
+        "POST admin/sites": Case(resource: .sites, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/sites", form: [("code", "P\(counter.next())"), ("name", "新实践点"), ("kind", "point"),
+                                                ("parent_id", String(site(f, inScope).id!)), ("latitude", "25.9"), ("longitude", "116.1"),
+                                                ("zone", "rural"), ("active", "on")])
+        }),
+        "GET admin/sites/:id": Case(resource: .sites, access: .read, target: { f, inScope, _ in Target(path: "/admin/sites/\(site(f, inScope).id!)") }),
+        "POST admin/sites/:id": Case(resource: .sites, access: .write, target: { f, inScope, _ in
+            let s = site(f, inScope)
+            return Target(path: "/admin/sites/\(s.id!)", form: [("code", s.code), ("name", s.name), ("kind", "station"),
+                                                               ("parent_id", String(f.instituteA.id!)), ("latitude", "25.88"),
+                                                               ("longitude", "116.02"), ("zone", s.zone), ("active", "on")])
+        }),
+        // Teams
+        "GET admin/teams": Case(resource: .teams, access: .read, target: { _, _, _ in Target(path: "/admin/teams") },
+                                markers: { ($0.teamS1.name, $0.teamS2.name) }),
+        "GET admin/teams/new": Case(resource: .teams, access: .write, target: { _, _, _ in Target(path: "/admin/teams/new") }),
+        "POST admin/teams": Case(resource: .teams, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/teams", form: [("name", "新服务队\(counter.next())"), ("site_id", String(site(f, inScope).id!)),
+                                                ("category_ids[]", String(f.category.id!)), ("max_concurrent_orders", "2"), ("active", "on")])
+        }),
+        "GET admin/teams/:id": Case(resource: .teams, access: .read, target: { f, inScope, _ in
+            Target(path: "/admin/teams/\((inScope ? f.teamS1 : f.teamS2).id!)")
+        }),
+        "POST admin/teams/:id": Case(resource: .teams, access: .write, target: { f, inScope, _ in
+            let t = inScope ? f.teamS1 : f.teamS2
+            return Target(path: "/admin/teams/\(t.id!)", form: [("name", t.name), ("site_id", String(site(f, inScope).id!)),
+                                                                ("max_concurrent_orders", "3"), ("active", "on")])
+        }),
+        "POST admin/teams/:id/members": Case(resource: .teams, access: .write, target: { f, inScope, _ in
+            let t = inScope ? f.teamS1 : f.teamS2, v = inScope ? f.volunteerS1 : f.volunteerS2
+            return Target(path: "/admin/teams/\(t.id!)/members", form: [("volunteer_number", v.number), ("role", "member")])
+        }),
+        "POST admin/teams/:id/members/:member/delete": Case(resource: .teams, access: .write, target: { f, inScope, app in
+            let t = inScope ? f.teamS1 : f.teamS2, v = inScope ? f.volunteerS1 : f.volunteerS2
+            var membership = try await TeamMembership.query(on: app.db).filter(\.$team.$id == t.id!).filter(\.$volunteer.$id == v.id!).first()
+            if membership == nil {
+                let created = TeamMembership()
+                created.$team.id = t.id!
+                created.$volunteer.id = v.id!
+                created.role = "member"
+                try await created.create(on: app.db)
+                membership = created
+            }
+            let m = membership!
+            return Target(path: "/admin/teams/\(t.id!)/members/\(m.id!)/delete", form: [])
+        }),
+        // Volunteers
+        "GET admin/volunteers": Case(resource: .volunteers, access: .read, target: { _, _, _ in Target(path: "/admin/volunteers") },
+                                     markers: { ($0.volunteerS1.realName, $0.volunteerS2.realName) }),
+        "GET admin/volunteers/:id": Case(resource: .volunteers, access: .read, target: { f, inScope, _ in
+            Target(path: "/admin/volunteers/\((inScope ? f.volunteerS1 : f.volunteerS2).id!)")
+        }),
+        "POST admin/volunteers/:id": Case(resource: .volunteers, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/volunteers/\((inScope ? f.volunteerS1 : f.volunteerS2).id!)",
+                   form: [("site_id", String(site(f, inScope).id!)), ("skills", "宣讲"), ("active", "on")])
+        }),
+        // Categories: shared by the tree, changed by centre admins only.
+        "GET admin/categories": Case(resource: .categories, access: .read, target: { _, _, _ in Target(path: "/admin/categories") }, siteless: true),
+        "GET admin/categories/new": Case(resource: .categories, access: .write, target: { _, _, _ in Target(path: "/admin/categories/new") }, siteless: true),
+        "POST admin/categories": Case(resource: .categories, access: .write, target: { _, _, _ in
+            let n = counter.next()
+            return Target(path: "/admin/categories", form: [("name", "新类别\(n)"), ("name_en", "New \(n)"), ("sort_order", "500"), ("active", "on")])
+        }, siteless: true),
+        "GET admin/categories/:id": Case(resource: .categories, access: .read, target: { f, _, _ in Target(path: "/admin/categories/\(f.category.id!)") }, siteless: true),
+        "POST admin/categories/:id": Case(resource: .categories, access: .write, target: { f, _, _ in
+            Target(path: "/admin/categories/\(f.category.id!)", form: [("name", f.category.name), ("name_en", f.category.nameEn), ("sort_order", "10"), ("active", "on")])
+        }, siteless: true),
+        // Menu
+        "GET admin/menu": Case(resource: .menu, access: .read, target: { _, _, _ in Target(path: "/admin/menu") },
+                               markers: { ($0.menuS1.title, $0.menuS2.title) }),
+        "GET admin/menu/new": Case(resource: .menu, access: .write, target: { _, _, _ in Target(path: "/admin/menu/new") }),
+        "POST admin/menu": Case(resource: .menu, access: .write, target: { f, inScope, _ in
+            let s = site(f, inScope)
+            return Target(path: "/admin/menu", form: [("site_id", String(s.id!)), ("category_id", String(f.category.id!)), ("title", "新服务\(counter.next())"),
+                                                      ("site_ids[]", String(s.id!)), ("team_ids[]", String((inScope ? f.teamS1 : f.teamS2).id!)), ("active", "on")])
+        }),
+        "GET admin/menu/:id": Case(resource: .menu, access: .read, target: { f, inScope, _ in Target(path: "/admin/menu/\((inScope ? f.menuS1 : f.menuS2).id!)") }),
+        "POST admin/menu/:id": Case(resource: .menu, access: .write, target: { f, inScope, _ in
+            let m = inScope ? f.menuS1 : f.menuS2, s = site(f, inScope)
+            return Target(path: "/admin/menu/\(m.id!)", form: [("site_id", String(s.id!)), ("category_id", String(f.category.id!)), ("title", m.title),
+                                                              ("site_ids[]", String(s.id!)), ("active", "on")])
+        }),
+        // Accounts and grants
+        "GET admin/accounts": Case(resource: .accounts, access: .read, target: { _, _, _ in Target(path: "/admin/accounts") },
+                                   markers: { ($0.accountS1.username, $0.accountS2.username) }),
+        "GET admin/accounts/new": Case(resource: .accounts, access: .write, target: { _, _, _ in Target(path: "/admin/accounts/new") }),
+        "POST admin/accounts": Case(resource: .accounts, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/accounts", form: [("username", "user\(counter.next())"), ("password", "Station2026x"), ("locale", "zh-CN"),
+                                                   ("site_id", String(site(f, inScope).id!))])
+        }),
+        "GET admin/accounts/:id": Case(resource: .accounts, access: .read, target: { f, inScope, _ in
+            Target(path: "/admin/accounts/\((inScope ? f.accountS1 : f.accountS2).id!)")
+        }),
+        "POST admin/accounts/:id": Case(resource: .accounts, access: .write, target: { f, inScope, _ in
+            let a = inScope ? f.accountS1 : f.accountS2
+            return Target(path: "/admin/accounts/\(a.id!)", form: [("username", a.username), ("locale", "zh-CN"), ("site_id", String(site(f, inScope).id!))])
+        }),
+        "POST admin/accounts/:id/grants": Case(resource: .accounts, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/accounts/\((inScope ? f.accountS1 : f.accountS2).id!)/grants",
+                   form: [("role", "volunteer"), ("site_id", String(site(f, inScope).id!))])
+        }),
+        "POST admin/accounts/:id/grants/:grant/delete": Case(resource: .accounts, access: .write, target: { f, inScope, app in
+            let a = inScope ? f.accountS1 : f.accountS2
+            let g = RoleGrant()
+            g.role = Role.practitioner.rawValue
+            g.$account.id = a.id!
+            g.$site.id = site(f, inScope).id!
+            try await RoleGrant.query(on: app.db).filter(\.$account.$id == a.id!).filter(\.$role == g.role).delete()
+            try await g.create(on: app.db)
+            return Target(path: "/admin/accounts/\(a.id!)/grants/\(g.id!)/delete", form: [])
+        }),
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) \(route.path.map(\.description).joined(separator: "/"))"
+    }
+
+    @Test func everyAdminRouteIsCoveredForEveryRoleInAndOutOfScope() async throws {
+        try await withTestApp { app in
+            let f = try await Fixture.make(app)
+            let adminRoutes = app.routes.all.filter { $0.path.first?.description == "admin" }
+            let keys = adminRoutes.map(Self.key)
+            #expect(Set(keys).subtracting(Self.cases.keys).sorted() == [], "admin routes without a matrix case")
+            #expect(Set(Self.cases.keys).subtracting(keys).sorted() == [], "matrix cases for routes that do not exist")
+            var checked = 0
+
+            // Who is asking: each role granted at S1, a centre admin, and nobody.
+            var clients: [String: WebClient] = [:]
+            for role in Role.allCases {
+                var web = WebClient(app)
+                #expect(try await web.login(Fixture.user(role)).status == .seeOther)
+                clients[role.rawValue] = web
+            }
+            var centre = WebClient(app)
+            try await centre.login(Fixture.centreAdmin)
+            clients["centre"] = centre
+            clients["anonymous"] = WebClient(app)
+
+            for route in adminRoutes.sorted(by: { Self.key($0) < Self.key($1) }) {
+                let key = Self.key(route)
+                guard let c = Self.cases[key] else { continue }
+                // The route's declared rule must agree with the case.
+                #expect(route.rule == .resource(c.resource, c.access), "\(key) has rule \(String(describing: route.rule))")
+                for who in clients.keys.sorted() {
+                    for inScope in [true, false] {
+                        var web = clients[who]!
+                        let target = try await c.target(f, inScope, app)
+                        let response: TestingHTTPResponse
+                        if let form = target.form {
+                            response = try await web.submit(target.path, form)
+                        } else {
+                            response = try await web.send(.GET, target.path)
+                        }
+                        clients[who] = web
+                        checked += 1
+                        let label = "\(key) as \(who), \(inScope ? "in" : "out of") scope"
+
+                        if who == "anonymous" {
+                            #expect(response.status == .seeOther && response.headers.first(name: .location)?.hasPrefix("/login") == true, "\(label): \(response.status)")
+                            continue
+                        }
+                        let grants: [Grant] = who == "centre"
+                            ? [Grant(role: .siteAdmin, siteID: f.centre.id!, sitePath: f.centre.sitePath, siteKind: .centre)]
+                            : [Grant(role: Role(rawValue: who)!, siteID: f.s1.id!, sitePath: f.s1.sitePath, siteKind: .station)]
+                        let mayAtAll = !Policy.grants(grants, allowing: c.resource, c.access).isEmpty
+                        let targetSite = c.siteless ? nil : (inScope ? f.s1 : f.s2).sitePath
+                        let isList = c.markers != nil || target.path == "/admin" || target.path.hasSuffix("/new") || (target.form == nil && c.siteless)
+                        let allowed = isList || target.path.hasSuffix("/new") ? mayAtAll : Policy.allows(grants, c.resource, c.access, at: targetSite)
+                        // Creating something at S2 is out of scope as well.
+                        let expectAllowed = allowed && (target.form == nil || c.siteless || inScope || who == "centre")
+                        if expectAllowed {
+                            let ok: HTTPStatus = target.form == nil ? .ok : .seeOther
+                            #expect(response.status == ok, "\(label): \(response.status) \(response.text.prefix(300))")
+                            if let markers = c.markers?(f) {
+                                #expect(response.text.contains(markers.mine), "\(label): own item missing")
+                                #expect(response.text.contains(markers.theirs) == (who == "centre"), "\(label): scope leak")
+                            }
+                        } else {
+                            #expect(response.status == .forbidden, "\(label): \(response.status) \(response.text.prefix(300))")
+                        }
+                    }
+                }
+            }
+            #expect(checked == Self.cases.count * clients.count * 2)
+        }
+    }
+}

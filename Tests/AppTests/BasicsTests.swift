@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+import SQLKit
+@testable import App
+@testable import DiandanCore
+
+@Suite("Server basics")
+struct BasicsTests {
+    @Test func theSuiteRunsOnTheDatabaseItWasAskedFor() async throws {
+        try await withTestApp { app in
+            let sql = try #require(app.db as? SQLDatabase)
+            #expect(sql.dialect.name == (TestDatabase.isPostgres ? "postgresql" : "sqlite"))
+        }
+    }
+
+    @Test func healthAndReadinessAnswerJSON() async throws {
+        try await withTestApp { app in
+            var web = WebClient(app)
+            let health = try await web.send(.GET, "/health")
+            #expect(health.status == .ok)
+            #expect(try health.json()["status"] as? String == "ok")
+            let ready = try await web.send(.GET, "/ready")
+            #expect(ready.status == .ok)
+            #expect(try ready.json()["database"] as? String == "ok")
+            #expect(ready.headers.contentType == .json)
+        }
+    }
+
+    @Test func unknownPathsGetA404PageOrJSON() async throws {
+        try await withTestApp { app in
+            var web = WebClient(app)
+            let page = try await web.send(.GET, "/no/such/page")
+            #expect(page.status == .notFound)
+            #expect(page.headers.contentType?.subType == "html")
+            #expect(page.text.contains("找不到该页面或记录"))
+            let api = try await web.send(.GET, "/api/v1/no/such/thing")
+            #expect(api.status == .notFound)
+            #expect(try api.json()["message"] as? String == "找不到该页面或记录。")
+            var english = WebClient(app, language: "en-GB,en;q=0.8")
+            #expect(try await english.send(.GET, "/api/v1/nothing").json()["message"] as? String == "The page or record was not found.")
+        }
+    }
+
+    @Test func everyResponseCarriesSecurityHeaders() async throws {
+        try await withTestApp { app in
+            var web = WebClient(app)
+            let r = try await web.send(.GET, "/")
+            #expect(r.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(r.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(r.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+        }
+    }
+
+    @Test func theLanguageSwitchIsRemembered() async throws {
+        try await withTestApp { app in
+            var web = WebClient(app)
+            #expect(try await web.send(.GET, "/").text.contains("<html lang=\"zh-CN\">"))
+            let r = try await web.send(.GET, "/lang/en?next=/register")
+            #expect(r.status == .seeOther)
+            #expect(r.headers.first(name: .location) == "/register")
+            let page = try await web.send(.GET, "/register").text
+            #expect(page.contains("<html lang=\"en\">"))
+            #expect(page.contains("Register as a volunteer"))
+            // Another request later: still English, because the choice is in a cookie.
+            #expect(try await web.send(.GET, "/").text.contains("Residents order, volunteers serve"))
+            // Never redirects off the site.
+            let evil = try await web.send(.GET, "/lang/zh-CN?next=//evil.example/")
+            #expect(evil.headers.first(name: .location) == "/")
+            #expect(try await web.send(.GET, "/lang/fr").status == .notFound)
+        }
+    }
+
+    @Test func theDemoCountyHasWhatTheIssueAsksFor() async throws {
+        try await withTestApp { app in
+            let logins = try await DemoSeeder(app: app, progress: { _ in }).run()
+            let sites = try await Site.query(on: app.db).all()
+            #expect(sites.filter { $0.siteKind == .centre }.count == 1)
+            #expect(sites.filter { $0.siteKind == .institute }.count >= 3)
+            let stations = sites.filter { $0.siteKind == .station }
+            #expect(stations.count >= 12)
+            #expect(Set(stations.map(\.zone)) == ["urban", "rural"])
+            #expect(try await Team.query(on: app.db).count() >= 15)
+            #expect(try await Volunteer.query(on: app.db).count() >= 100)
+            let categories = try await Category.query(on: app.db).all()
+            let withMenu = Set(try await MenuItem.query(on: app.db).all().map(\.$category.id))
+            #expect(categories.allSatisfy { withMenu.contains($0.id!) })
+            #expect(logins.count == DemoSeeder.logins.count)
+            // Every path is consistent with the parent links.
+            for s in sites {
+                if let parent = sites.first(where: { $0.id == s.$parent.id }) {
+                    #expect(s.path == parent.sitePath.child(s.id!).rawValue)
+                }
+            }
+            // The demo logins work.
+            var web = WebClient(app)
+            let r = try await web.login("admin", DemoSeeder.password)
+            #expect(r.status == .seeOther)
+            #expect(try await web.send(.GET, "/admin").status == .ok)
+        }
+    }
+
+    @Test func theTenStandardCategoriesAreSeededByMigration() async throws {
+        try await withTestApp { app in
+            let names = try await Category.query(on: app.db).sort(\.$sortOrder).all().map(\.name)
+            #expect(names == SeedCategories.standard.map(\.0))
+        }
+    }
+
+    @Test func productionRefusesDefaultSecretsAndNeverSeeds() throws {
+        #expect(throws: ConfigurationError.self) { try Settings.load(.production) { _ in nil } }
+        #expect(throws: ConfigurationError.self) { try Settings.load(.production) { $0 == "DIANDAN_SECRET" ? "short" : nil } }
+        let secret = String(repeating: "ab", count: 20)
+        let prod = try Settings.load(.production) { ["DIANDAN_SECRET": secret, "DIANDAN_SEED_DEMO": "true"][$0] }
+        #expect(prod.seedDemo == false)
+        #expect(prod.sessionCookieSecure == true)
+        let dev = try Settings.load(.development) { _ in nil }
+        #expect(dev.seedDemo == true)
+        #expect(dev.sqlitePath == "./diandan.sqlite")
+        #expect(throws: ConfigurationError.self) { try Settings.load(.development) { $0 == "DIANDAN_BCRYPT_COST" ? "99" : nil } }
+    }
+
+    @Test func everySettingIsDocumentedInTheReadmeAndEnvExample() throws {
+        let root = URL(fileURLWithPath: Settings.packageRoot)
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let example = try String(contentsOf: root.appendingPathComponent(".env.example"), encoding: .utf8)
+        for setting in Settings.documented {
+            #expect(readme.contains("`\(setting.name)`"), "README lacks \(setting.name)")
+            #expect(example.contains("\(setting.name)="), ".env.example lacks \(setting.name)")
+        }
+    }
+
+    @Test func theSQLiteFileIsWALAndDurable() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        let path = NSTemporaryDirectory() + "diandan-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let app = try await Application.make(.testing)
+        do {
+            let settings = try Settings.load(.testing) { ["DIANDAN_SQLITE_PATH": path, "DIANDAN_BCRYPT_COST": "4"][$0] }
+            try await configure(app, options: .init(isServe: false), settings: settings)
+            let sql = app.db as! SQLDatabase
+            let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            let sync = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+            #expect(mode == "wal")
+            #expect(sync == 2) // FULL
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    @Test func everyRouteDeclaresAnAccessRule() async throws {
+        try await withTestApp { app in
+            let missing = app.routes.all.filter { $0.rule == nil }.map { "\($0.method) /\($0.path.map(\.description).joined(separator: "/"))" }
+            #expect(missing == [])
+            #expect(app.routes.all.count > 30)
+        }
+    }
+
+    @Test func aRouteWithoutARuleIsRefused() async throws {
+        try await withTestApp { app in
+            app.grouped(AccessGate()).get("forgotten") { _ in "secret" }
+            var web = WebClient(app)
+            let r = try await web.send(.GET, "/forgotten")
+            #expect(r.status == .forbidden)
+            #expect(!r.text.contains("secret"))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+import SQLKit
+@testable import App
+@testable import DiandanCore
+
+/// The same tests run on SQLite (default) and on PostgreSQL when DATABASE_URL is set; each test on
+/// PostgreSQL gets a schema of its own, so tests run in parallel and leave nothing behind.
+enum TestDatabase {
+    static var postgresURL: String? {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else { return nil }
+        return url
+    }
+
+    static var isPostgres: Bool { postgresURL != nil }
+}
+
+/// A mutable clock for tests that move time (lockouts; later, deadlines).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date()) { current = start }
+
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    let values: [String: String] = [
+        "DIANDAN_SQLITE_PATH": ":memory:",
+        "DIANDAN_BCRYPT_COST": "4",
+        "DIANDAN_SEED_DEMO": "false",
+        "DATABASE_URL": TestDatabase.postgresURL ?? "",
+        "DIANDAN_PG_SCHEMA": TestDatabase.isPostgres ? schema : "",
+    ]
+    var failure: Error?
+    do {
+        let settings = try Settings.load(.testing) { values[$0] }
+        try await configure(app, options: .init(isServe: false), settings: settings)
+        if let clock { app.clock = AppClock(now: { clock.now }) }
+        if TestDatabase.isPostgres, let sql = app.db as? SQLDatabase {
+            try await sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
+        }
+        try await app.autoMigrate()
+        try await body(app)
+    } catch {
+        failure = error
+    }
+    if TestDatabase.isPostgres, let sql = app.db as? SQLDatabase {
+        try? await sql.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run()
+    }
+    try await app.asyncShutdown()
+    if let failure { throw failure }
+}
+
+/// A browser stand-in: keeps cookies, sends forms with the page's CSRF token.
+struct WebClient {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var language: String?
+
+    init(_ app: Application, language: String? = nil) {
+        self.app = app
+        self.language = language
+    }
+
+    @discardableResult
+    mutating func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil, json: String? = nil,
+                       headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = extra
+        if !cookies.isEmpty {
+            headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        if let language { headers.replaceOrAdd(name: .acceptLanguage, value: language) }
+        var body = ByteBuffer()
+        if let form {
+            headers.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
+            body = ByteBuffer(string: form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&"))
+        } else if let json {
+            headers.replaceOrAdd(name: .contentType, value: "application/json")
+            body = ByteBuffer(string: json)
+        }
+        let request = TestingHTTPRequest(method: method, url: URI(string: path), headers: headers, body: body)
+        let response = try await app.testing().performTest(request: request)
+        for (name, value) in response.headers.setCookie?.all ?? [:] {
+            if let expires = value.expires, expires < Date() { cookies[name] = nil } else { cookies[name] = value.string }
+        }
+        return response
+    }
+
+    static func encode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    /// The CSRF token of the current session, read from a page as a browser would.
+    mutating func csrf(from path: String = "/login") async throws -> String {
+        let page = try await send(.GET, path).body.string
+        guard let range = page.range(of: #"name="_csrf" value="[^"]+""#, options: .regularExpression) else {
+            Issue.record("no CSRF token on \(path)")
+            return ""
+        }
+        return String(page[range].dropFirst(#"name="_csrf" value=""#.count).dropLast())
+    }
+
+    /// Submits a form the way a page would, token included.
+    @discardableResult
+    mutating func submit(_ path: String, _ fields: [(String, String)], tokenFrom page: String = "/register") async throws -> TestingHTTPResponse {
+        let token = try await csrf(from: page)
+        return try await send(.POST, path, form: [("_csrf", token)] + fields)
+    }
+
+    @discardableResult
+    mutating func login(_ username: String, _ password: String = Fixture.password) async throws -> TestingHTTPResponse {
+        let token = try await csrf(from: "/login")
+        return try await send(.POST, "/login", form: [("_csrf", token), ("username", username), ("password", password), ("next", "")])
+    }
+}
+
+extension TestingHTTPResponse {
+    var text: String { body.string }
+
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import DiandanCore
-@Test func placeholderCompiles() {}
