@@ -31,16 +31,22 @@ public enum Zone: String, Sendable, Codable, CaseIterable {
     case urban, rural
 }
 
-/// A materialised path of site ids, `/1/4/17/`: the site and all its ancestors.
-/// Subtree membership is a prefix test, so scope checks need no recursive query.
+/// A materialised path of site ids, `/00000001/00000004/00000017/`: the site and all its ancestors.
+/// Subtree membership is a prefix test, so scope checks need no recursive query; ids have a fixed
+/// width so that sorting by path lists a tree in order (parent, then its children).
 public struct SitePath: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
 
-    public static func root(_ id: Int) -> SitePath { SitePath(rawValue: "/\(id)/") }
+    static func segment(_ id: Int) -> String {
+        let digits = String(id)
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
 
-    public func child(_ id: Int) -> SitePath { SitePath(rawValue: rawValue + "\(id)/") }
+    public static func root(_ id: Int) -> SitePath { SitePath(rawValue: "/\(segment(id))/") }
+
+    public func child(_ id: Int) -> SitePath { SitePath(rawValue: rawValue + "\(Self.segment(id))/") }
 
     /// True when `other` is this site or lies below it.
     public func covers(_ other: SitePath) -> Bool { other.rawValue.hasPrefix(rawValue) }

@@ -24,6 +24,10 @@ struct PolicyTests {
         #expect(!SitePath(rawValue: "/1/2/").covers(SitePath(rawValue: "/1/23/")))
         #expect(station.ids == [1, 2, 3])
         #expect(station.depth == 3)
+        #expect(station.rawValue == "/00000001/00000002/00000003/")
+        // Fixed-width ids keep tree order when sorted as text: site 2 before site 12.
+        #expect(centre.child(2) < centre.child(12))
+        #expect(centre.child(2).child(99) < centre.child(12))
     }
 
     @Test func aStationAdminActsOnItsStationOnly() {

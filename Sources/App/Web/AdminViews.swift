@@ -101,7 +101,7 @@ struct FormBuilder {
         let current = Set(values[name + "[]"] ?? values[name] ?? [])
         return FormField(name: name + "[]", label: req.t(labelKey), kind: .multiselect,
                          options: options.map { .init(value: $0.0, label: $0.1, selected: current.contains($0.0)) },
-                         error: error(name))
+                         error: error(name), hint: req.t("common.multiselect_hint"))
     }
 }
 

@@ -1,0 +1,108 @@
+"""The foundation's browser flows: log in and out, switch language, register a volunteer on a phone,
+an admin creates a team."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import DEMO_PASSWORD
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+CHECK = "10X98765432"
+
+
+def id_number(region, birth, seq):
+    first17 = f"{region}{birth}{seq:03d}"
+    return first17 + CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+
+
+def click_and_wait(b, element_id):
+    """Clicks a button that submits a form and waits for the next page."""
+    old = b.find_element(By.TAG_NAME, "html")
+    b.find_element(By.ID, element_id).click()
+    WebDriverWait(b.driver, 15).until(EC.staleness_of(old))
+    b.collect()
+
+
+def login(b, username, password=DEMO_PASSWORD):
+    b.open("/login")
+    b.find_element(By.ID, "username").send_keys(username)
+    b.find_element(By.ID, "password").send_keys(password)
+    click_and_wait(b, "login-submit")
+
+
+def test_log_in_and_out(browser):
+    login(browser, "admin", "not-the-password1")
+    assert "用户名或密码错误" in browser.find_element(By.ID, "login-error").text
+    login(browser, "admin")
+    assert browser.current_url.endswith("/admin")
+    assert browser.find_element(By.ID, "current-user").text == "admin"
+    assert "管理后台" in browser.find_element(By.TAG_NAME, "h1").text
+    click_and_wait(browser, "logout")
+    assert browser.find_elements(By.ID, "login-link")
+    browser.open("/admin")
+    assert "/login" in browser.current_url
+
+
+def test_switch_language_is_remembered(browser):
+    browser.open("/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    click_and_wait(browser, "lang-switch")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert "Residents order, volunteers serve" in browser.page_source
+    browser.open("/register")
+    assert "Register as a volunteer" in browser.find_element(By.TAG_NAME, "h1").text
+    click_and_wait(browser, "lang-switch")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    assert browser.current_url.endswith("/register")
+
+
+def test_register_a_volunteer_on_a_phone(phone):
+    phone.open("/register")
+    width = phone.execute_script("return window.innerWidth")
+    assert width == 390
+    # Nothing wider than the phone's screen.
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= width
+    click_and_wait(phone, "register-submit")
+    assert "此项必填" in phone.page_source
+    number = id_number("360781", "19920815", 457)
+    phone.find_element(By.ID, "f-real_name").send_keys("钟晓东")
+    phone.find_element(By.ID, "f-id_number").send_keys(number)
+    phone.find_element(By.ID, "f-phone").send_keys("13607970001")
+    Select(phone.find_element(By.ID, "f-site_id")).select_by_visible_text("\u3000\u3000叶坪村新时代文明实践站")
+    phone.find_element(By.ID, "f-skills").send_keys("摄影，急救")
+    phone.find_element(By.ID, "f-consent").click()
+    click_and_wait(phone, "register-submit")
+    assert phone.find_element(By.ID, "volunteer-number").text.startswith("ZY")
+    assert "钟晓东" in phone.find_element(By.ID, "registered-name").text
+    assert number not in phone.page_source
+    assert "136****0001" in phone.page_source
+    # The same person cannot register twice.
+    phone.open("/register")
+    phone.find_element(By.ID, "f-real_name").send_keys("钟晓东")
+    phone.find_element(By.ID, "f-id_number").send_keys(number)
+    phone.find_element(By.ID, "f-phone").send_keys("13607970001")
+    phone.find_element(By.ID, "f-consent").click()
+    click_and_wait(phone, "register-submit")
+    assert "该身份证号码已注册过志愿者" in phone.page_source
+
+
+def test_an_admin_creates_a_team(browser):
+    login(browser, "xianghu")
+    browser.open("/admin/teams")
+    assert browser.find_elements(By.ID, "new-link")
+    browser.open("/admin/teams/new")
+    browser.find_element(By.ID, "f-name").send_keys("红都社区读书志愿服务队")
+    Select(browser.find_element(By.ID, "f-site_id")).select_by_visible_text("\u3000\u3000红都社区新时代文明实践站")
+    Select(browser.find_element(By.ID, "f-category_ids[]")).select_by_visible_text("助学支教")
+    maximum = browser.find_element(By.ID, "f-max_concurrent_orders")
+    maximum.clear()
+    maximum.send_keys("2")
+    click_and_wait(browser, "save")
+    assert "/admin/teams/" in browser.current_url
+    assert browser.find_element(By.ID, "f-name").get_attribute("value") == "红都社区读书志愿服务队"
+    browser.open("/admin/teams?q=读书")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    assert len(rows) == 1 and "红都社区新时代文明实践站" in rows[0].text
+    # The institute admin sees only the institute's teams.
+    browser.open("/admin/teams")
+    assert "叶坪乡" not in browser.find_element(By.CSS_SELECTOR, "table.list").text
