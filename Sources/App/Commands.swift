@@ -71,19 +71,9 @@ struct AdminCommand: AsyncCommand {
                                  "zone": .string(signature.zone ?? "urban"), "active": .bool(true)])
             let input = SiteInput.read(&r)
             try r.check()
-            let s = Site()
-            s.code = input!.code
-            s.name = input!.name
-            s.kind = SiteKind.centre.rawValue
-            s.latitude = input!.latitude
-            s.longitude = input!.longitude
-            s.zone = input!.zone.rawValue
-            s.active = true
-            s.path = "/"
-            try await app.db.transaction { db in
-                try await s.create(on: db)
-                s.path = SitePath.root(try s.requireID()).rawValue
-                try await s.save(on: db)
+            let s = try await app.db.transaction { db in
+                try await Site.insert(code: input!.code, name: input!.name, kind: .centre, parent: nil,
+                                      latitude: input!.latitude, longitude: input!.longitude, zone: input!.zone, on: db)
             }
             context.console.output("Created centre \(s.code) \(s.name).".consoleText())
             site = s
@@ -104,21 +94,7 @@ struct AdminCommand: AsyncCommand {
             throw ConfigurationError("The username \(username) is taken.")
         }
         let hash = try await app.password.async.hash(input!.password!).get()
-        try await app.db.transaction { db in
-            let a = Account()
-            a.username = input!.username
-            a.passwordHash = hash
-            a.locale = input!.locale.rawValue
-            a.disabled = false
-            a.failedLogins = 0
-            a.$site.id = input!.siteID
-            try await a.create(on: db)
-            let g = RoleGrant()
-            g.role = role.rawValue
-            g.$account.id = try a.requireID()
-            g.$site.id = input!.siteID
-            try await g.create(on: db)
-        }
+        _ = try await Account.insert(username: input!.username, passwordHash: hash, site: site, role: role, locale: input!.locale, on: app.db)
         context.console.output("Created \(username) as \(role.rawValue) at \(site.code) \(site.name).".consoleText())
     }
 }

@@ -23,20 +23,7 @@ struct Fixture {
     static func make(_ app: Application) async throws -> Fixture {
         let db = app.db
         func site(_ code: String, _ name: String, _ kind: SiteKind, _ parent: Site?, _ zone: Zone = .rural) async throws -> Site {
-            let s = Site()
-            s.code = code
-            s.name = name
-            s.kind = kind.rawValue
-            s.latitude = 25.88
-            s.longitude = 116.02
-            s.zone = zone.rawValue
-            s.active = true
-            s.path = "/"
-            s.$parent.id = parent?.id
-            try await s.create(on: db)
-            s.path = parent.map { $0.sitePath.child(s.id!).rawValue } ?? SitePath.root(s.id!).rawValue
-            try await s.save(on: db)
-            return s
+            try await Site.insert(code: code, name: name, kind: kind, parent: parent, latitude: 25.88, longitude: 116.02, zone: zone, on: db)
         }
         let centre = try await site("C1", "测试中心", .centre, nil, .urban)
         let a = try await site("IA", "甲镇实践所", .institute, centre)
@@ -76,23 +63,8 @@ struct Fixture {
                                                          teamIDs: [teamS2.id!], siteIDs: [s2.id!], autoAccept: false, active: true))
 
         let hash = try Bcrypt.hash(password, cost: 4)
-        func account(_ username: String, _ site: Site, grant role: Role?) async throws -> Account {
-            let acc = Account()
-            acc.username = username
-            acc.passwordHash = hash
-            acc.locale = AppLocale.zhCN.rawValue
-            acc.disabled = false
-            acc.failedLogins = 0
-            acc.$site.id = site.id!
-            try await acc.create(on: db)
-            if let role {
-                let g = RoleGrant()
-                g.role = role.rawValue
-                g.$account.id = acc.id!
-                g.$site.id = site.id!
-                try await g.create(on: db)
-            }
-            return acc
+        func account(_ username: String, _ site: Site, grant role: Role) async throws -> Account {
+            try await Account.insert(username: username, passwordHash: hash, site: site, role: role, on: db)
         }
         var accountS1: Account?
         for role in Role.allCases {

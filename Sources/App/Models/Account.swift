@@ -24,6 +24,24 @@ final class Account: Model, @unchecked Sendable {
     @Children(for: \.$account) var grants: [RoleGrant]
 
     init() {}
+
+    /// A new account holding one role at its own site (bootstrap, demo and test accounts).
+    static func insert(username: String, passwordHash: String, site: Site, role: Role, locale: AppLocale = .zhCN, on db: Database) async throws -> Account {
+        let a = Account()
+        a.username = username
+        a.passwordHash = passwordHash
+        a.locale = locale.rawValue
+        a.disabled = false
+        a.failedLogins = 0
+        a.$site.id = try site.requireID()
+        try await a.create(on: db)
+        let g = RoleGrant()
+        g.role = role.rawValue
+        g.$account.id = try a.requireID()
+        g.$site.id = try site.requireID()
+        try await g.create(on: db)
+        return a
+    }
 }
 
 final class RoleGrant: Model, @unchecked Sendable {

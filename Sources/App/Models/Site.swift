@@ -24,5 +24,26 @@ final class Site: Model, @unchecked Sendable {
     init() {}
 
     var sitePath: SitePath { SitePath(rawValue: path) }
+
+    /// Inserts a site below `parent` (or as a root) and writes its path, which needs the new id:
+    /// two statements, so the caller runs it inside a transaction.
+    static func insert(code: String, name: String, kind: SiteKind, parent: Site?, latitude: Double, longitude: Double,
+                       zone: Zone, active: Bool = true, on db: Database) async throws -> Site {
+        let s = Site()
+        s.code = code
+        s.name = name
+        s.kind = kind.rawValue
+        s.latitude = latitude
+        s.longitude = longitude
+        s.zone = zone.rawValue
+        s.active = active
+        s.path = "/"
+        s.$parent.id = parent?.id
+        try await s.create(on: db)
+        let id = try s.requireID()
+        s.path = parent.map { $0.sitePath.child(id).rawValue } ?? SitePath.root(id).rawValue
+        try await s.save(on: db)
+        return s
+    }
     var siteKind: SiteKind { SiteKind(rawValue: kind) ?? .point }
 }

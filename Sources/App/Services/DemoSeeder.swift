@@ -38,21 +38,8 @@ struct DemoSeeder {
             progress("[1/5] sites")
             var sites: [String: Site] = [:]
             func site(_ code: String, _ name: String, _ kind: SiteKind, _ parent: String?, _ lat: Double, _ lon: Double, _ zone: Zone) async throws {
-                let s = Site()
-                s.code = code
-                s.name = name
-                s.kind = kind.rawValue
-                s.latitude = lat
-                s.longitude = lon
-                s.zone = zone.rawValue
-                s.active = true
-                s.path = "/"
-                s.$parent.id = try parent.map { try sites[$0]!.requireID() }
-                try await s.create(on: db)
-                let id = try s.requireID()
-                s.path = parent.map { sites[$0]!.sitePath.child(id).rawValue } ?? SitePath.root(id).rawValue
-                try await s.save(on: db)
-                sites[code] = s
+                sites[code] = try await Site.insert(code: code, name: name, kind: kind, parent: parent.map { sites[$0]! },
+                                                    latitude: lat, longitude: lon, zone: zone, on: db)
             }
             try await site("360781", "瑞金市新时代文明实践中心", .centre, nil, 25.8857, 116.0270, .urban)
             let institutes: [(String, String, Double, Double, Zone, [(String, Zone)])] = [
@@ -188,20 +175,9 @@ struct DemoSeeder {
             progress("[5/5] accounts")
             var lines: [String] = []
             for login in Self.logins {
-                let a = Account()
-                a.username = login.username
-                a.passwordHash = hash
-                a.locale = AppLocale.zhCN.rawValue
-                a.disabled = false
-                a.failedLogins = 0
-                a.$site.id = try sites[login.siteCode]!.requireID()
-                try await a.create(on: db)
-                let g = RoleGrant()
-                g.role = login.role.rawValue
-                g.$account.id = try a.requireID()
-                g.$site.id = try sites[login.siteCode]!.requireID()
-                try await g.create(on: db)
-                lines.append("\(login.username) — \(login.role.rawValue) @ \(sites[login.siteCode]!.name)")
+                let site = sites[login.siteCode]!
+                _ = try await Account.insert(username: login.username, passwordHash: hash, site: site, role: login.role, on: db)
+                lines.append("\(login.username) — \(login.role.rawValue) @ \(site.name)")
             }
             // The leader and the volunteer logins are volunteers too.
             volunteers[0].$account.id = try await Account.query(on: db).filter(\.$username == "leader").first()?.requireID()

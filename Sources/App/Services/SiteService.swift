@@ -10,13 +10,8 @@ struct SiteService {
         try await db.transaction { db in
             let parent = try await checkParent(input, for: nil, on: db)
             try await ensureUniqueCode(input.code, except: nil, on: db)
-            let site = Site()
-            apply(input, to: site)
-            site.path = "/"
-            try await site.create(on: db)
-            let id = try site.requireID()
-            site.path = parent.map { $0.sitePath.child(id).rawValue } ?? SitePath.root(id).rawValue
-            try await site.save(on: db)
+            let site = try await Site.insert(code: input.code, name: input.name, kind: input.kind, parent: parent,
+                                             latitude: input.latitude, longitude: input.longitude, zone: input.zone, active: input.active, on: db)
             return site
         }
     }
