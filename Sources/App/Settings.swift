@@ -17,6 +17,8 @@ public struct Settings: Sendable {
     public var sessionCookieSecure: Bool
     public var loginThrottle: LoginThrottle
     public var tokenLifetimeDays: Int
+    var orderPolicy: OrderPolicy
+    public var scanInterval: TimeInterval
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -31,6 +33,13 @@ public struct Settings: Sendable {
         ("DIANDAN_LOGIN_FREE_ATTEMPTS", "5", "failed logins before the account is locked"),
         ("DIANDAN_LOGIN_LOCK_SECONDS", "30", "first lock; doubles on each further failure, at most 15 minutes"),
         ("DIANDAN_TOKEN_DAYS", "30", "lifetime of API bearer tokens in days"),
+        ("DIANDAN_URBAN_RESPONSE_MINUTES", "10", "minutes an urban site has to respond to an order before it escalates"),
+        ("DIANDAN_RURAL_MIN_HOURS", "2", "rural sites respond by the end of the day, but never in less than this"),
+        ("DIANDAN_COMPLETION_DAYS", "3", "days to complete an order"),
+        ("DIANDAN_STAR_HOURS", "100,300,600,1000,1500", "service hours for one to five stars"),
+        ("DIANDAN_POINTS_PER_HOUR", "10", "points credited per service hour"),
+        ("DIANDAN_FIVE_STAR_BONUS", "0.2", "extra share of points when the resident rates 5 stars"),
+        ("DIANDAN_SCAN_SECONDS", "30", "how often `serve` looks for missed deadlines (0 turns the scanner off)"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
     ]
@@ -40,6 +49,11 @@ public struct Settings: Sendable {
             guard let v = get(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
         }
+        func positive(_ name: String, _ fallback: Int) throws -> Int {
+            guard let raw = value(name) else { return fallback }
+            guard let n = Int(raw), n > 0 else { throw ConfigurationError("\(name) must be a positive whole number.") }
+            return n
+        }
         let production = env == .production
         let secret = value("DIANDAN_SECRET") ?? developmentSecret
         if production, secret == developmentSecret || secret.count < 32 {
@@ -47,6 +61,24 @@ public struct Settings: Sendable {
         }
         let cost = Int(value("DIANDAN_BCRYPT_COST") ?? "12") ?? 12
         guard (4...31).contains(cost) else { throw ConfigurationError("DIANDAN_BCRYPT_COST must be between 4 and 31.") }
+        var policy = OrderPolicy()
+        policy.deadlines.urbanResponse = TimeInterval(try positive("DIANDAN_URBAN_RESPONSE_MINUTES", 10)) * 60
+        policy.deadlines.ruralMinimum = TimeInterval(try positive("DIANDAN_RURAL_MIN_HOURS", 2)) * 3600
+        policy.deadlines.defaultCompletionDays = try positive("DIANDAN_COMPLETION_DAYS", 3)
+        if let raw = value("DIANDAN_STAR_HOURS") {
+            let hours = raw.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard hours.count == 5, hours == hours.sorted(), hours.allSatisfy({ $0 > 0 }) else {
+                throw ConfigurationError("DIANDAN_STAR_HOURS must be five increasing numbers of hours, e.g. 100,300,600,1000,1500.")
+            }
+            policy.rewards.starThresholds = hours
+        }
+        policy.rewards.pointsPerHour = try positive("DIANDAN_POINTS_PER_HOUR", 10)
+        if let raw = value("DIANDAN_FIVE_STAR_BONUS") {
+            guard let b = Double(raw), (0...10).contains(b) else { throw ConfigurationError("DIANDAN_FIVE_STAR_BONUS must be a number from 0 to 10.") }
+            policy.rewards.fiveStarBonus = b
+        }
+        let scan = Int(value("DIANDAN_SCAN_SECONDS") ?? "30")
+        guard let scan, scan >= 0 else { throw ConfigurationError("DIANDAN_SCAN_SECONDS must be a whole number of seconds (0 = off).") }
         return Settings(
             databaseURL: value("DATABASE_URL"),
             postgresSchema: value("DIANDAN_PG_SCHEMA"),
@@ -60,7 +92,9 @@ public struct Settings: Sendable {
                 freeAttempts: Int(value("DIANDAN_LOGIN_FREE_ATTEMPTS") ?? "") ?? 5,
                 baseLock: TimeInterval(Int(value("DIANDAN_LOGIN_LOCK_SECONDS") ?? "") ?? 30)
             ),
-            tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30
+            tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30,
+            orderPolicy: policy,
+            scanInterval: TimeInterval(scan)
         )
     }
 

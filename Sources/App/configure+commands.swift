@@ -4,5 +4,6 @@ extension Application {
     func registerCommands() {
         asyncCommands.use(SeedCommand(), as: "seed")
         asyncCommands.use(AdminCommand(), as: "admin")
+        asyncCommands.use(ScanDeadlinesCommand(), as: "scan-deadlines")
     }
 }

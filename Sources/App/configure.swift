@@ -56,6 +56,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.registerCommands()
 
     if options.isServe {
+        app.lifecycle.use(DeadlineScannerService())
         try await app.autoMigrate()
         if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
             let logins = try await DemoSeeder(app: app).run()

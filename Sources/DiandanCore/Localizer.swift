@@ -11,5 +11,9 @@ public struct Localizer: Sendable {
         return s
     }
 
-    public func text(_ message: Message, _ locale: AppLocale) -> String { text(message.key, locale, message.args) }
+    public func text(_ message: Message, _ locale: AppLocale) -> String {
+        var args = message.args
+        for (name, key) in message.keyArgs { args[name] = text(key, locale) }
+        return text(message.key, locale, args)
+    }
 }

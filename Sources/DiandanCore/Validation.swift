@@ -4,10 +4,13 @@ import Foundation
 public struct Message: Sendable, Equatable, Hashable {
     public let key: String
     public let args: [String: String]
+    /// Arguments that are themselves catalogue keys (a status, an action), put in translated.
+    public let keyArgs: [String: String]
 
-    public init(_ key: String, _ args: [String: String] = [:]) {
+    public init(_ key: String, _ args: [String: String] = [:], keys keyArgs: [String: String] = [:]) {
         self.key = key
         self.args = args
+        self.keyArgs = keyArgs
     }
 }
 

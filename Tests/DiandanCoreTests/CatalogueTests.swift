@@ -56,7 +56,7 @@ struct CatalogueTests {
         for source in try files(under: "Sources", ending: ".swift") {
             used.formUnion(try matches("(?:\\bt|Message|fail|ValidationFailure\\(field: \"[a-z_]+\",)\\(?\\s*\"([a-z_]+\\.[a-zA-Z_.\\-]+)\"", in: source))
             used.formUnion(try matches("Key: String \\{ \"([a-z_]+\\.[a-z_.]+)\" \\}|Key = \"([a-z_]+\\.[a-z_]+)\"", in: source))
-            used.formUnion(try matches("\"((?:error|admin|site|team|menu|volunteer|category|account|common|member)\\.[a-z_.]+)\"", in: source))
+            used.formUnion(try matches("\"((?:error|admin|site|team|menu|volunteer|category|account|common|member|points|order)\\.[a-z_.]+)\"", in: source))
         }
         // Keys built from enum values.
         for k in SiteKind.allCases { used.insert("site.kind.\(k.rawValue)") }
@@ -66,6 +66,8 @@ struct CatalogueTests {
         for m in MemberRole.allCases { used.insert("member.role.\(m.rawValue)") }
         for l in AppLocale.allCases { used.insert("lang.\(l.rawValue)") }
         for p in ["length", "characters", "region", "birthDate", "checkDigit"] { used.insert("error.id_number.\(p)") }
+        for s in OrderStatus.allCases { used.insert("order.status.\(s.rawValue)") }
+        for a in OrderAction.allCases { used.insert("order.action.\(a.rawValue)") }
         #expect(used.count > 100)
         let missing = used.filter { zh[$0] == nil && !$0.hasSuffix(".") }.sorted()
         #expect(missing == [])

@@ -12,5 +12,7 @@ enum Migrations {
         app.migrations.add(CreateVolunteers())
         app.migrations.add(CreateMenuItems())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreateOrders())
+        app.migrations.add(CreateServiceRecords())
     }
 }

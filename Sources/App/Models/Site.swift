@@ -18,6 +18,8 @@ final class Site: Model, @unchecked Sendable {
     @Field(key: "longitude") var longitude: Double
     @Field(key: "zone") var zone: String
     @Field(key: "active") var active: Bool
+    /// Minutes to respond, when this site sets its own instead of its zone's.
+    @OptionalField(key: "response_minutes") var responseMinutes: Int?
 
     @OptionalParent(key: "parent_id") var parent: Site?
 

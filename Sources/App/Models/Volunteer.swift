@@ -20,6 +20,8 @@ final class Volunteer: Model, @unchecked Sendable {
     @Field(key: "skills") var skills: [String]
     @Field(key: "registered_on") var registeredOn: String
     @Field(key: "active") var active: Bool
+    @Field(key: "hours_total") var hoursTotal: Double
+    @Field(key: "points_balance") var pointsBalance: Int
 
     @Parent(key: "site_id") var site: Site
     @OptionalParent(key: "account_id") var account: Account?

@@ -27,6 +27,8 @@ struct VolunteerService {
         v.phoneMasked = input.phone.masked
         v.skills = input.skills
         v.active = true
+        v.hoursTotal = 0
+        v.pointsBalance = 0
         v.$site.id = input.siteID
         let day = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: now)
         v.registeredOn = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)

@@ -1,0 +1,112 @@
+import Fluent
+import Vapor
+import DiandanCore
+
+/// 逐级上报: finds orders nobody took by their response deadline and hands each to the parent
+/// site's queue; closes completed orders whose rating window has passed. The deadlines live in the
+/// database, so a restart loses none; each order is re-checked inside its own transaction and its
+/// version claimed, so two passes (or two servers) never escalate it twice.
+struct DeadlineScanner {
+    let service: OrderService
+
+    struct Pass: Sendable, Equatable {
+        var escalated = 0
+        var overdue = 0
+        var closed = 0
+    }
+
+    func runOnce() async throws -> Pass {
+        var pass = Pass()
+        let db = service.db, now = service.now
+        let due = try await Order.query(on: db)
+            .filter(\.$status ~~ [OrderStatus.submitted.rawValue, OrderStatus.dispatched.rawValue])
+            .filter(\.$overdue == false)
+            .filter(\.$responseDeadline <= now)
+            .sort(\.$responseDeadline).limit(5000).all(\.$id)
+        for id in due {
+            switch try await service.escalateIfDue(orderID: id) {
+            case .escalated: pass.escalated += 1
+            case .overdue: pass.overdue += 1
+            case .nothing: break
+            }
+        }
+        let window = now.addingTimeInterval(-Double(RatingInput.windowDays) * 86_400)
+        let unrated = try await Order.query(on: db).filter(\.$status == OrderStatus.completed.rawValue)
+            .filter(\.$completedAt <= window).limit(5000).all(\.$id)
+        for id in unrated where try await service.closeUnrated(orderID: id) { pass.closed += 1 }
+        return pass
+    }
+}
+
+extension OrderService {
+    enum Escalation: Sendable { case escalated, overdue, nothing }
+
+    func escalateIfDue(orderID: Int) async throws -> Escalation {
+        try await db.writeTransaction { db in
+            guard let o = try await Order.find(orderID, on: db), o.orderStatus.awaitsResponse, !o.overdue, o.responseDeadline <= now else { return .nothing }
+            try await systemTransition(o, .escalate, on: db)
+            return o.overdue ? .overdue : .escalated
+        }
+    }
+
+    func closeUnrated(orderID: Int) async throws -> Bool {
+        try await db.writeTransaction { db in
+            guard let o = try await Order.find(orderID, on: db), o.orderStatus == .completed, let done = o.completedAt,
+                  now.timeIntervalSince(done) >= Double(RatingInput.windowDays) * 86_400 else { return false }
+            try await systemTransition(o, .close, on: db)
+            return true
+        }
+    }
+}
+
+/// Runs the scanner inside `serve` every DIANDAN_SCAN_SECONDS, and stops with the app.
+final class DeadlineScannerService: LifecycleHandler, @unchecked Sendable {
+    private var task: Task<Void, Never>?
+
+    func didBootAsync(_ app: Application) async throws {
+        let interval = app.settings.scanInterval
+        guard interval > 0 else { return }
+        task = Task { [app] in
+            while !Task.isCancelled {
+                do {
+                    let pass = try await DeadlineScanner(service: OrderService.make(app)).runOnce()
+                    if pass != .init() {
+                        app.logger.notice("Deadline scan: \(pass.escalated) escalated, \(pass.overdue) overdue, \(pass.closed) closed unrated")
+                    }
+                } catch {
+                    app.logger.error("Deadline scan failed: \(String(reflecting: error))")
+                }
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        task?.cancel()
+        await task?.value
+    }
+}
+
+/// `diandan scan-deadlines`: one pass, for cron or by hand.
+struct ScanDeadlinesCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+
+    var help: String { "Escalates orders past their response deadline and closes unrated ones past the window; one pass." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let pass = try await DeadlineScanner(service: OrderService.make(app)).runOnce()
+        context.console.output("escalated \(pass.escalated), overdue \(pass.overdue), closed unrated \(pass.closed)".consoleText())
+    }
+}
+
+extension OrderService {
+    static func make(_ app: Application) -> OrderService {
+        OrderService(db: app.db, now: app.clock.now(), protector: app.protector, policy: app.settings.orderPolicy)
+    }
+
+    static func make(_ req: Request) -> OrderService {
+        OrderService(db: req.db, now: req.now, protector: req.application.protector, policy: req.application.settings.orderPolicy)
+    }
+}

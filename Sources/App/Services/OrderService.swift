@@ -1,0 +1,460 @@
+import Fluent
+import SQLKit
+import Foundation
+import DiandanCore
+
+/// The rules of the loop that need the database: creating orders, dispatching them, and every
+/// transition, each in one transaction with its event.
+struct OrderService {
+    let db: Database
+    let now: Date
+    let protector: DataProtector
+    let policy: OrderPolicy
+
+    // MARK: Creating
+
+    /// Places an order. With an idempotency key, a retry returns the first order instead of a second.
+    func create(_ input: OrderInput, by p: Principal, key: String?) async throws -> (order: Order, created: Bool) {
+        if let key, let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key).first() {
+            return (try await Order.find(existing.$order.id, on: db)!, false)
+        }
+        let station = try await Lookup.site(input.stationID, on: db, field: "station_id")
+        guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
+        // Residents order where their grant reaches; staff order on someone's behalf in their area.
+        let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
+        guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        let onBehalf = !roles.contains(.resident)
+
+        var item: MenuItem?
+        var categoryID = input.categoryID
+        var title = ""
+        if let menuID = input.menuItemID {
+            guard let m = try await MenuItem.find(menuID, on: db), m.active,
+                  try await MenuItemSite.query(on: db).filter(\.$item.$id == menuID).filter(\.$site.$id ~~ station.sitePath.ids).count() > 0
+            else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
+            item = m
+            categoryID = m.$category.id
+            title = m.title
+        }
+        guard let categoryID, let category = try await Category.find(categoryID, on: db), category.active else {
+            throw ValidationFailure(field: "category_id", "error.not_found_choice")
+        }
+        if title.isEmpty { title = category.name + "：" + String(input.details.prefix(30)) }
+        let menuItem = item, orderTitle = title
+
+        do {
+            return try await db.writeTransaction { db in
+                let o = Order()
+                o.createdAt = now
+                o.updatedAt = now
+                o.number = "pending-" + UUID().uuidString
+                o.status = OrderStatus.submitted.rawValue
+                o.version = 0
+                o.$menuItem.id = menuItem?.id
+                o.$category.id = categoryID
+                o.title = orderTitle
+                o.details = input.details
+                o.$station.id = try station.requireID()
+                o.$ownerSite.id = try station.requireID()
+                o.$requester.id = onBehalf ? nil : p.accountID
+                o.$placedBy.id = p.accountID
+                o.onBehalf = onBehalf
+                o.contactName = input.contactName
+                o.contactPhoneSealed = try protector.seal(input.contactPhone.value)
+                o.contactPhoneMasked = input.contactPhone.masked
+                o.address = input.address
+                o.latitude = input.latitude
+                o.longitude = input.longitude
+                o.windowStart = input.windowStart
+                o.windowEnd = input.windowEnd
+                o.people = input.people
+                o.channel = input.channel.rawValue
+                o.notes = input.notes
+                o.responseDeadline = policy.deadlines.responseDeadline(zone: station.zoneValue, from: now, overrideMinutes: station.responseMinutes)
+                o.completionDeadline = policy.deadlines.completionDeadline(from: now, days: nil)
+                o.overdue = false
+                o.openForClaim = false
+                o.ratedByProxy = false
+                try await o.create(on: db)
+                o.number = OrderNumber.make(date: now, sequence: try o.requireID())
+                try await o.save(on: db)
+                try await record(o, .submit, from: nil, actor: .requester, account: p.accountID, on: db)
+                if let key {
+                    let r = IdempotencyRecord()
+                    r.createdAt = now
+                    r.accountID = p.accountID
+                    r.key = key
+                    r.$order.id = try o.requireID()
+                    try await r.create(on: db)
+                }
+                if menuItem?.autoAccept == true { try await autoDispatch(o, station: station, on: db) }
+                return (o, true)
+            }
+        } catch where key != nil && error.isUniqueViolation {
+            // Two retries raced: the first one's order is the answer.
+            let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key!).first()
+            guard let existing, let order = try await Order.find(existing.$order.id, on: db) else { throw error }
+            return (order, false)
+        }
+    }
+
+    // MARK: Dispatching
+
+    /// Teams that offer the order's menu item (or its category, for needs off the menu), ranked.
+    func suggestions(for o: Order, on db: Database) async throws -> [(Team, DispatchScore)] {
+        let station = try await Site.find(o.$station.id, on: db)!
+        var teamQuery = Team.query(on: db).join(Site.self, on: \Team.$site.$id == \Site.$id).with(\.$site)
+        if let menuID = o.$menuItem.id {
+            teamQuery = teamQuery.join(MenuItemTeam.self, on: \MenuItemTeam.$team.$id == \Team.$id).filter(MenuItemTeam.self, \.$item.$id == menuID)
+        } else {
+            teamQuery = teamQuery.join(TeamCategory.self, on: \TeamCategory.$team.$id == \Team.$id).filter(TeamCategory.self, \.$category.$id == o.$category.id)
+        }
+        // Only teams of this county: the root of the station's tree.
+        let root = SitePath.root(station.sitePath.ids.first ?? 0)
+        let teams = try await teamQuery.filter(Site.self, \Site.$path =~ root.rawValue).all()
+        guard !teams.isEmpty else { return [] }
+        let ids = try teams.map { try $0.requireID() }
+        let loads = try await activeLoads(ids, on: db)
+        let ratings = try await meanRatings(ids, on: db)
+        let orderID = try o.requireID()
+        let declined = Set(try await OrderEvent.query(on: db).filter(\.$order.$id == orderID)
+            .filter(\.$action == OrderAction.decline.rawValue).all().compactMap(\.teamID))
+        let candidates = try teams.map { t in
+            TeamCandidate(teamID: try t.requireID(), name: t.name, sitePath: t.site.sitePath, latitude: t.site.latitude, longitude: t.site.longitude,
+                          activeOrders: loads[t.id!] ?? 0, maxConcurrentOrders: t.maxConcurrentOrders, meanRating: ratings[t.id!],
+                          active: t.active, declinedThisOrder: declined.contains(t.id!))
+        }
+        var tiers: [SitePath] = []
+        var path = SitePath(rawValue: "/")
+        for id in station.sitePath.ids { path = path.child(id); tiers.insert(path, at: 0) }
+        let ranked = policy.ranker.rank(candidates, latitude: o.latitude ?? station.latitude, longitude: o.longitude ?? station.longitude, tiers: tiers)
+        return ranked.compactMap { score in teams.first { $0.id == score.teamID }.map { ($0, score) } }
+    }
+
+    private func activeLoads(_ teamIDs: [Int], on db: Database) async throws -> [Int: Int] {
+        let rows = try await Order.query(on: db).filter(\.$team.$id ~~ teamIDs)
+            .filter(\.$status ~~ OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)).all(\.$team.$id)
+        return rows.reduce(into: [:]) { counts, id in if let id { counts[id, default: 0] += 1 } }
+    }
+
+    private func meanRatings(_ teamIDs: [Int], on db: Database) async throws -> [Int: Double] {
+        guard let sql = db as? SQLDatabase else { return [:] }
+        struct Row: Decodable { let team_id: Int; let mean: Double }
+        let rows = try await sql.select().column("team_id").column(SQLFunction("AVG", args: SQLColumn("rating")), as: "mean")
+            .from(Order.schema).where("team_id", .in, teamIDs).where("rating", .isNot, SQLLiteral.null)
+            .groupBy("team_id").all(decoding: Row.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.team_id, $0.mean) })
+    }
+
+    /// 系统自动接单: the best team takes it at once, with the score breakdown on the event.
+    private func autoDispatch(_ o: Order, station: Site, on db: Database) async throws {
+        guard let (team, score) = try await suggestions(for: o, on: db).first else { return }
+        try await transition(o, .dispatch, actors: [.system], account: nil, reason: nil, on: db) { o in
+            o.$team.id = try team.requireID()
+            return (team.id, Self.json(score))
+        }
+    }
+
+    // MARK: Acting
+
+    /// Who this person is to this order.
+    func actors(for o: Order, _ p: Principal, on db: Database) async throws -> Set<OrderActor> {
+        var actors: Set<OrderActor> = []
+        if o.$requester.id == p.accountID || o.$placedBy.id == p.accountID { actors.insert(.requester) }
+        let owner = try await Site.find(o.$ownerSite.id, on: db)!
+        if Policy.allows(p.grants, .orders, .write, at: owner.sitePath) { actors.insert(.siteAdmin) }
+        let led = try await ledTeams(p, on: db)
+        if let team = o.$team.id, led.contains(team) { actors.insert(.assignedLeader) }
+        if o.openForClaim, o.orderStatus == .submitted, !led.isEmpty {
+            let eligible = Set(try await suggestions(for: o, on: db).map(\.1.teamID))
+            if !eligible.isDisjoint(with: led) { actors.insert(.eligibleLeader) }
+        }
+        return actors
+    }
+
+    /// Teams whose leader is this person (through their volunteer record).
+    func ledTeams(_ p: Principal, on db: Database) async throws -> Set<Int> {
+        let rows = try await TeamMembership.query(on: db).join(Volunteer.self, on: \TeamMembership.$volunteer.$id == \Volunteer.$id)
+            .filter(Volunteer.self, \.$account.$id == p.accountID).filter(\.$role == MemberRole.leader.rawValue).all()
+        return Set(rows.map(\.$team.id))
+    }
+
+    /// May this person see the order at all? Requesters, staff of the station or of the owning site,
+    /// and the assigned team's leader.
+    func canRead(_ o: Order, _ p: Principal, on db: Database) async throws -> Bool {
+        if o.$requester.id == p.accountID || o.$placedBy.id == p.accountID { return true }
+        let sites = try await Site.query(on: db).filter(\.$id ~~ [o.$station.id, o.$ownerSite.id]).all()
+        if sites.contains(where: { Policy.allows(p.grants, .orders, .read, at: $0.sitePath) }) { return true }
+        if let team = o.$team.id, try await ledTeams(p, on: db).contains(team) { return true }
+        return false
+    }
+
+    /// What a person asks to do to an order, with what the action needs.
+    enum OrderRequest: Sendable {
+        case dispatch(teamID: Int)
+        case accept, start, urge, escalate
+        case decline(reason: String?), cancel(reason: String?), reject(reason: String?)
+        case claim
+        case openForClaim
+        case complete(CompletionInput)
+        case rate(RatingInput)
+        case close
+        case message(String)
+
+        var action: OrderAction {
+            switch self {
+            case .dispatch: .dispatch
+            case .accept: .accept
+            case .start: .start
+            case .urge: .urge
+            case .escalate: .escalate
+            case .decline: .decline
+            case .cancel: .cancel
+            case .reject: .reject
+            case .claim: .claim
+            case .openForClaim: .dispatch
+            case .complete: .complete
+            case .rate: .rate
+            case .close: .close
+            case .message: .message
+            }
+        }
+
+        var reason: String? {
+            switch self {
+            case .decline(let r), .cancel(let r), .reject(let r): r
+            case .message(let text): text
+            default: nil
+            }
+        }
+    }
+
+    /// Does one thing to one order on behalf of a person, in one transaction.
+    @discardableResult
+    func act(_ request: OrderRequest, orderID: Int, by p: Principal) async throws -> Order {
+        try await db.writeTransaction { db in
+            guard let o = try await Order.find(orderID, on: db), try await canRead(o, p, on: db) else { throw AppError.notFound }
+            let actors = try await actors(for: o, p, on: db)
+            if case .openForClaim = request {
+                guard actors.contains(.siteAdmin) else { throw AppError.forbidden(Message("error.order.not_allowed")) }
+                guard o.orderStatus == .submitted else { throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.open_for_claim", "status": "order.status.\(o.status)"])) }
+                try await claimVersion(o, on: db)
+                o.openForClaim = true
+                o.updatedAt = now
+                try await o.save(on: db)
+                return o
+            }
+            try await transition(o, request.action, actors: actors, account: p.accountID, reason: request.reason, on: db) { o in
+                try await effects(of: request, on: o, by: p, actors: actors, db: db)
+            }
+            if case .decline = request, let item = try await o.$menuItem.get(on: db), item.autoAccept {
+                // Declined: back in the queue, and straight on to the next best team if the item dispatches itself.
+                let station = try await Site.find(o.$station.id, on: db)!
+                try await autoDispatch(o, station: station, on: db)
+            }
+            return o
+        }
+    }
+
+    /// What an action changes beyond the status; returns the team and detail for the event.
+    private func effects(of request: OrderRequest, on o: Order, by p: Principal, actors: Set<OrderActor>, db: Database) async throws -> (Int?, String?) {
+        switch request {
+        case .dispatch(let teamID):
+            guard let (team, score) = try await suggestions(for: o, on: db).first(where: { $0.0.id == teamID }) else {
+                throw ValidationFailure(field: "team_id", "error.order.team_unavailable")
+            }
+            o.$team.id = try team.requireID()
+            o.openForClaim = false
+            return (teamID, Self.json(score))
+        case .claim:
+            let led = try await ledTeams(p, on: db)
+            guard let (team, score) = try await suggestions(for: o, on: db).first(where: { led.contains($0.1.teamID) }) else {
+                throw AppError.forbidden(Message("error.order.not_allowed"))
+            }
+            o.$team.id = try team.requireID()
+            o.openForClaim = false
+            return (team.id, Self.json(score))
+        case .decline:
+            let team = o.$team.id
+            o.$team.id = nil
+            return (team, nil)
+        case .escalate:
+            return try await escalate(o, on: db)
+        case .urge:
+            if let last = o.lastUrgedAt, now.timeIntervalSince(last) < policy.urgeInterval {
+                let wait = policy.urgeInterval - now.timeIntervalSince(last)
+                throw AppError.tooManyRequests(Message("error.order.urge_wait", ["minutes": String(Int((wait / 60).rounded(.up)))]),
+                                               retryAfter: Int(wait.rounded(.up)))
+            }
+            o.lastUrgedAt = now
+            return (o.$team.id, nil)
+        case .complete(let input):
+            try await credit(input, for: o, by: p, on: db)
+            o.completedAt = now
+            return (o.$team.id, Self.json(input.served.map { ["volunteer_id": Double($0.volunteerID), "hours": $0.hours] }))
+        case .rate(let input):
+            if let done = o.completedAt, now.timeIntervalSince(done) > Double(RatingInput.windowDays) * 86_400 {
+                throw AppError.conflict(field: nil, Message("error.order.rating_closed"))
+            }
+            o.rating = input.score
+            o.ratingComment = input.comment
+            o.ratedByProxy = o.onBehalf && o.$placedBy.id == p.accountID
+            if input.score == 5 { try await creditBonus(o, on: db) }
+            return (o.$team.id, nil)
+        case .cancel, .reject:
+            o.$team.id = nil
+            return (nil, nil)
+        case .accept, .start, .close, .message, .openForClaim:
+            return (o.$team.id, nil)
+        }
+    }
+
+    /// Hands the order to the parent site's queue with a fresh deadline; at the top it is marked overdue.
+    private func escalate(_ o: Order, on db: Database) async throws -> (Int?, String?) {
+        let owner = try await Site.find(o.$ownerSite.id, on: db)!
+        guard let parentID = owner.$parent.id, let parent = try await Site.find(parentID, on: db) else {
+            o.overdue = true
+            return (nil, #"{"overdue":true}"#)
+        }
+        o.$ownerSite.id = parentID
+        o.$team.id = nil
+        o.openForClaim = false
+        o.responseDeadline = policy.deadlines.responseDeadline(zone: parent.zoneValue, from: now, overrideMinutes: parent.responseMinutes)
+        return (nil, "{\"from_site\":\(owner.id!),\"to_site\":\(parentID)}")
+    }
+
+    /// 奖单: hours to each volunteer who served, with points; only members of the team.
+    private func credit(_ input: CompletionInput, for o: Order, by p: Principal, on db: Database) async throws {
+        guard let teamID = o.$team.id else { throw AppError.conflict(field: nil, Message("error.order.no_team")) }
+        let members = Set(try await TeamMembership.query(on: db).filter(\.$team.$id == teamID).all().map(\.$volunteer.id))
+        for served in input.served where !members.contains(served.volunteerID) {
+            throw ValidationFailure(field: "volunteer_ids", "error.order.not_member")
+        }
+        let day = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: now)
+        let date = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        for served in input.served {
+            let r = ServiceRecord()
+            r.createdAt = now
+            r.serviceDate = date
+            r.hours = served.hours
+            r.content = o.title + (input.notes.isEmpty ? "" : "：" + input.notes)
+            r.$volunteer.id = served.volunteerID
+            r.$order.id = try o.requireID()
+            r.$recordedBy.id = p.accountID
+            try await r.create(on: db)
+            try await addPoints(policy.rewards.points(forHours: served.hours), hours: served.hours, to: served.volunteerID, reason: "points.service", order: o, on: db)
+        }
+    }
+
+    /// A five-star rating adds the bonus share to each volunteer's points for this order.
+    private func creditBonus(_ o: Order, on db: Database) async throws {
+        let records = try await ServiceRecord.query(on: db).filter(\.$order.$id == o.requireID()).all()
+        for r in records {
+            let bonus = policy.rewards.points(forHours: r.hours, rating: 5) - policy.rewards.points(forHours: r.hours)
+            if bonus > 0 { try await addPoints(bonus, hours: 0, to: r.$volunteer.id, reason: "points.five_star", order: o, on: db) }
+        }
+    }
+
+    /// One ledger entry and the running totals, updated in place so concurrent credits add up.
+    private func addPoints(_ delta: Int, hours: Double, to volunteerID: Int, reason: String, order: Order?, on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { return }
+        try await sql.update(Volunteer.schema)
+            .set(SQLColumn("points_balance"), to: SQLBinaryExpression(SQLColumn("points_balance"), .add, SQLBind(delta)))
+            .set(SQLColumn("hours_total"), to: SQLBinaryExpression(SQLColumn("hours_total"), .add, SQLBind(hours)))
+            .where("id", .equal, volunteerID)
+            .run()
+        let balance = try await Volunteer.find(volunteerID, on: db)?.pointsBalance ?? delta
+        let e = PointsEntry()
+        e.at = now
+        e.delta = delta
+        e.balanceAfter = balance
+        e.reason = reason
+        e.$volunteer.id = volunteerID
+        e.$order.id = order?.id
+        try await e.create(on: db)
+    }
+
+    /// The platform acting on its own (escalation, closing unrated orders).
+    func systemTransition(_ o: Order, _ action: OrderAction, on db: Database) async throws {
+        try await transition(o, action, actors: [.system], account: nil, reason: nil, on: db) { o in
+            action == .escalate ? try await escalate(o, on: db) : (o.$team.id, nil)
+        }
+    }
+
+    /// Applies the state machine, claims the order's version, saves and records the event.
+    private func transition(_ o: Order, _ action: OrderAction, actors: Set<OrderActor>, account: Int?, reason: String?,
+                            on db: Database, _ change: (Order) async throws -> (Int?, String?)) async throws {
+        let from = o.orderStatus
+        let to: OrderStatus
+        switch OrderMachine.apply(action, to: from, by: actors, reason: reason) {
+        case .success(let s): to = s
+        case .failure(.illegalTransition):
+            throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.\(action.rawValue)", "status": "order.status.\(from.rawValue)"]))
+        case .failure(.notAllowed):
+            throw AppError.forbidden(Message("error.order.not_allowed"))
+        case .failure(.reasonRequired):
+            throw ValidationFailure(field: "reason", "error.order.reason_required")
+        }
+        try await claimVersion(o, on: db)
+        let (team, detail) = try await change(o)
+        o.status = to.rawValue
+        o.updatedAt = now
+        try await o.save(on: db)
+        let actor: OrderActor = actors.contains(.system) ? .system : Self.primaryActor(for: action, actors)
+        try await record(o, action, from: from, actor: actor, account: account, reason: reason, detail: detail, team: team, on: db)
+    }
+
+    static func primaryActor(for action: OrderAction, _ actors: Set<OrderActor>) -> OrderActor {
+        let allowed = OrderMachine.rules.filter { $0.action == action }.reduce(into: Set<OrderActor>()) { $0.formUnion($1.actors) }
+        return actors.intersection(allowed).sorted { $0.rawValue < $1.rawValue }.first ?? actors.first ?? .system
+    }
+
+    /// `UPDATE … SET version = version + 1 WHERE id = ? AND version = ?`: of two people acting on the
+    /// same version, the second finds nothing to update and is told the order changed.
+    private func claimVersion(_ o: Order, on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { return }
+        let rows = try await sql.update(Order.schema)
+            .set(SQLColumn("version"), to: SQLBinaryExpression(SQLColumn("version"), .add, SQLLiteral.numeric("1")))
+            .where("id", .equal, try o.requireID())
+            .where("version", .equal, o.version)
+            .returning("id")
+            .all()
+        guard rows.count == 1 else { throw AppError.conflict(field: nil, Message("error.order.changed")) }
+        o.version += 1
+    }
+
+    private func record(_ o: Order, _ action: OrderAction, from: OrderStatus?, actor: OrderActor, account: Int?, reason: String? = nil,
+                        detail: String? = nil, team: Int? = nil, on db: Database) async throws {
+        let e = OrderEvent()
+        e.at = now
+        e.action = action.rawValue
+        e.fromStatus = from?.rawValue
+        e.toStatus = o.status
+        e.actor = actor.rawValue
+        e.$actorAccount.id = account
+        e.reason = reason.map { String($0.prefix(1000)) }
+        e.detail = detail
+        e.teamID = team
+        e.siteID = o.$ownerSite.id
+        e.$order.id = try o.requireID()
+        try await e.create(on: db)
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) }
+    }
+}
+
+/// Deadlines, rewards and dispatch weights, from settings.
+struct OrderPolicy: Sendable {
+    var deadlines = DeadlinePolicy()
+    var rewards = RewardPolicy()
+    var ranker = DispatchRanker()
+    var urgeInterval: TimeInterval = 30 * 60
+}
+
+extension Site {
+    var zoneValue: Zone { Zone(rawValue: zone) ?? .rural }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// How an order reached the platform.
+public enum OrderChannel: String, Sendable, Codable, CaseIterable {
+    case web, mobile, phone, walkIn = "walk_in", api, open311
+}
+
+/// A new order (点单): a menu item, or a category and free text for a need off the menu.
+public struct OrderInput: Sendable, Equatable {
+    public var menuItemID: Int?
+    public var categoryID: Int?
+    public var details: String
+    public var stationID: Int
+    public var latitude: Double?
+    public var longitude: Double?
+    public var address: String?
+    public var windowStart: Date?
+    public var windowEnd: Date?
+    public var people: Int
+    public var contactName: String
+    public var contactPhone: PhoneNumber
+    public var channel: OrderChannel
+    public var notes: String
+
+    static func date(_ r: inout FieldReader, _ name: String) -> Date? {
+        guard let raw = r.text(name, required: false, max: 40) else { return nil }
+        // Forms send `2026-11-23T09:30` (datetime-local, China time); the API sends ISO 8601.
+        if let d = try? Date(raw, strategy: .iso8601) { return d }
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_US_POSIX")
+        local.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
+            local.dateFormat = format
+            if let d = local.date(from: raw) { return d }
+        }
+        r.fail(name, "error.date_format")
+        return nil
+    }
+
+    public static func read(_ r: inout FieldReader, defaultChannel: OrderChannel, now: Date) -> OrderInput? {
+        let menu = r.int("menu_item_id", required: false, in: 1...Int(Int32.max))
+        let category = r.int("category_id", required: false, in: 1...Int(Int32.max))
+        let details = r.text("details", required: menu == nil, max: 1000, multiline: true) ?? ""
+        if menu == nil, category == nil, !r.hasError("menu_item_id"), !r.hasError("category_id") {
+            r.fail("category_id", "error.order.menu_or_category")
+        }
+        let station = r.int("station_id", in: 1...Int(Int32.max))
+        let lat = r.double("latitude", required: false, in: 3...54)
+        let lon = r.double("longitude", required: false, in: 73...136)
+        if (lat == nil) != (lon == nil), !r.hasError("latitude"), !r.hasError("longitude") {
+            r.fail(lat == nil ? "latitude" : "longitude", "error.order.coordinates_pair")
+        }
+        let address = r.text("address", required: false, max: 200)
+        if lat == nil, address == nil, !r.hasError("latitude"), !r.hasError("address") {
+            r.fail("address", "error.order.location_required")
+        }
+        let start = date(&r, "window_start"), end = date(&r, "window_end")
+        if let start, let end, end <= start { r.fail("window_end", "error.order.window_order") }
+        if let end, end < now { r.fail("window_end", "error.order.window_past") }
+        let people = r.int("people", required: false, in: 1...10_000) ?? 1
+        let name = r.text("contact_name", max: 40)
+        var phone: PhoneNumber?
+        if let raw = r.text("contact_phone", max: 20) {
+            phone = PhoneNumber.parse(raw)
+            if phone == nil { r.fail("contact_phone", "error.phone") }
+        }
+        let channel = r.choice("channel", OrderChannel.self, required: false) ?? defaultChannel
+        let notes = r.text("notes", required: false, max: 1000, multiline: true) ?? ""
+        guard r.isValid, let station, let name, let phone else { return nil }
+        return OrderInput(menuItemID: menu, categoryID: category, details: details, stationID: station, latitude: lat, longitude: lon,
+                          address: address, windowStart: start, windowEnd: end, people: people, contactName: name,
+                          contactPhone: phone, channel: channel, notes: notes)
+    }
+}
+
+/// Who served and for how long, when a team leader completes an order.
+public struct CompletionInput: Sendable, Equatable {
+    public struct Served: Sendable, Equatable {
+        public var volunteerID: Int
+        public var hours: Double
+    }
+
+    public var served: [Served]
+    public var notes: String
+
+    public static func read(_ r: inout FieldReader) -> CompletionInput? {
+        let ids = r.ids("volunteer_ids", max: 200)
+        var served: [Served] = []
+        for id in ids {
+            // `hours_<id>` per volunteer, in half-hour steps or finer, more than 0 and at most 24.
+            if let h = r.double("hours_\(id)", in: 0...24) {
+                if h <= 0 { r.fail("hours_\(id)", "error.order.hours_range") } else { served.append(Served(volunteerID: id, hours: h)) }
+            }
+        }
+        if ids.isEmpty, !r.hasError("volunteer_ids") { r.fail("volunteer_ids", "error.order.served_required") }
+        let notes = r.text("notes", required: false, max: 2000, multiline: true) ?? ""
+        guard r.isValid else { return nil }
+        return CompletionInput(served: served, notes: notes)
+    }
+}
+
+public struct RatingInput: Sendable, Equatable {
+    public var score: Int
+    public var comment: String
+
+    /// The window in which the requester may rate a completed order.
+    public static let windowDays = 14
+
+    public static func read(_ r: inout FieldReader) -> RatingInput? {
+        let score = r.int("score", in: 1...5)
+        let comment = r.text("comment", required: false, max: 500, multiline: true) ?? ""
+        guard r.isValid, let score else { return nil }
+        return RatingInput(score: score, comment: comment)
+    }
+}
