@@ -24,9 +24,12 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.settings = settings
     app.directory = DirectoryConfiguration(workingDirectory: settings.resourcesDirectory)
 
+    // Database drivers and bcrypt block threads of this pool; its own pool, larger than the default
+    // (one per core), keeps a waiting SQLite writer from starving the one that holds the lock.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
     try configureDatabase(app, settings)
-    if settings.databaseURL == nil, settings.sqlitePath != ":memory:", let sql = app.db as? SQLDatabase {
-        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    if settings.databaseURL == nil {
+        try await configureSQLiteConnections(app, wal: settings.sqlitePath != ":memory:")
     }
     Migrations.register(on: app)
 
@@ -84,6 +87,17 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
         // synchronous=FULL (durable commits); WAL is a property of the file, set once at start.
         let storage: SQLiteConfiguration.Storage = settings.sqlitePath == ":memory:" ? .memory : .file(path: settings.sqlitePath)
         app.databases.use(.sqlite(.init(storage: storage, enableForeignKeys: true), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+    }
+}
+
+/// sqlite-nio's busy handler retries at once, forever, on a pool thread; SQLite's own busy timeout
+/// sleeps between tries and gives up, after which the write transaction is retried (`writeTransaction`).
+/// The pool keeps one connection per event loop, so setting it once on each covers every connection.
+func configureSQLiteConnections(_ app: Application, wal: Bool) async throws {
+    for loop in app.eventLoopGroup.makeIterator() {
+        guard let sql = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
+        if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
+        try await sql.raw("PRAGMA busy_timeout=10000").run()
     }
 }
 

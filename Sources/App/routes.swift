@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     PublicController.register(web: web, api: api, bare: bare)
     AuthController.register(web: web, api: api)
     OrderAPIController.register(api)
+    OrderPages.register(web)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

@@ -144,6 +144,12 @@ struct BasicsTests {
             let sync = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
             #expect(mode == "wal")
             #expect(sync == 2) // FULL
+            // Every pooled connection waits for a lock by sleeping, not by spinning.
+            for loop in app.eventLoopGroup.makeIterator() {
+                let conn = app.databases.database(.sqlite, logger: app.logger, on: loop) as! SQLDatabase
+                let timeout = try await conn.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
+                #expect(timeout == 10_000)
+            }
         } catch {
             try await app.asyncShutdown()
             throw error

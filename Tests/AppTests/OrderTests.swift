@@ -141,7 +141,7 @@ struct OrderFlowTests {
                 return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == .created }.count == 1)
-            #expect(statuses.allSatisfy { $0 == .created || $0 == .ok })
+            #expect(statuses.allSatisfy { $0 == .created || $0 == .ok }, "\(statuses)")
             #expect(try await Order.query(on: app.db).count() == 2)
         }
     }

@@ -56,7 +56,7 @@ struct CatalogueTests {
         for source in try files(under: "Sources", ending: ".swift") {
             used.formUnion(try matches("(?:\\bt|Message|fail|ValidationFailure\\(field: \"[a-z_]+\",)\\(?\\s*\"([a-z_]+\\.[a-zA-Z_.\\-]+)\"", in: source))
             used.formUnion(try matches("Key: String \\{ \"([a-z_]+\\.[a-z_.]+)\" \\}|Key = \"([a-z_]+\\.[a-z_]+)\"", in: source))
-            used.formUnion(try matches("\"((?:error|admin|site|team|menu|volunteer|category|account|common|member|points|order)\\.[a-z_.]+)\"", in: source))
+            used.formUnion(try matches("\"((?:error|admin|site|team|menu|volunteer|category|account|common|member|points|order|me|nav)\\.[a-z_.]+)\"", in: source))
         }
         // Keys built from enum values.
         for k in SiteKind.allCases { used.insert("site.kind.\(k.rawValue)") }
@@ -68,6 +68,9 @@ struct CatalogueTests {
         for p in ["length", "characters", "region", "birthDate", "checkDigit"] { used.insert("error.id_number.\(p)") }
         for s in OrderStatus.allCases { used.insert("order.status.\(s.rawValue)") }
         for a in OrderAction.allCases { used.insert("order.action.\(a.rawValue)") }
+        for a in [OrderAction.accept, .decline, .claim, .start, .urge, .close, .cancel, .reject, .escalate] { used.insert("order.do.\(a.rawValue)") }
+        for a in OrderActor.allCases { used.insert("order.actor.\(a.rawValue)") }
+        for t in 0...2 { used.insert("order.tier.\(t)") }
         #expect(used.count > 100)
         let missing = used.filter { zh[$0] == nil && !$0.hasSuffix(".") }.sorted()
         #expect(missing == [])

@@ -193,37 +193,7 @@ enum OrderAPIController {
         let p = try req.requirePrincipal()
         guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
         var r = req.body.data == nil ? FieldReader([:]) : try await req.fieldReader()
-        let request: OrderService.OrderRequest
-        switch action {
-        case "dispatch":
-            let team = r.int("team_id", in: 1...Int(Int32.max))
-            try r.check()
-            request = .dispatch(teamID: team!)
-        case "accept": request = .accept
-        case "start": request = .start
-        case "urge": request = .urge
-        case "escalate": request = .escalate
-        case "claim": request = .claim
-        case "close": request = .close
-        case "open-for-claim": request = .openForClaim
-        case "decline", "cancel", "reject":
-            let reason = r.text("reason", max: 500, multiline: true)
-            try r.check()
-            request = action == "decline" ? .decline(reason: reason) : action == "cancel" ? .cancel(reason: reason) : .reject(reason: reason)
-        case "message":
-            let text = r.text("text", max: 1000, multiline: true)
-            try r.check()
-            request = .message(text!)
-        case "complete":
-            let input = CompletionInput.read(&r)
-            try r.check()
-            request = .complete(input!)
-        case "rate":
-            let input = RatingInput.read(&r)
-            try r.check()
-            request = .rate(input!)
-        default: throw AppError.notFound
-        }
+        let request = try OrderService.OrderRequest.parse(action, &r)
         let o = try await OrderService.make(req).act(request, orderID: id, by: p)
         let events = try await OrderEvent.query(on: req.db).filter(\.$order.$id == o.requireID()).sort(\.$id).all()
         return try OrderDTO(o, events: events)

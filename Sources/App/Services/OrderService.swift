@@ -220,6 +220,42 @@ struct OrderService {
             }
         }
 
+        /// Reads what an action needs from a form or JSON body; the same for pages and API.
+        static func parse(_ action: String, _ r: inout FieldReader) throws -> OrderRequest {
+            let request: OrderRequest
+            switch action {
+            case "dispatch":
+                let team = r.int("team_id", in: 1...Int(Int32.max))
+                try r.check()
+                request = .dispatch(teamID: team!)
+            case "accept": request = .accept
+            case "start": request = .start
+            case "urge": request = .urge
+            case "escalate": request = .escalate
+            case "claim": request = .claim
+            case "close": request = .close
+            case "open-for-claim": request = .openForClaim
+            case "decline", "cancel", "reject":
+                let reason = r.text("reason", max: 500, multiline: true)
+                try r.check()
+                request = action == "decline" ? .decline(reason: reason) : action == "cancel" ? .cancel(reason: reason) : .reject(reason: reason)
+            case "message":
+                let text = r.text("text", max: 1000, multiline: true)
+                try r.check()
+                request = .message(text!)
+            case "complete":
+                let input = CompletionInput.read(&r)
+                try r.check()
+                request = .complete(input!)
+            case "rate":
+                let input = RatingInput.read(&r)
+                try r.check()
+                request = .rate(input!)
+            default: throw AppError.notFound
+            }
+            return request
+        }
+
         var reason: String? {
             switch self {
             case .decline(let r), .cancel(let r), .reject(let r): r

@@ -49,7 +49,7 @@ struct FormPage: Encodable {
 struct FormField: Encodable {
     struct Option: Encodable { var value: String; var label: String; var selected: Bool }
 
-    enum Kind: String, Encodable { case text, number, password, textarea, select, multiselect, checkbox, tel }
+    enum Kind: String, Encodable { case text, number, password, textarea, select, multiselect, checkbox, tel, hidden, datetime = "datetime-local" }
 
     var name: String
     var label: String

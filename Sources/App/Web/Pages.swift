@@ -19,7 +19,21 @@ extension Chrome {
     static func make(_ req: Request, title: String) -> Chrome {
         let p = req.principal
         var nav = [Link(href: Paths.home, label: req.t("nav.home"), current: req.url.path == "/")]
-        nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
+        nav.append(Link(href: "/menu", label: req.t("nav.menu"), current: req.url.path == "/menu"))
+        if p == nil {
+            nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
+        } else {
+            nav.append(Link(href: "/orders/mine", label: req.t("nav.my_orders"), current: req.url.path == "/orders/mine"))
+        }
+        if let p, !Policy.grants(p.grants, allowing: .orders, .write).isEmpty {
+            nav.append(Link(href: "/orders/queue", label: req.t("nav.queue"), current: req.url.path == "/orders/queue"))
+        }
+        if let p, p.roles.contains(.teamLeader) {
+            nav.append(Link(href: "/orders/team", label: req.t("nav.team_orders"), current: req.url.path == "/orders/team"))
+        }
+        if let p, p.roles.contains(.volunteer) || p.roles.contains(.teamLeader) {
+            nav.append(Link(href: "/me/service", label: req.t("nav.my_service"), current: req.url.path == "/me/service"))
+        }
         if let p, !Policy.grants(p.grants, allowing: .sites, .read).isEmpty {
             nav.append(Link(href: Paths.admin, label: req.t("nav.admin"), current: req.url.path.hasPrefix("/admin")))
         }

@@ -1,0 +1,322 @@
+import Vapor
+import Fluent
+import DiandanCore
+
+struct MenuPage: Encodable {
+    struct Item: Encodable { var id: Int; var title: String; var description: String; var auto: Bool; var orderLink: String }
+    struct Group: Encodable { var category: String; var items: [Item] }
+    var chrome: Chrome
+    var station: String
+    var stations: [FormField.Option]
+    var groups: [Group]
+    var offMenuLink: String
+}
+
+struct OrderFormPage: Encodable {
+    var chrome: Chrome
+    var heading: String
+    var item: String?
+    var fields: [FormField]
+    var summary: String?
+}
+
+struct OrderListPage: Encodable {
+    struct Row: Encodable { var link: String; var number: String; var title: String; var status: String; var statusKey: String; var site: String; var deadline: String; var overdue: Bool }
+    var chrome: Chrome
+    var heading: String
+    var rows: [Row]
+    var empty: String
+}
+
+struct OrderShowPage: Encodable {
+    struct Fact: Encodable { var label: String; var value: String }
+    struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String }
+    struct Button: Encodable { var action: String; var label: String; var reason: Bool; var danger: Bool }
+    struct Suggestion: Encodable { var teamID: Int; var team: String; var why: String }
+    struct Member: Encodable { var id: Int; var name: String; var number: String }
+
+    var chrome: Chrome
+    var number: String
+    var title: String
+    var status: String
+    var statusKey: String
+    var facts: [Fact]
+    var timeline: [Event]
+    var buttons: [Button]
+    var suggestions: [Suggestion]
+    var members: [Member]
+    var canRate: Bool
+    var canMessage: Bool
+    var base: String
+    var summary: String?
+}
+
+struct VolunteerMePage: Encodable {
+    struct Row: Encodable { var date: String; var hours: String; var content: String }
+    struct Points: Encodable { var at: String; var delta: String; var balance: Int; var reason: String }
+    var chrome: Chrome
+    var name: String
+    var number: String
+    var hours: String
+    var stars: Int
+    var starText: String
+    var toNext: String?
+    var points: Int
+    var records: [Row]
+    var ledger: [Points]
+}
+
+/// The loop in the browser: residents order, staff dispatch, leaders serve, everyone follows the timeline.
+enum OrderPages {
+    static func register(_ web: RoutesBuilder) {
+        web.get("menu", use: menu).rule(.open)
+        web.get("orders", "new", use: newOrder).rule(.signedIn)
+        web.post("orders", use: createOrder).rule(.signedIn)
+        web.get("orders", "mine", use: mine).rule(.signedIn)
+        web.get("orders", "queue", use: queue).rule(.resource(.orders, .write))
+        web.get("orders", "team", use: teamInbox).rule(.signedIn)
+        web.get("orders", ":id", use: show).rule(.signedIn)
+        web.post("orders", ":id", ":action", use: act).rule(.signedIn)
+        web.get("me", "service", use: myService).rule(.signedIn)
+    }
+
+    /// The station a person orders for: the one asked for, else the site of their account.
+    static func station(_ req: Request) async throws -> Site? {
+        if let id = req.query[Int.self, at: "station"], let s = try await Site.find(id, on: req.db), s.active { return s }
+        if let p = req.principal, let s = try await Site.find(p.siteID, on: req.db), s.siteKind == .station { return s }
+        return try await Site.query(on: req.db).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true).sort(\.$path).first()
+    }
+
+    static func menu(req: Request) async throws -> Response {
+        guard let station = try await station(req) else { throw AppError.notFound }
+        let stations = try await Site.query(on: req.db).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true).sort(\.$path).range(0..<2000).all()
+        let items = try await MenuItem.query(on: req.db).join(MenuItemSite.self, on: \MenuItemSite.$item.$id == \MenuItem.$id)
+            .filter(MenuItemSite.self, \.$site.$id == station.requireID()).filter(\.$active == true).with(\.$category).all()
+        let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
+        let groups = categories.compactMap { c -> MenuPage.Group? in
+            let mine = items.filter { $0.$category.id == c.id }
+            guard !mine.isEmpty else { return nil }
+            return MenuPage.Group(category: c.displayName(req.locale), items: mine.compactMap { m in
+                m.id.map { .init(id: $0, title: m.title, description: m.description, auto: m.autoAccept, orderLink: "/orders/new?menu_item_id=\($0)&station=\(station.id!)") }
+            })
+        }
+        let page = MenuPage(chrome: .make(req, title: req.t("order.menu")), station: station.name,
+                            stations: stations.compactMap { s in s.id.map { .init(value: String($0), label: s.name, selected: $0 == station.id) } },
+                            groups: groups, offMenuLink: "/orders/new?station=\(station.id!)")
+        return try await Pages.render(req, "orders/menu", page)
+    }
+
+    static func orderFields(_ req: Request, _ form: FormBuilder, item: MenuItem?) async throws -> [FormField] {
+        let p = try req.requirePrincipal()
+        // Stations within the person's reach.
+        let reach = p.grants.filter { [.resident, .practitioner, .siteAdmin].contains($0.role) }.map(\.sitePath)
+        var stations: [(String, String)] = []
+        if !reach.isEmpty {
+            stations = try await Site.query(on: req.db).within(reach).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true)
+                .sort(\.$path).range(0..<2000).all().compactMap { s in s.id.map { (String($0), s.name) } }
+        }
+        var formID = form.text("form_id", "order.menu_item")
+        formID.kind = .hidden
+        if formID.value.isEmpty { formID.value = TokenDigest.random(bytes: 12) }
+        var fields: [FormField] = [formID]
+        if let item {
+            var hidden = form.text("menu_item_id", "order.menu_item")
+            hidden.value = String(item.id!)
+            hidden.kind = .hidden
+            fields.append(hidden)
+        } else {
+            let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
+            fields.append(form.select("category_id", "order.category", categories.compactMap { c in c.id.map { (String($0), c.displayName(req.locale)) } }))
+        }
+        fields.append(form.select("station_id", "order.station", stations))
+        fields.append(form.text("details", "order.details", kind: .textarea, required: item == nil))
+        fields.append(form.text("address", "order.address", required: false, hint: "order.address_hint"))
+        var lat = form.text("latitude", "order.latitude", required: false)
+        lat.kind = .hidden
+        var lon = form.text("longitude", "order.longitude", required: false)
+        lon.kind = .hidden
+        fields += [lat, lon,
+                   form.text("window_start", "order.window_start", kind: .datetime, required: false),
+                   form.text("window_end", "order.window_end", kind: .datetime, required: false),
+                   form.text("people", "order.people", kind: .number, required: false),
+                   form.text("contact_name", "order.contact_name"),
+                   form.text("contact_phone", "order.contact_phone", kind: .tel),
+                   form.text("notes", "order.notes", kind: .textarea, required: false)]
+        return fields
+    }
+
+    static func newOrder(req: Request) async throws -> Response {
+        let item = try await req.query[Int.self, at: "menu_item_id"].asyncFlatMap { try await MenuItem.find($0, on: req.db) }
+        var values: [String: [String]] = ["people": ["1"]]
+        if let s = req.query[Int.self, at: "station"] { values["station_id"] = [String(s)] }
+        return try await renderOrderForm(req, item: item, values: values, errors: [])
+    }
+
+    static func renderOrderForm(_ req: Request, item: MenuItem?, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
+        let page = OrderFormPage(chrome: .make(req, title: req.t("order.new")), heading: req.t(item == nil ? "order.new_off_menu" : "order.new"),
+                                 item: item?.title, fields: try await orderFields(req, FormBuilder(req, values: values, errors: errors), item: item),
+                                 summary: errors.isEmpty ? nil : req.t("error.validation"))
+        return try await Pages.render(req, "orders/new", page, status: status)
+    }
+
+    static func createOrder(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let form = try await req.formFields()
+        let item = try await form["menu_item_id"]?.last.flatMap(Int.init).asyncFlatMap { try await MenuItem.find($0, on: req.db) }
+        do {
+            var r = try await req.fieldReader()
+            let input = OrderInput.read(&r, defaultChannel: req.headers.first(name: .userAgent)?.contains("Mobile") == true ? .mobile : .web, now: req.now)
+            try r.check()
+            // The form's one-time token doubles as the idempotency key: a double tap makes one order.
+            // Each form carries its own id: a double tap or a resubmitted page makes one order.
+            let formID = form["form_id"]?.last.flatMap { $0.count <= 64 && !$0.isEmpty ? "form-" + $0 : nil }
+            let (order, _) = try await OrderService.make(req).create(input!, by: p, key: formID)
+            return req.redirect(to: "/orders/\(try order.requireID())")
+        } catch let failure as ValidationFailure {
+            return try await renderOrderForm(req, item: item, values: form, errors: failure.errors, status: .unprocessableEntity)
+        }
+    }
+
+    static func listPage(_ req: Request, heading: String, _ orders: [Order]) async throws -> Response {
+        let sites = try await Site.query(on: req.db).filter(\.$id ~~ Array(Set(orders.map(\.$ownerSite.id)))).all()
+        let rows = try orders.map { o in
+            OrderListPage.Row(link: "/orders/\(try o.requireID())", number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
+                              statusKey: o.status, site: sites.first { $0.id == o.$ownerSite.id }?.name ?? "",
+                              deadline: o.orderStatus.awaitsResponse ? DateText.minute(o.responseDeadline) : "", overdue: o.overdue)
+        }
+        return try await Pages.render(req, "orders/list", OrderListPage(chrome: .make(req, title: heading), heading: heading, rows: rows, empty: req.t("admin.empty")))
+    }
+
+    static func mine(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let orders = try await Order.query(on: req.db).group(.or) { $0.filter(\.$requester.$id == p.accountID).filter(\.$placedBy.$id == p.accountID) }
+            .sort(\.$id, .descending).range(0..<100).all()
+        return try await listPage(req, heading: req.t("order.mine"), orders)
+    }
+
+    /// 派单台: what waits in the admin's queues, soonest deadline first.
+    static func queue(req: Request) async throws -> Response {
+        let scopes = try req.scopes(.orders, .write)
+        let orders = try await Order.query(on: req.db).join(Site.self, on: \Order.$ownerSite.$id == \Site.$id).within(scopes)
+            .filter(\.$status ~~ [OrderStatus.submitted.rawValue, OrderStatus.dispatched.rawValue])
+            .sort(\.$responseDeadline).range(0..<200).all()
+        return try await listPage(req, heading: req.t("order.queue"), orders)
+    }
+
+    /// 接单: orders of the teams this person leads.
+    static func teamInbox(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let teams = Array(try await OrderService.make(req).ledTeams(p, on: req.db))
+        let orders = teams.isEmpty ? [] : try await Order.query(on: req.db).filter(\.$team.$id ~~ teams)
+            .filter(\.$status ~~ [OrderStatus.dispatched, .accepted, .inService, .completed].map(\.rawValue))
+            .sort(\.$responseDeadline).range(0..<200).all()
+        return try await listPage(req, heading: req.t("order.team_inbox"), orders)
+    }
+
+    static func show(req: Request) async throws -> Response {
+        try await renderShow(req, order: try await OrderAPIController.find(req), summary: nil)
+    }
+
+    static func renderShow(_ req: Request, order o: Order, summary: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let service = OrderService.make(req)
+        let actors = try await service.actors(for: o, p, on: req.db)
+        let id = try o.requireID()
+        let events = try await OrderEvent.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all()
+        let sites = try await Site.query(on: req.db).filter(\.$id ~~ [o.$station.id, o.$ownerSite.id]).all()
+        let team = try await o.$team.get(on: req.db)
+        func site(_ id: Int) -> String { sites.first { $0.id == id }?.name ?? "" }
+        var facts: [OrderShowPage.Fact] = [
+            .init(label: req.t("order.station"), value: site(o.$station.id)),
+            .init(label: req.t("order.owner"), value: site(o.$ownerSite.id)),
+            .init(label: req.t("order.team"), value: team?.name ?? "—"),
+            .init(label: req.t("order.contact_name"), value: o.contactName),
+            .init(label: req.t("order.contact_phone"), value: o.contactPhoneMasked),
+            .init(label: req.t("order.address"), value: o.address ?? "—"),
+            .init(label: req.t("order.people"), value: String(o.people)),
+            .init(label: req.t("order.response_deadline"), value: DateText.minute(o.responseDeadline) + (o.overdue ? " · " + req.t("order.overdue") : "")),
+        ]
+        if !o.details.isEmpty { facts.insert(.init(label: req.t("order.details"), value: o.details), at: 0) }
+        if let rating = o.rating { facts.append(.init(label: req.t("order.rating"), value: String(repeating: "★", count: rating) + " " + (o.ratingComment ?? ""))) }
+
+        // Buttons for what this person may do now, decided by the same state machine as the API.
+        let simple: [(OrderAction, String, Bool, Bool)] = [
+            (.accept, "accept", false, false), (.decline, "decline", true, true), (.claim, "claim", false, false),
+            (.start, "start", false, false), (.urge, "urge", false, false), (.close, "close", false, false),
+            (.cancel, "cancel", true, true), (.reject, "reject", true, true), (.escalate, "escalate", false, false),
+        ]
+        var buttons = simple.compactMap { action, path, reason, danger -> OrderShowPage.Button? in
+            guard case .success = OrderMachine.apply(action, to: o.orderStatus, by: actors, reason: "x") else { return nil }
+            return .init(action: path, label: req.t("order.do.\(action.rawValue)"), reason: reason, danger: danger)
+        }
+        if actors.contains(.siteAdmin), o.orderStatus == .submitted, !o.openForClaim {
+            buttons.append(.init(action: "open-for-claim", label: req.t("order.do.open_for_claim"), reason: false, danger: false))
+        }
+        var suggestions: [OrderShowPage.Suggestion] = []
+        if case .success = OrderMachine.apply(.dispatch, to: o.orderStatus, by: actors) {
+            suggestions = try await service.suggestions(for: o, on: req.db).prefix(8).map { team, s in
+                .init(teamID: s.teamID, team: team.name, why: req.t("order.why", ["km": String(format: "%.1f", s.distanceKm), "load": String(Int(s.load * 100)),
+                                                                                  "rating": String(format: "%.1f", s.rating), "tier": req.t("order.tier.\(min(s.tier, 2))")]))
+            }
+        }
+        var members: [OrderShowPage.Member] = []
+        if case .success = OrderMachine.apply(.complete, to: o.orderStatus, by: actors), let teamID = o.$team.id {
+            members = try await TeamMembership.query(on: req.db).filter(\.$team.$id == teamID).with(\.$volunteer).all()
+                .map { .init(id: $0.volunteer.id!, name: $0.volunteer.realName, number: $0.volunteer.number) }
+        }
+        let canRate: Bool = { if case .success = OrderMachine.apply(.rate, to: o.orderStatus, by: actors) { return true }; return false }()
+        let canMessage: Bool = { if case .success = OrderMachine.apply(.message, to: o.orderStatus, by: actors) { return true }; return false }()
+        let timeline = events.map { e in
+            OrderShowPage.Event(at: DateText.minute(e.at), action: req.t("order.action.\(e.action)"), actor: req.t("order.actor.\(e.actor)"),
+                                reason: e.reason, status: req.t("order.status.\(e.toStatus)"))
+        }
+        let page = OrderShowPage(chrome: .make(req, title: o.number), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
+                                 statusKey: o.status, facts: facts, timeline: timeline, buttons: buttons, suggestions: suggestions, members: members,
+                                 canRate: canRate, canMessage: canMessage, base: "/orders/\(id)", summary: summary)
+        return try await Pages.render(req, "orders/show", page, status: status)
+    }
+
+    static func act(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: Int.self), let action = req.parameters.get("action") else { throw AppError.notFound }
+        do {
+            var r = try await req.fieldReader()
+            let request = try OrderService.OrderRequest.parse(action, &r)
+            try await OrderService.make(req).act(request, orderID: id, by: p)
+            return req.redirect(to: "/orders/\(id)")
+        } catch let failure as ValidationFailure {
+            let o = try await OrderAPIController.find(req)
+            return try await renderShow(req, order: o, summary: failure.errors.map { req.t($0.message) }.joined(separator: " "), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict || e.status == .tooManyRequests {
+            let o = try await OrderAPIController.find(req)
+            return try await renderShow(req, order: o, summary: req.t(e.message), status: e.status)
+        }
+    }
+
+    /// A volunteer's own record: hours, stars, points.
+    static func myService(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        guard let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() else { throw AppError.notFound }
+        let rewards = req.application.settings.orderPolicy.rewards
+        let records = try await ServiceRecord.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
+        let ledger = try await PointsEntry.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
+        let stars = rewards.stars(forHours: v.hoursTotal)
+        let page = VolunteerMePage(
+            chrome: .make(req, title: req.t("me.title")), name: v.realName, number: v.number, hours: Self.hours(v.hoursTotal), stars: stars,
+            starText: String(repeating: "★", count: stars) + String(repeating: "☆", count: 5 - stars),
+            toNext: rewards.hoursToNextStar(from: v.hoursTotal).map { req.t("me.to_next", ["hours": Self.hours($0)]) },
+            points: v.pointsBalance,
+            records: records.map { .init(date: $0.serviceDate, hours: Self.hours($0.hours), content: $0.content) },
+            ledger: ledger.map { .init(at: DateText.minute($0.at), delta: ($0.delta > 0 ? "+" : "") + String($0.delta), balance: $0.balanceAfter, reason: req.t($0.reason)) })
+        return try await Pages.render(req, "orders/me", page)
+    }
+
+    static func hours(_ h: Double) -> String { h.rounded() == h ? String(Int(h)) : String(format: "%.1f", h) }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
