@@ -1,7 +1,6 @@
 """The foundation's browser flows: log in and out, switch language, register a volunteer on a phone,
 an admin creates a team."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import DEMO_PASSWORD
@@ -15,11 +14,13 @@ def id_number(region, birth, seq):
     return first17 + CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
-def click_and_wait(b, element_id):
-    """Clicks a button that submits a form and waits for the next page."""
-    old = b.find_element(By.TAG_NAME, "html")
-    b.find_element(By.ID, element_id).click()
-    WebDriverWait(b.driver, 15).until(EC.staleness_of(old))
+def click_and_wait(b, element_id=None, element=None):
+    """Clicks something that loads a new page and waits until that page has loaded: the old
+    window object carries a mark that a new document does not."""
+    b.driver.execute_script("window.__diandanOld = true")
+    (element or b.find_element(By.ID, element_id)).click()
+    WebDriverWait(b.driver, 15).until(lambda d: d.execute_script(
+        "return window.__diandanOld === undefined && document.readyState === 'complete'"))
     b.collect()
 
 
