@@ -1,8 +1,10 @@
 # Everyday commands; the scripts hold the steps.
-.PHONY: run test build
+.PHONY: run test build bench
 run:
 	scripts/run
 test:
 	scripts/test
 build:
 	swift build
+bench:
+	scripts/bench

@@ -19,6 +19,7 @@ public struct Settings: Sendable {
     public var tokenLifetimeDays: Int
     var orderPolicy: OrderPolicy
     public var scanInterval: TimeInterval
+    public var menuReview: MenuReview
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -40,6 +41,7 @@ public struct Settings: Sendable {
         ("DIANDAN_POINTS_PER_HOUR", "10", "points credited per service hour"),
         ("DIANDAN_FIVE_STAR_BONUS", "0.2", "extra share of points when the resident rates 5 stars"),
         ("DIANDAN_SCAN_SECONDS", "30", "how often `serve` looks for missed deadlines (0 turns the scanner off)"),
+        ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
     ]
@@ -77,6 +79,11 @@ public struct Settings: Sendable {
             guard let b = Double(raw), (0...10).contains(b) else { throw ConfigurationError("DIANDAN_FIVE_STAR_BONUS must be a number from 0 to 10.") }
             policy.rewards.fiveStarBonus = b
         }
+        var review = MenuReview()
+        if let raw = value("DIANDAN_MENU_REVIEW_BELOW") {
+            guard let t = Double(raw), (1...5).contains(t) else { throw ConfigurationError("DIANDAN_MENU_REVIEW_BELOW must be a rating from 1 to 5.") }
+            review.threshold = t
+        }
         let scan = Int(value("DIANDAN_SCAN_SECONDS") ?? "30")
         guard let scan, scan >= 0 else { throw ConfigurationError("DIANDAN_SCAN_SECONDS must be a whole number of seconds (0 = off).") }
         return Settings(
@@ -94,7 +101,8 @@ public struct Settings: Sendable {
             ),
             tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30,
             orderPolicy: policy,
-            scanInterval: TimeInterval(scan)
+            scanInterval: TimeInterval(scan),
+            menuReview: review
         )
     }
 

@@ -51,6 +51,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = .init()
+    app.middleware.use(ServerTiming())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(SecurityHeaders())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
@@ -98,6 +99,19 @@ func configureSQLiteConnections(_ app: Application, wal: Bool) async throws {
         guard let sql = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
         if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
         try await sql.raw("PRAGMA busy_timeout=10000").run()
+    }
+}
+
+/// `Server-Timing: app;dur=1.23`: how long the server spent on a request, for benchmarks and for
+/// the browser's developer tools.
+struct ServerTiming: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next.respond(to: req)
+        let d = ContinuousClock.now - start
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", ms))
+        return response
     }
 }
 

@@ -51,6 +51,8 @@ public struct SiteInput: Sendable, Equatable {
     public var longitude: Double
     public var zone: Zone
     public var active: Bool
+    /// Minutes to respond to an order, when the site sets its own instead of its zone's.
+    public var responseMinutes: Int? = nil
 
     public static func read(_ r: inout FieldReader) -> SiteInput? {
         let code = r.text("code", max: 32, min: 2)
@@ -65,11 +67,13 @@ public struct SiteInput: Sendable, Equatable {
         let lon = r.double("longitude", in: 73...136)
         let zone = r.choice("zone", Zone.self)
         let active = r.bool("active")
+        let responseMinutes = r.int("response_minutes", required: false, in: 1...1440)
         if let kind, !SiteKind.canPlace(kind, under: nil), parent == nil, !r.hasError("parent_id") {
             r.fail("parent_id", "error.site.parent_required")
         }
         guard r.isValid, let code, let name, let kind, let lat, let lon, let zone else { return nil }
-        return SiteInput(code: code, name: name, kind: kind, parentID: parent, latitude: lat, longitude: lon, zone: zone, active: active)
+        return SiteInput(code: code, name: name, kind: kind, parentID: parent, latitude: lat, longitude: lon, zone: zone, active: active,
+                         responseMinutes: responseMinutes)
     }
 }
 

@@ -244,3 +244,21 @@ public struct DispatchRanker: Sendable {
         return out.sorted { ($0.tier, $0.score, $0.teamID) < ($1.tier, $1.score, $1.teamID) }
     }
 }
+
+/// Menu items residents do not "buy" (群众不买账): a recent mean rating under the threshold, once
+/// enough people have rated, flags the item for revision.
+public struct MenuReview: Sendable, Equatable {
+    public var threshold: Double
+    public var minimumRatings: Int
+    public var windowDays: Int
+
+    public init(threshold: Double = 3.0, minimumRatings: Int = 3, windowDays: Int = 90) {
+        self.threshold = threshold
+        self.minimumRatings = minimumRatings
+        self.windowDays = windowDays
+    }
+
+    public func needsReview(mean: Double, count: Int) -> Bool {
+        count >= minimumRatings && mean < threshold
+    }
+}

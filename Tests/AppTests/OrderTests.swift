@@ -398,4 +398,114 @@ struct OrderFlowTests {
             #expect(try cancelled.json()["status"] as? String == "cancelled")
         }
     }
+
+    @Test func anOrderOpenedForClaimingGoesToTheFirstTeamThatClaimsIt() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var admin = try await APIClient.signIn(app, Fixture.user(.siteAdmin))
+            let id = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
+            // Not open yet: nobody may claim.
+            var early = try await APIClient.signIn(app, w.leaderS2)
+            #expect(try await early.call(.POST, "/api/v1/orders/\(id)/claim").status == .notFound)
+            #expect(try await admin.call(.POST, "/api/v1/orders/\(id)/open-for-claim").status == .ok)
+            // Leaders of two teams that offer the category race; the first claim wins, once.
+            let a = try await APIClient.signIn(app, w.leaderS1)
+            let b = try await APIClient.signIn(app, w.leaderCentre)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for client in [a, b] {
+                    group.addTask {
+                        var c = client
+                        return try await c.call(.POST, "/api/v1/orders/\(id)/claim").status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            let o = try await Order.find(id, on: app.db)!
+            #expect(o.orderStatus == .accepted)
+            #expect([w.f.teamS1.id, w.centreTeam.id].contains(o.$team.id))
+            #expect(!o.openForClaim)
+            #expect(try await OrderEvent.query(on: app.db).filter(\.$order.$id == id).filter(\.$action == "claim").count() == 1)
+        }
+    }
+
+    @Test func messagesGoBothWaysOnTheTimeline() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            let id = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
+            try await leader.call(.POST, "/api/v1/orders/\(id)/message", #"{"text":"周六上午九点方便吗？"}"#)
+            let reply = try await resident.call(.POST, "/api/v1/orders/\(id)/message", #"{"text":"可以，谢谢"}"#)
+            let events = (try reply.json()["events"] as? [[String: Any]]) ?? []
+            let messages = events.filter { $0["action"] as? String == "message" }
+            #expect(messages.map { $0["reason"] as? String } == ["周六上午九点方便吗？", "可以，谢谢"])
+            #expect(messages.map { $0["actor"] as? String } == ["assignedLeader", "requester"])
+            #expect(try await resident.call(.POST, "/api/v1/orders/\(id)/message", #"{"text":""}"#).status == .unprocessableEntity)
+            // Someone with no part in the order cannot write on it.
+            var stranger = try await APIClient.signIn(app, w.leaderS2)
+            #expect(try await stranger.call(.POST, "/api/v1/orders/\(id)/message", #"{"text":"hi"}"#).status == .notFound)
+        }
+    }
+
+    @Test func aPractitionerOrdersAndRatesForAResidentMarkedSo() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            var practitioner = try await APIClient.signIn(app, Fixture.user(.practitioner))
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            let created = try await practitioner.call(.POST, "/api/v1/orders", w.menuOrder())
+            #expect(try created.json()["on_behalf"] as? Bool == true)
+            let id = try created.json()["id"] as! Int
+            try await leader.call(.POST, "/api/v1/orders/\(id)/accept")
+            try await leader.call(.POST, "/api/v1/orders/\(id)/start")
+            try await leader.call(.POST, "/api/v1/orders/\(id)/complete", #"{"volunteer_ids":[\#(w.f.volunteerS1.id!)],"hours_\#(w.f.volunteerS1.id!)":1}"#)
+            #expect(try await practitioner.call(.POST, "/api/v1/orders/\(id)/rate", #"{"score":4,"comment":"老人说很满意"}"#).status == .ok)
+            let o = try await Order.find(id, on: app.db)!
+            #expect(o.ratedByProxy)
+            #expect(o.rating == 4)
+        }
+    }
+
+    @Test func aSiteMaySetItsOwnResponseTime() async throws {
+        let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 22, hour: 9))!)
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            var web = WebClient(app)
+            try await web.login(Fixture.user(.siteAdmin))
+            let s1 = w.f.s1
+            let saved = try await web.submit("/admin/sites/\(s1.id!)", [("code", s1.code), ("name", s1.name), ("kind", "station"), ("parent_id", String(w.f.instituteA.id!)),
+                                                                        ("latitude", "25.88"), ("longitude", "116.02"), ("zone", "urban"), ("active", "on"), ("response_minutes", "30")])
+            #expect(saved.status == .seeOther)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            let id = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
+            #expect(try await Order.find(id, on: app.db)?.responseDeadline == clock.now.addingTimeInterval(1800))
+            clock.advance(11 * 60)
+            #expect(try await DeadlineScanner(service: OrderService.make(app)).runOnce() == .init())
+        }
+    }
+
+    @Test func menuItemsResidentsRateBadlyAreFlagged() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            w.f.teamS1.maxConcurrentOrders = 10
+            try await w.f.teamS1.save(on: app.db)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            for score in [2, 3, 2] {
+                let id = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
+                try await leader.call(.POST, "/api/v1/orders/\(id)/accept")
+                try await leader.call(.POST, "/api/v1/orders/\(id)/start")
+                try await leader.call(.POST, "/api/v1/orders/\(id)/complete", #"{"volunteer_ids":[\#(w.f.volunteerS1.id!)],"hours_\#(w.f.volunteerS1.id!)":1}"#)
+                try await resident.call(.POST, "/api/v1/orders/\(id)/rate", #"{"score":\#(score)}"#)
+            }
+            var web = WebClient(app)
+            try await web.login(Fixture.user(.siteAdmin))
+            let page = try await web.send(.GET, "/admin/menu").text
+            #expect(page.contains("2.3（3条） · 群众不满意，需改进"))
+            #expect(MenuReview().needsReview(mean: 2.9, count: 3))
+            #expect(!MenuReview().needsReview(mean: 2.0, count: 2))
+            #expect(!MenuReview().needsReview(mean: 3.0, count: 10))
+        }
+    }
 }

@@ -21,6 +21,8 @@ protocol AdminSection: SendableMetatype {
     static func sitePath(of item: Item) -> SitePath?
     static func listQuery(_ req: Request, scopes: [SitePath], pattern: String?) -> QueryBuilder<Item>
     static func row(_ req: Request, _ item: Item) -> [String]
+    /// The cells of a page of items; override to fetch what the rows need in one query.
+    static func rows(_ req: Request, _ items: [Item]) async throws -> [[String]]
     /// Defaults for a new item's form, stored values for an edit form.
     static func values(_ req: Request, of item: Item?) -> [String: [String]]
     static func fields(_ req: Request, _ form: FormBuilder, editing item: Item?) async throws -> [FormField]
@@ -31,6 +33,7 @@ protocol AdminSection: SendableMetatype {
 extension AdminSection {
     static var newPath: String? { Paths.adminNew(section) }
     static var creatable: Bool { true }
+    static func rows(_ req: Request, _ items: [Item]) async throws -> [[String]] { items.map { row(req, $0) } }
     static func sections(_ req: Request, _ item: Item, canWrite: Bool) async throws -> [FormPage.Section] { [] }
 }
 
@@ -58,7 +61,7 @@ enum AdminRoutes<S: AdminSection> {
             searchPath: Paths.adminList(S.section),
             query: lq.q,
             columns: S.columnKeys.map { req.t($0) },
-            rows: try items.map { .init(cells: S.row(req, $0), link: Paths.adminItem(S.section, try $0.requireID())) },
+            rows: try zip(items, try await S.rows(req, items)).map { .init(cells: $1, link: Paths.adminItem(S.section, try $0.requireID())) },
             newLink: canWrite ? S.newPath : nil,
             pager: lq.pager(total: total, path: Paths.adminList(S.section)),
             empty: req.t("admin.empty")

@@ -1,12 +1,13 @@
 import Vapor
 import Fluent
 import DiandanCore
+import SQLKit
 
 enum MenuSection: AdminSection {
     static let section = "menu"
     static let resource = Resource.menu
     static let headingKey = "admin.menu"
-    static let columnKeys = ["menu.title", "menu.category", "menu.site", "menu.auto_accept", "common.active"]
+    static let columnKeys = ["menu.title", "menu.category", "menu.site", "menu.auto_accept", "common.active", "menu.rating"]
 
     static func load(_ id: Int, on db: Database) async throws -> MenuItem? {
         try await MenuItem.query(on: db).filter(\.$id == id).with(\.$site).with(\.$category).with(\.$teams).with(\.$sites).first()
@@ -23,6 +24,32 @@ enum MenuSection: AdminSection {
 
     static func row(_ req: Request, _ m: MenuItem) -> [String] {
         [m.title, m.category.displayName(req.locale), m.site.name, req.t(m.autoAccept ? "common.yes" : "common.no"), req.t(m.active ? "common.yes" : "common.no")]
+    }
+
+    /// Each item's recent mean rating, flagged when residents do not "buy" it.
+    static func rows(_ req: Request, _ items: [MenuItem]) async throws -> [[String]] {
+        let review = req.application.settings.menuReview
+        let ids = items.compactMap(\.id)
+        var stats: [Int: (Double, Int)] = [:]
+        if !ids.isEmpty, let sql = req.db as? SQLDatabase {
+            struct Row: Decodable { let menu_item_id: Int; let mean: Double; let n: Int }
+            let since = req.now.addingTimeInterval(-Double(review.windowDays) * 86_400)
+            let rows = try await sql.select().column("menu_item_id").column(SQLFunction("AVG", args: SQLRaw("CAST(rating AS DOUBLE PRECISION)")), as: "mean")
+                .column(SQLFunction("COUNT", args: SQLColumn("rating")), as: "n")
+                .from(Order.schema).where("menu_item_id", .in, ids).where("rating", .isNot, SQLLiteral.null).where("created_at", .greaterThanOrEqual, since)
+                .groupBy("menu_item_id").all(decoding: Row.self)
+            for r in rows { stats[r.menu_item_id] = (r.mean, r.n) }
+        }
+        return items.map { m in
+            var cells = row(req, m)
+            if let (mean, n) = stats[m.id!] {
+                let text = String(format: "%.1f", mean) + req.t("menu.rating_count", ["n": String(n)])
+                cells.append(review.needsReview(mean: mean, count: n) ? text + " · " + req.t("menu.needs_review") : text)
+            } else {
+                cells.append("—")
+            }
+            return cells
+        }
     }
 
     static func values(_ req: Request, of m: MenuItem?) -> [String: [String]] {

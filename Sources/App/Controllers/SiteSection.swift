@@ -24,7 +24,8 @@ enum SiteSection: AdminSection {
     static func values(_ req: Request, of s: Site?) -> [String: [String]] {
         guard let s else { return ["kind": ["station"], "zone": ["rural"], "active": ["on"]] }
         return ["code": [s.code], "name": [s.name], "kind": [s.kind], "parent_id": [s.$parent.id.map(String.init) ?? ""],
-                "latitude": [String(s.latitude)], "longitude": [String(s.longitude)], "zone": [s.zone], "active": [s.active ? "on" : ""]]
+                "latitude": [String(s.latitude)], "longitude": [String(s.longitude)], "zone": [s.zone], "active": [s.active ? "on" : ""],
+                "response_minutes": [s.responseMinutes.map(String.init) ?? ""]]
     }
 
     static func fields(_ req: Request, _ form: FormBuilder, editing: Site?) async throws -> [FormField] {
@@ -38,6 +39,7 @@ enum SiteSection: AdminSection {
             form.text("latitude", "site.latitude", kind: .number, step: "any"),
             form.text("longitude", "site.longitude", kind: .number, step: "any"),
             form.select("zone", "site.zone", Zone.allCases.map { ($0.rawValue, req.t("site.zone.\($0.rawValue)")) }),
+            form.text("response_minutes", "site.response_minutes", kind: .number, required: false, hint: "site.response_minutes_hint"),
             form.checkbox("active", "common.active"),
         ]
     }

@@ -30,7 +30,7 @@ final class Site: Model, @unchecked Sendable {
     /// Inserts a site below `parent` (or as a root) and writes its path, which needs the new id:
     /// two statements, so the caller runs it inside a transaction.
     static func insert(code: String, name: String, kind: SiteKind, parent: Site?, latitude: Double, longitude: Double,
-                       zone: Zone, active: Bool = true, on db: Database) async throws -> Site {
+                       zone: Zone, active: Bool = true, responseMinutes: Int? = nil, on db: Database) async throws -> Site {
         let s = Site()
         s.code = code
         s.name = name
@@ -39,6 +39,7 @@ final class Site: Model, @unchecked Sendable {
         s.longitude = longitude
         s.zone = zone.rawValue
         s.active = active
+        s.responseMinutes = responseMinutes
         s.path = "/"
         s.$parent.id = parent?.id
         try await s.create(on: db)

@@ -29,17 +29,22 @@ struct OrderService {
         var categoryID = input.categoryID
         var title = ""
         if let menuID = input.menuItemID {
-            guard let m = try await MenuItem.find(menuID, on: db), m.active,
-                  try await MenuItemSite.query(on: db).filter(\.$item.$id == menuID).filter(\.$site.$id ~~ station.sitePath.ids).count() > 0
+            // Active, in an active category, and offered at this station or a site above it: one query.
+            guard let m = try await MenuItem.query(on: db).filter(\.$id == menuID).filter(\.$active == true)
+                .join(Category.self, on: \MenuItem.$category.$id == \Category.$id).filter(Category.self, \.$active == true)
+                .join(MenuItemSite.self, on: \MenuItemSite.$item.$id == \MenuItem.$id).filter(MenuItemSite.self, \.$site.$id ~~ station.sitePath.ids)
+                .first()
             else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
             item = m
             categoryID = m.$category.id
             title = m.title
+        } else {
+            guard let id = categoryID, let category = try await Category.find(id, on: db), category.active else {
+                throw ValidationFailure(field: "category_id", "error.not_found_choice")
+            }
+            title = category.name + "：" + String(input.details.prefix(30))
         }
-        guard let categoryID, let category = try await Category.find(categoryID, on: db), category.active else {
-            throw ValidationFailure(field: "category_id", "error.not_found_choice")
-        }
-        if title.isEmpty { title = category.name + "：" + String(input.details.prefix(30)) }
+        guard let categoryID else { throw ValidationFailure(field: "category_id", "error.not_found_choice") }
         let menuItem = item, orderTitle = title
 
         do {
@@ -77,8 +82,17 @@ struct OrderService {
                 o.ratedByProxy = false
                 try await o.create(on: db)
                 o.number = OrderNumber.make(date: now, sequence: try o.requireID())
+                var events = [try event(o, .submit, from: nil, actor: .requester, account: p.accountID)]
+                // 系统自动接单: the best team takes it at once. Nobody else can see the order before this
+                // transaction commits, so there is no version to claim.
+                if menuItem?.autoAccept == true, let (team, score) = try await suggestions(for: o, station: station, includeDeclines: false, on: db).first {
+                    o.$team.id = try team.requireID()
+                    o.status = OrderStatus.dispatched.rawValue
+                    o.version = 1
+                    events.append(try event(o, .dispatch, from: .submitted, actor: .system, account: nil, detail: Self.json(score), team: team.id))
+                }
                 try await o.save(on: db)
-                try await record(o, .submit, from: nil, actor: .requester, account: p.accountID, on: db)
+                try await events.create(on: db)
                 if let key {
                     let r = IdempotencyRecord()
                     r.createdAt = now
@@ -87,7 +101,6 @@ struct OrderService {
                     r.$order.id = try o.requireID()
                     try await r.create(on: db)
                 }
-                if menuItem?.autoAccept == true { try await autoDispatch(o, station: station, on: db) }
                 return (o, true)
             }
         } catch where key != nil && error.isUniqueViolation {
@@ -101,28 +114,31 @@ struct OrderService {
     // MARK: Dispatching
 
     /// Teams that offer the order's menu item (or its category, for needs off the menu), ranked.
-    func suggestions(for o: Order, on db: Database) async throws -> [(Team, DispatchScore)] {
-        let station = try await Site.find(o.$station.id, on: db)!
-        var teamQuery = Team.query(on: db).join(Site.self, on: \Team.$site.$id == \Site.$id).with(\.$site)
+    func suggestions(for o: Order, station given: Site? = nil, includeDeclines: Bool = true, on db: Database) async throws -> [(Team, DispatchScore)] {
+        var station = given
+        if station == nil { station = try await Site.find(o.$station.id, on: db) }
+        guard let station else { return [] }
+        var teamQuery = Team.query(on: db).join(Site.self, on: \Team.$site.$id == \Site.$id)
         if let menuID = o.$menuItem.id {
             teamQuery = teamQuery.join(MenuItemTeam.self, on: \MenuItemTeam.$team.$id == \Team.$id).filter(MenuItemTeam.self, \.$item.$id == menuID)
         } else {
             teamQuery = teamQuery.join(TeamCategory.self, on: \TeamCategory.$team.$id == \Team.$id).filter(TeamCategory.self, \.$category.$id == o.$category.id)
         }
-        // Only teams of this county: the root of the station's tree.
+        // Only active teams of this county: the root of the station's tree.
         let root = SitePath.root(station.sitePath.ids.first ?? 0)
-        let teams = try await teamQuery.filter(Site.self, \Site.$path =~ root.rawValue).all()
+        let teams = try await teamQuery.filter(Site.self, \Site.$path =~ root.rawValue).filter(\.$active == true).all()
         guard !teams.isEmpty else { return [] }
-        let ids = try teams.map { try $0.requireID() }
-        let loads = try await activeLoads(ids, on: db)
-        let ratings = try await meanRatings(ids, on: db)
-        let orderID = try o.requireID()
-        let declined = Set(try await OrderEvent.query(on: db).filter(\.$order.$id == orderID)
-            .filter(\.$action == OrderAction.decline.rawValue).all().compactMap(\.teamID))
+        let stats = try await teamStats(try teams.map { try $0.requireID() }, on: db)
+        var declined: Set<Int> = []
+        if includeDeclines, let orderID = o.id {
+            declined = Set(try await OrderEvent.query(on: db).filter(\.$order.$id == orderID)
+                .filter(\.$action == OrderAction.decline.rawValue).all().compactMap(\.teamID))
+        }
         let candidates = try teams.map { t in
-            TeamCandidate(teamID: try t.requireID(), name: t.name, sitePath: t.site.sitePath, latitude: t.site.latitude, longitude: t.site.longitude,
-                          activeOrders: loads[t.id!] ?? 0, maxConcurrentOrders: t.maxConcurrentOrders, meanRating: ratings[t.id!],
-                          active: t.active, declinedThisOrder: declined.contains(t.id!))
+            let site = try t.joined(Site.self)
+            return TeamCandidate(teamID: try t.requireID(), name: t.name, sitePath: site.sitePath, latitude: site.latitude, longitude: site.longitude,
+                                 activeOrders: stats[t.id!]?.active ?? 0, maxConcurrentOrders: t.maxConcurrentOrders, meanRating: stats[t.id!]?.mean,
+                                 active: t.active, declinedThisOrder: declined.contains(t.id!))
         }
         var tiers: [SitePath] = []
         var path = SitePath(rawValue: "/")
@@ -131,19 +147,17 @@ struct OrderService {
         return ranked.compactMap { score in teams.first { $0.id == score.teamID }.map { ($0, score) } }
     }
 
-    private func activeLoads(_ teamIDs: [Int], on db: Database) async throws -> [Int: Int] {
-        let rows = try await Order.query(on: db).filter(\.$team.$id ~~ teamIDs)
-            .filter(\.$status ~~ OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)).all(\.$team.$id)
-        return rows.reduce(into: [:]) { counts, id in if let id { counts[id, default: 0] += 1 } }
-    }
-
-    private func meanRatings(_ teamIDs: [Int], on db: Database) async throws -> [Int: Double] {
+    /// Per team: the orders it holds now and its mean rating, in one query.
+    private func teamStats(_ teamIDs: [Int], on db: Database) async throws -> [Int: (active: Int, mean: Double?)] {
         guard let sql = db as? SQLDatabase else { return [:] }
-        struct Row: Decodable { let team_id: Int; let mean: Double }
-        let rows = try await sql.select().column("team_id").column(SQLFunction("AVG", args: SQLColumn("rating")), as: "mean")
-            .from(Order.schema).where("team_id", .in, teamIDs).where("rating", .isNot, SQLLiteral.null)
-            .groupBy("team_id").all(decoding: Row.self)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.team_id, $0.mean) })
+        struct Row: Decodable { let team_id: Int; let active: Int; let mean: Double? }
+        let occupying = OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)
+        let rows = try await sql.raw("""
+            SELECT team_id, SUM(CASE WHEN status IN (\(binds: occupying)) THEN 1 ELSE 0 END) AS active,
+                   AVG(CAST(rating AS DOUBLE PRECISION)) AS mean
+            FROM orders WHERE team_id IN (\(binds: teamIDs)) GROUP BY team_id
+            """).all(decoding: Row.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.team_id, (active: $0.active, mean: $0.mean)) })
     }
 
     /// 系统自动接单: the best team takes it at once, with the score breakdown on the event.
@@ -185,7 +199,12 @@ struct OrderService {
         if o.$requester.id == p.accountID || o.$placedBy.id == p.accountID { return true }
         let sites = try await Site.query(on: db).filter(\.$id ~~ [o.$station.id, o.$ownerSite.id]).all()
         if sites.contains(where: { Policy.allows(p.grants, .orders, .read, at: $0.sitePath) }) { return true }
-        if let team = o.$team.id, try await ledTeams(p, on: db).contains(team) { return true }
+        let led = try await ledTeams(p, on: db)
+        if let team = o.$team.id, led.contains(team) { return true }
+        // An order opened for claiming (清单认领) shows to leaders of the teams that may claim it.
+        if o.openForClaim, o.orderStatus == .submitted, !led.isEmpty {
+            return !Set(try await suggestions(for: o, on: db).map(\.1.teamID)).isDisjoint(with: led)
+        }
         return false
     }
 
@@ -461,6 +480,12 @@ struct OrderService {
 
     private func record(_ o: Order, _ action: OrderAction, from: OrderStatus?, actor: OrderActor, account: Int?, reason: String? = nil,
                         detail: String? = nil, team: Int? = nil, on db: Database) async throws {
+        try await event(o, action, from: from, actor: actor, account: account, reason: reason, detail: detail, team: team).create(on: db)
+    }
+
+    /// An event of the order as it stands now (its status is the "to").
+    private func event(_ o: Order, _ action: OrderAction, from: OrderStatus?, actor: OrderActor, account: Int?, reason: String? = nil,
+                       detail: String? = nil, team: Int? = nil) throws -> OrderEvent {
         let e = OrderEvent()
         e.at = now
         e.action = action.rawValue
@@ -473,7 +498,7 @@ struct OrderService {
         e.teamID = team
         e.siteID = o.$ownerSite.id
         e.$order.id = try o.requireID()
-        try await e.create(on: db)
+        return e
     }
 
     static func json<T: Encodable>(_ value: T) -> String? {

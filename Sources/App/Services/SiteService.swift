@@ -11,7 +11,8 @@ struct SiteService {
             let parent = try await checkParent(input, for: nil, on: db)
             try await ensureUniqueCode(input.code, except: nil, on: db)
             let site = try await Site.insert(code: input.code, name: input.name, kind: input.kind, parent: parent,
-                                             latitude: input.latitude, longitude: input.longitude, zone: input.zone, active: input.active, on: db)
+                                             latitude: input.latitude, longitude: input.longitude, zone: input.zone, active: input.active,
+                                             responseMinutes: input.responseMinutes, on: db)
             return site
         }
     }
@@ -48,6 +49,7 @@ struct SiteService {
         site.longitude = input.longitude
         site.zone = input.zone.rawValue
         site.active = input.active
+        site.responseMinutes = input.responseMinutes
         site.$parent.id = input.parentID
     }
 

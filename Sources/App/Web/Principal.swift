@@ -1,6 +1,7 @@
 import Vapor
 import Fluent
 import DiandanCore
+import SQLKit
 
 /// The signed-in person, with every grant resolved to its site's path.
 struct Principal: Authenticatable, Sendable {
@@ -12,17 +13,50 @@ struct Principal: Authenticatable, Sendable {
 
     var roles: Set<Role> { Set(grants.map(\.role)) }
 
+    /// The account and every grant with its site, in one query: this runs on every request.
     static func load(accountID: Int, on db: Database) async throws -> Principal? {
-        guard let account = try await Account.find(accountID, on: db), !account.disabled else { return nil }
-        let rows = try await RoleGrant.query(on: db)
-            .filter(\.$account.$id == accountID)
-            .with(\.$site)
-            .all()
-        let grants = rows.compactMap { g -> Grant? in
-            guard let role = Role(rawValue: g.role), let siteID = g.site.id else { return nil }
-            return Grant(role: role, siteID: siteID, sitePath: g.site.sitePath, siteKind: g.site.siteKind)
+        guard let sql = db as? SQLDatabase else { return nil }
+        return try await fetch(sql.raw("""
+            SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
+                   g.role, s.id AS grant_site, s.path, s.kind
+            FROM accounts a LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN sites s ON s.id = g.site_id
+            WHERE a.id = \(bind: accountID)
+            """))
+    }
+
+    /// The same for a bearer token that is neither revoked nor expired.
+    static func load(tokenHash: String, now: Date, on db: Database) async throws -> Principal? {
+        guard let sql = db as? SQLDatabase else { return nil }
+        return try await fetch(sql.raw("""
+            SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
+                   g.role, s.id AS grant_site, s.path, s.kind
+            FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+                 LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN sites s ON s.id = g.site_id
+            WHERE t.token_hash = \(bind: tokenHash) AND t.revoked_at IS NULL AND t.expires_at > \(bind: now)
+            """))
+    }
+
+    private struct Row: Decodable {
+        let account_id: Int
+        let username: String
+        let locale: String
+        let home_site: Int
+        let disabled: Bool
+        let role: String?
+        let grant_site: Int?
+        let path: String?
+        let kind: String?
+    }
+
+    private static func fetch(_ query: SQLRawBuilder) async throws -> Principal? {
+        let rows = try await query.all(decoding: Row.self)
+        guard let first = rows.first, !first.disabled else { return nil }
+        let grants = rows.compactMap { r -> Grant? in
+            guard let role = r.role.flatMap(Role.init(rawValue:)), let site = r.grant_site, let path = r.path,
+                  let kind = r.kind.flatMap(SiteKind.init(rawValue:)) else { return nil }
+            return Grant(role: role, siteID: site, sitePath: SitePath(rawValue: path), siteKind: kind)
         }
-        return Principal(accountID: accountID, username: account.username, locale: account.locale, siteID: account.$site.id, grants: grants)
+        return Principal(accountID: first.account_id, username: first.username, locale: first.locale, siteID: first.home_site, grants: grants)
     }
 }
 
@@ -68,11 +102,9 @@ struct SessionPrincipalLoader: AsyncMiddleware {
 struct BearerPrincipalLoader: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
-            let hash = TokenDigest.sha256(bearer.token)
-            guard let token = try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).first(),
-                  token.revokedAt == nil, token.expiresAt > req.now,
-                  let p = try await Principal.load(accountID: token.$account.id, on: req.db)
-            else { throw AppError.unauthorized }
+            guard let p = try await Principal.load(tokenHash: TokenDigest.sha256(bearer.token), now: req.now, on: req.db) else {
+                throw AppError.unauthorized
+            }
             req.auth.login(p)
         }
         return try await next.respond(to: req)
