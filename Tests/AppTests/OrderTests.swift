@@ -409,6 +409,10 @@ struct OrderFlowTests {
             var early = try await APIClient.signIn(app, w.leaderS2)
             #expect(try await early.call(.POST, "/api/v1/orders/\(id)/claim").status == .notFound)
             #expect(try await admin.call(.POST, "/api/v1/orders/\(id)/open-for-claim").status == .ok)
+            // It shows in the inbox of a leader whose team may claim it, and not in another county's.
+            var leaderPage = WebClient(app)
+            try await leaderPage.login(w.leaderCentre)
+            #expect(try await leaderPage.send(.GET, "/orders/team").text.contains("/orders/\(id)"))
             // Leaders of two teams that offer the category race; the first claim wins, once.
             let a = try await APIClient.signIn(app, w.leaderS1)
             let b = try await APIClient.signIn(app, w.leaderCentre)

@@ -207,10 +207,19 @@ enum OrderPages {
     static func teamInbox(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         let teams = Array(try await OrderService.make(req).ledTeams(p, on: req.db))
-        let orders = teams.isEmpty ? [] : try await Order.query(on: req.db).filter(\.$team.$id ~~ teams)
+        guard !teams.isEmpty else { return try await listPage(req, heading: req.t("order.team_inbox"), []) }
+        let mine = try await Order.query(on: req.db).filter(\.$team.$id ~~ teams)
             .filter(\.$status ~~ [OrderStatus.dispatched, .accepted, .inService, .completed].map(\.rawValue))
             .sort(\.$responseDeadline).range(0..<200).all()
-        return try await listPage(req, heading: req.t("order.team_inbox"), orders)
+        // 清单认领: open orders one of these teams may claim come first.
+        let service = OrderService.make(req)
+        var claimable: [Order] = []
+        for o in try await Order.query(on: req.db).filter(\.$openForClaim == true).filter(\.$status == OrderStatus.submitted.rawValue)
+            .sort(\.$responseDeadline).range(0..<100).all()
+        where !Set(try await service.suggestions(for: o, on: req.db).map(\.1.teamID)).isDisjoint(with: teams) {
+            claimable.append(o)
+        }
+        return try await listPage(req, heading: req.t("order.team_inbox"), claimable + mine)
     }
 
     static func show(req: Request) async throws -> Response {
