@@ -54,7 +54,8 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.middleware.use(ServerTiming())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(SecurityHeaders())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    // Static files only under their own paths, so other requests never look at the disk.
+    app.middleware.use(StaticFiles(FileMiddleware(publicDirectory: app.directory.publicDirectory)))
 
     try routes(app)
     app.registerCommands()
@@ -112,6 +113,21 @@ struct ServerTiming: AsyncMiddleware {
         let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", ms))
         return response
+    }
+}
+
+/// Serves `Public/` for `/css/`, `/js/` and the favicon; everything else goes straight to the routes.
+struct StaticFiles: AsyncMiddleware {
+    let files: FileMiddleware
+
+    init(_ files: FileMiddleware) { self.files = files }
+
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let path = req.url.path
+        if path.hasPrefix("/css/") || path.hasPrefix("/js/") || path == "/favicon.svg" {
+            return try await files.respond(to: req, chainingTo: next)
+        }
+        return try await next.respond(to: req)
     }
 }
 

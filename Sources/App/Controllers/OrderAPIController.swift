@@ -185,7 +185,7 @@ enum OrderAPIController {
         let owner = try await Site.find(o.$ownerSite.id, on: req.db)!
         try req.authorize(.orders, .write, at: owner.sitePath)
         return try await OrderService.make(req).suggestions(for: o, on: req.db).map { team, s in
-            SuggestionDTO(team_id: s.teamID, team_name: team.name, site_id: team.$site.id, tier: s.tier, distance_km: s.distanceKm, load: s.load, rating: s.rating, score: s.score)
+            SuggestionDTO(team_id: s.teamID, team_name: team.name, site_id: team.siteID, tier: s.tier, distance_km: s.distanceKm, load: s.load, rating: s.rating, score: s.score)
         }
     }
 

@@ -86,7 +86,7 @@ struct OrderService {
                 // 系统自动接单: the best team takes it at once. Nobody else can see the order before this
                 // transaction commits, so there is no version to claim.
                 if menuItem?.autoAccept == true, let (team, score) = try await suggestions(for: o, station: station, includeDeclines: false, on: db).first {
-                    o.$team.id = try team.requireID()
+                    o.$team.id = team.id
                     o.status = OrderStatus.dispatched.rawValue
                     o.version = 1
                     events.append(try event(o, .dispatch, from: .submitted, actor: .system, account: nil, detail: Self.json(score), team: team.id))
@@ -114,57 +114,57 @@ struct OrderService {
     // MARK: Dispatching
 
     /// Teams that offer the order's menu item (or its category, for needs off the menu), ranked.
-    func suggestions(for o: Order, station given: Site? = nil, includeDeclines: Bool = true, on db: Database) async throws -> [(Team, DispatchScore)] {
+    /// A team that could take an order, as the ranking and the pages need it.
+    struct TeamOption: Sendable {
+        let id: Int
+        let name: String
+        let siteID: Int
+    }
+
+    func suggestions(for o: Order, station given: Site? = nil, includeDeclines: Bool = true, on db: Database) async throws -> [(TeamOption, DispatchScore)] {
         var station = given
         if station == nil { station = try await Site.find(o.$station.id, on: db) }
-        guard let station else { return [] }
-        var teamQuery = Team.query(on: db).join(Site.self, on: \Team.$site.$id == \Site.$id)
-        if let menuID = o.$menuItem.id {
-            teamQuery = teamQuery.join(MenuItemTeam.self, on: \MenuItemTeam.$team.$id == \Team.$id).filter(MenuItemTeam.self, \.$item.$id == menuID)
-        } else {
-            teamQuery = teamQuery.join(TeamCategory.self, on: \TeamCategory.$team.$id == \Team.$id).filter(TeamCategory.self, \.$category.$id == o.$category.id)
+        guard let station, let sql = db as? SQLDatabase else { return [] }
+        struct Row: Decodable {
+            let id: Int, name: String, site_id: Int, max_concurrent_orders: Int, path: String, latitude: Double, longitude: Double
+            let active_orders: Int, mean: Double?
         }
-        // Only active teams of this county: the root of the station's tree.
-        let root = SitePath.root(station.sitePath.ids.first ?? 0)
-        let teams = try await teamQuery.filter(Site.self, \Site.$path =~ root.rawValue).filter(\.$active == true).all()
-        guard !teams.isEmpty else { return [] }
-        let stats = try await teamStats(try teams.map { try $0.requireID() }, on: db)
+        // Active teams of this county (the root of the station's tree) that offer the menu item, or the
+        // category for needs off the menu, with the orders they hold and their mean rating: one query.
+        let occupying = OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)
+        let offer: SQLQueryString = o.$menuItem.id.map { "JOIN menu_item_teams x ON x.team_id = t.id AND x.menu_item_id = \(bind: $0)" }
+            ?? "JOIN team_categories x ON x.team_id = t.id AND x.category_id = \(bind: o.$category.id)"
+        let root = SitePath.root(station.sitePath.ids.first ?? 0).rawValue + "%"
+        let rows = try await sql.raw("""
+            SELECT t.id, t.name, t.site_id, t.max_concurrent_orders, s.path, s.latitude, s.longitude,
+                   (SELECT COUNT(*) FROM orders o WHERE o.team_id = t.id AND o.status IN (\(binds: occupying))) AS active_orders,
+                   (SELECT AVG(CAST(o.rating AS DOUBLE PRECISION)) FROM orders o WHERE o.team_id = t.id AND o.rating IS NOT NULL) AS mean
+            FROM teams t JOIN sites s ON s.id = t.site_id \(offer)
+            WHERE t.active = \(bind: true) AND s.path LIKE \(bind: root)
+            """).all(decoding: Row.self)
+        guard !rows.isEmpty else { return [] }
         var declined: Set<Int> = []
         if includeDeclines, let orderID = o.id {
             declined = Set(try await OrderEvent.query(on: db).filter(\.$order.$id == orderID)
                 .filter(\.$action == OrderAction.decline.rawValue).all().compactMap(\.teamID))
         }
-        let candidates = try teams.map { t in
-            let site = try t.joined(Site.self)
-            return TeamCandidate(teamID: try t.requireID(), name: t.name, sitePath: site.sitePath, latitude: site.latitude, longitude: site.longitude,
-                                 activeOrders: stats[t.id!]?.active ?? 0, maxConcurrentOrders: t.maxConcurrentOrders, meanRating: stats[t.id!]?.mean,
-                                 active: t.active, declinedThisOrder: declined.contains(t.id!))
+        let candidates = rows.map { r in
+            TeamCandidate(teamID: r.id, name: r.name, sitePath: SitePath(rawValue: r.path), latitude: r.latitude, longitude: r.longitude,
+                          activeOrders: r.active_orders, maxConcurrentOrders: r.max_concurrent_orders, meanRating: r.mean,
+                          declinedThisOrder: declined.contains(r.id))
         }
         var tiers: [SitePath] = []
         var path = SitePath(rawValue: "/")
         for id in station.sitePath.ids { path = path.child(id); tiers.insert(path, at: 0) }
         let ranked = policy.ranker.rank(candidates, latitude: o.latitude ?? station.latitude, longitude: o.longitude ?? station.longitude, tiers: tiers)
-        return ranked.compactMap { score in teams.first { $0.id == score.teamID }.map { ($0, score) } }
-    }
-
-    /// Per team: the orders it holds now and its mean rating, in one query.
-    private func teamStats(_ teamIDs: [Int], on db: Database) async throws -> [Int: (active: Int, mean: Double?)] {
-        guard let sql = db as? SQLDatabase else { return [:] }
-        struct Row: Decodable { let team_id: Int; let active: Int; let mean: Double? }
-        let occupying = OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)
-        let rows = try await sql.raw("""
-            SELECT team_id, SUM(CASE WHEN status IN (\(binds: occupying)) THEN 1 ELSE 0 END) AS active,
-                   AVG(CAST(rating AS DOUBLE PRECISION)) AS mean
-            FROM orders WHERE team_id IN (\(binds: teamIDs)) GROUP BY team_id
-            """).all(decoding: Row.self)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.team_id, (active: $0.active, mean: $0.mean)) })
+        return ranked.compactMap { score in rows.first { $0.id == score.teamID }.map { (TeamOption(id: $0.id, name: $0.name, siteID: $0.site_id), score) } }
     }
 
     /// 系统自动接单: the best team takes it at once, with the score breakdown on the event.
     private func autoDispatch(_ o: Order, station: Site, on db: Database) async throws {
         guard let (team, score) = try await suggestions(for: o, on: db).first else { return }
         try await transition(o, .dispatch, actors: [.system], account: nil, reason: nil, on: db) { o in
-            o.$team.id = try team.requireID()
+            o.$team.id = team.id
             return (team.id, Self.json(score))
         }
     }
@@ -318,7 +318,7 @@ struct OrderService {
             guard let (team, score) = try await suggestions(for: o, on: db).first(where: { $0.0.id == teamID }) else {
                 throw ValidationFailure(field: "team_id", "error.order.team_unavailable")
             }
-            o.$team.id = try team.requireID()
+            o.$team.id = team.id
             o.openForClaim = false
             return (teamID, Self.json(score))
         case .claim:
@@ -326,7 +326,7 @@ struct OrderService {
             guard let (team, score) = try await suggestions(for: o, on: db).first(where: { led.contains($0.1.teamID) }) else {
                 throw AppError.forbidden(Message("error.order.not_allowed"))
             }
-            o.$team.id = try team.requireID()
+            o.$team.id = team.id
             o.openForClaim = false
             return (team.id, Self.json(score))
         case .decline:
