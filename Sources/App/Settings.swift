@@ -20,6 +20,7 @@ public struct Settings: Sendable {
     var orderPolicy: OrderPolicy
     public var scanInterval: TimeInterval
     public var menuReview: MenuReview
+    public var uploadsDirectory: String
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -27,6 +28,7 @@ public struct Settings: Sendable {
         ("DIANDAN_PG_SCHEMA", "(unset: public)", "PostgreSQL schema to use (the tests give each test its own)"),
         ("DIANDAN_SQLITE_PATH", "./diandan.sqlite", "SQLite file used when DATABASE_URL is unset (WAL mode)"),
         ("DIANDAN_SECRET", "(development value)", "key material for personal-data encryption; required in production"),
+        ("DIANDAN_UPLOADS_DIR", "./uploads", "folder for photos attached to completed services"),
         ("DIANDAN_RESOURCES_DIR", "(package root)", "folder holding Resources/ and Public/"),
         ("DIANDAN_BCRYPT_COST", "12", "bcrypt cost for passwords (4-31)"),
         ("DIANDAN_SEED_DEMO", "true", "seed the demo county on an empty database (development only)"),
@@ -102,7 +104,8 @@ public struct Settings: Sendable {
             tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30,
             orderPolicy: policy,
             scanInterval: TimeInterval(scan),
-            menuReview: review
+            menuReview: review,
+            uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads"
         )
     }
 

@@ -113,3 +113,29 @@ public struct RatingInput: Sendable, Equatable {
         return RatingInput(score: score, comment: comment)
     }
 }
+
+/// Photos of a completed service: images only, recognised by their first bytes, not by the name or
+/// the type a browser claims.
+public enum ImageKind: String, Sendable, CaseIterable {
+    case jpeg, png, webp
+
+    public static let maxBytes = 5 * 1024 * 1024
+    public static let maxCount = 6
+
+    public var contentType: String {
+        switch self {
+        case .jpeg: "image/jpeg"
+        case .png: "image/png"
+        case .webp: "image/webp"
+        }
+    }
+
+    public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
+
+    public static func sniff(_ bytes: [UInt8]) -> ImageKind? {
+        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF { return .jpeg }
+        if bytes.count >= 8, bytes.prefix(8).elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if bytes.count >= 12, bytes.prefix(4).elementsEqual(Array("RIFF".utf8)), bytes[8..<12].elementsEqual(Array("WEBP".utf8)) { return .webp }
+        return nil
+    }
+}

@@ -37,6 +37,7 @@ func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> 
         "DIANDAN_SEED_DEMO": "false",
         "DATABASE_URL": TestDatabase.postgresURL ?? "",
         "DIANDAN_PG_SCHEMA": TestDatabase.isPostgres ? schema : "",
+        "DIANDAN_UPLOADS_DIR": NSTemporaryDirectory() + "diandan-uploads-" + schema,
     ]
     var failure: Error?
     do {
@@ -54,6 +55,7 @@ func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> 
     if TestDatabase.isPostgres, let sql = app.db as? SQLDatabase {
         try? await sql.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run()
     }
+    try? FileManager.default.removeItem(atPath: values["DIANDAN_UPLOADS_DIR"]!)
     try await app.asyncShutdown()
     if let failure { throw failure }
 }
@@ -91,6 +93,26 @@ struct WebClient {
             if let expires = value.expires, expires < Date() { cookies[name] = nil } else { cookies[name] = value.string }
         }
         return response
+    }
+
+    /// A multipart/form-data body: text fields, then files (name, filename, bytes).
+    @discardableResult
+    mutating func sendMultipart(_ path: String, fields: [(String, String)], files: [(String, String, [UInt8])], headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        let boundary = "diandan-test-boundary"
+        var body = ByteBuffer()
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for (name, filename, bytes) in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            body.writeBytes(bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = extra
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        return try await app.testing().performTest(request: TestingHTTPRequest(method: .POST, url: URI(string: path), headers: headers, body: body))
     }
 
     static func encode(_ s: String) -> String {

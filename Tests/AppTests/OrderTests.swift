@@ -512,4 +512,52 @@ struct OrderFlowTests {
             #expect(!MenuReview().needsReview(mean: 3.0, count: 10))
         }
     }
+
+    @Test func completionPhotosAreCheckedByContentAndShownOnlyToThoseWhoMaySeeTheOrder() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            let id = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
+            try await leader.call(.POST, "/api/v1/orders/\(id)/accept")
+            try await leader.call(.POST, "/api/v1/orders/\(id)/start")
+            let v = w.f.volunteerS1.id!
+            let auth: HTTPHeaders = ["Authorization": "Bearer \(leader.token)"]
+            let fields = [("volunteer_ids[]", String(v)), ("hours_\(v)", "2"), ("notes", "照片两张")]
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
+            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 1, count: 100)
+            // A page disguised as a photo, and a photo that is too big: refused, nothing written.
+            var web = leader.web
+            let fake = try await web.sendMultipart("/api/v1/orders/\(id)/complete", fields: fields,
+                                                   files: [("photos[]", "a.png", png), ("photos[]", "b.jpg", Array("<html>".utf8))], headers: auth)
+            #expect(fake.status == .unprocessableEntity)
+            #expect((try fake.json()["fields"] as? [String: String])?["photos"] == "“b.jpg”不是 JPEG、PNG 或 WebP 图片。")
+            let big = try await web.sendMultipart("/api/v1/orders/\(id)/complete", fields: fields,
+                                                  files: [("photos[]", "big.jpg", jpeg + Array(repeating: 0, count: ImageKind.maxBytes))], headers: auth)
+            #expect(big.status == .unprocessableEntity)
+            #expect(try await ServiceRecord.query(on: app.db).count() == 0)
+            #expect(try await OrderPhoto.query(on: app.db).count() == 0)
+            let uploads = app.settings.uploadsDirectory + "/orders/\(id)"
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []).isEmpty)
+            // Two real photos.
+            let ok = try await web.sendMultipart("/api/v1/orders/\(id)/complete", fields: fields,
+                                                 files: [("photos[]", "a.png", png), ("photos[]", "b.jpg", jpeg)], headers: auth)
+            #expect(ok.status == .ok)
+            #expect(try ok.json()["status"] as? String == "completed")
+            let photos = try await OrderPhoto.query(on: app.db).filter(\.$order.$id == id).sort(\.$id).all()
+            #expect(photos.map(\.contentType) == ["image/png", "image/jpeg"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: uploads).count == 2)
+            // The requester sees them on the order page; someone with no part in the order does not.
+            var page = WebClient(app)
+            try await page.login(Fixture.user(.resident))
+            let shown = try await page.send(.GET, "/orders/\(id)/photos/\(photos[0].id!)")
+            #expect(shown.status == .ok)
+            #expect(shown.headers.contentType?.description.hasPrefix("image/png") == true)
+            #expect(Array(shown.body.readableBytesView) == png)
+            #expect(try await page.send(.GET, "/orders/\(id)").text.contains("/orders/\(id)/photos/\(photos[1].id!)"))
+            var stranger = WebClient(app)
+            try await stranger.login(w.leaderS2)
+            #expect(try await stranger.send(.GET, "/orders/\(id)/photos/\(photos[0].id!)").status == .notFound)
+        }
+    }
 }

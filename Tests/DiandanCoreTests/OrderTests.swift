@@ -150,4 +150,14 @@ struct OrderTests {
         #expect(d > 105 && d < 115)
         #expect(Geo.distanceKm(25, 116, 25, 116) == 0)
     }
+
+    @Test func photosAreRecognisedByTheirBytesNotTheirNames() {
+        #expect(ImageKind.sniff([0xFF, 0xD8, 0xFF, 0xE0, 0, 0]) == .jpeg)
+        #expect(ImageKind.sniff([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)
+        #expect(ImageKind.sniff(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == .webp)
+        #expect(ImageKind.sniff(Array("<html><script>alert(1)</script>".utf8)) == nil)
+        #expect(ImageKind.sniff(Array("GIF89a".utf8)) == nil)
+        #expect(ImageKind.sniff([0xFF, 0xD8]) == nil)
+        #expect(ImageKind.sniff([]) == nil)
+    }
 }

@@ -112,7 +112,9 @@ enum OrderAPIController {
         api.get("orders", ":id", use: show).rule(.signedIn)
         api.get("orders", ":id", "suggestions", use: suggestions).rule(.resource(.orders, .write))
         for action in actions {
-            api.post("orders", ":id", .constant(action), use: { req in try await act(req, action) }).rule(.signedIn)
+            // A completion may carry photos: a larger body than the 1 MB every other route accepts.
+            let body: HTTPBodyStreamStrategy = action == "complete" ? .collect(maxSize: "40mb") : .collect
+            api.on(.POST, "orders", ":id", .constant(action), body: body, use: { req in try await act(req, action) }).rule(.signedIn)
         }
     }
 
@@ -193,8 +195,14 @@ enum OrderAPIController {
         let p = try req.requirePrincipal()
         guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
         var r = req.body.data == nil ? FieldReader([:]) : try await req.fieldReader()
-        let request = try OrderService.OrderRequest.parse(action, &r)
-        let o = try await OrderService.make(req).act(request, orderID: id, by: p)
+        let (request, photos) = try await OrderService.OrderRequest.parse(action, &r).withPhotos(from: req, orderID: id)
+        let o: Order
+        do {
+            o = try await OrderService.make(req).act(request, orderID: id, by: p)
+        } catch {
+            UploadStore(directory: req.application.settings.uploadsDirectory).remove(photos)
+            throw error
+        }
         let events = try await OrderEvent.query(on: req.db).filter(\.$order.$id == o.requireID()).sort(\.$id).all()
         return try OrderDTO(o, events: events)
     }

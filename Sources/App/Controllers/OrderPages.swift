@@ -47,6 +47,7 @@ struct OrderShowPage: Encodable {
     var members: [Member]
     var canRate: Bool
     var canMessage: Bool
+    var photos: [String]
     var base: String
     var summary: String?
 }
@@ -76,7 +77,9 @@ enum OrderPages {
         web.get("orders", "queue", use: queue).rule(.resource(.orders, .write))
         web.get("orders", "team", use: teamInbox).rule(.signedIn)
         web.get("orders", ":id", use: show).rule(.signedIn)
-        web.post("orders", ":id", ":action", use: act).rule(.signedIn)
+        web.on(.POST, "orders", ":id", "complete", body: .collect(maxSize: "40mb"), use: { try await act($0, "complete") }).rule(.signedIn)
+        web.post("orders", ":id", ":action", use: { req in try await act(req, req.parameters.get("action") ?? "") }).rule(.signedIn)
+        web.get("orders", ":id", "photos", ":photo", use: photo).rule(.signedIn)
         web.get("me", "service", use: myService).rule(.signedIn)
     }
 
@@ -281,17 +284,24 @@ enum OrderPages {
         }
         let page = OrderShowPage(chrome: .make(req, title: o.number), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
                                  statusKey: o.status, facts: facts, timeline: timeline, buttons: buttons, suggestions: suggestions, members: members,
-                                 canRate: canRate, canMessage: canMessage, base: "/orders/\(id)", summary: summary)
+                                 canRate: canRate, canMessage: canMessage,
+                                 photos: try await OrderPhoto.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all().map { "/orders/\(id)/photos/\($0.id!)" },
+                                 base: "/orders/\(id)", summary: summary)
         return try await Pages.render(req, "orders/show", page, status: status)
     }
 
-    static func act(req: Request) async throws -> Response {
+    static func act(_ req: Request, _ action: String) async throws -> Response {
         let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: Int.self), let action = req.parameters.get("action") else { throw AppError.notFound }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
         do {
             var r = try await req.fieldReader()
-            let request = try OrderService.OrderRequest.parse(action, &r)
-            try await OrderService.make(req).act(request, orderID: id, by: p)
+            let (request, photos) = try await OrderService.OrderRequest.parse(action, &r).withPhotos(from: req, orderID: id)
+            do {
+                try await OrderService.make(req).act(request, orderID: id, by: p)
+            } catch {
+                UploadStore(directory: req.application.settings.uploadsDirectory).remove(photos)
+                throw error
+            }
             return req.redirect(to: "/orders/\(id)")
         } catch let failure as ValidationFailure {
             let o = try await OrderAPIController.find(req)
@@ -300,6 +310,18 @@ enum OrderPages {
             let o = try await OrderAPIController.find(req)
             return try await renderShow(req, order: o, summary: req.t(e.message), status: e.status)
         }
+    }
+
+    /// A service photo, to those who may see the order.
+    static func photo(req: Request) async throws -> Response {
+        let o = try await OrderAPIController.find(req)
+        guard let pid = req.parameters.get("photo", as: Int.self),
+              let photo = try await OrderPhoto.find(pid, on: req.db), photo.$order.id == o.id
+        else { throw AppError.notFound }
+        let response = try await req.fileio.asyncStreamFile(at: UploadStore(directory: req.application.settings.uploadsDirectory).path(of: photo.file))
+        response.headers.replaceOrAdd(name: .contentType, value: photo.contentType)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=86400")
+        return response
     }
 
     /// A volunteer's own record: hours, stars, points.

@@ -14,5 +14,6 @@ enum Migrations {
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateOrders())
         app.migrations.add(CreateServiceRecords())
+        app.migrations.add(CreateOrderPhotos())
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import Vapor
 import SQLKit
 import Foundation
 import DiandanCore
@@ -215,7 +216,7 @@ struct OrderService {
         case decline(reason: String?), cancel(reason: String?), reject(reason: String?)
         case claim
         case openForClaim
-        case complete(CompletionInput)
+        case complete(CompletionInput, photos: [StoredPhoto])
         case rate(RatingInput)
         case close
         case message(String)
@@ -265,7 +266,7 @@ struct OrderService {
             case "complete":
                 let input = CompletionInput.read(&r)
                 try r.check()
-                request = .complete(input!)
+                request = .complete(input!, photos: [])
             case "rate":
                 let input = RatingInput.read(&r)
                 try r.check()
@@ -273,6 +274,16 @@ struct OrderService {
             default: throw AppError.notFound
             }
             return request
+        }
+
+        /// Photos sent with a completion are checked and stored before the transaction; they are removed
+        /// again if it fails.
+        func withPhotos(from req: Request, orderID: Int) async throws -> (OrderRequest, [StoredPhoto]) {
+            guard case .complete(let input, _) = self else { return (self, []) }
+            let files = try await req.uploadedFiles("photos")
+            guard !files.isEmpty else { return (self, []) }
+            let stored = try UploadStore(directory: req.application.settings.uploadsDirectory).store(files, under: "orders/\(orderID)")
+            return (.complete(input, photos: stored), stored)
         }
 
         var reason: String? {
@@ -343,8 +354,18 @@ struct OrderService {
             }
             o.lastUrgedAt = now
             return (o.$team.id, nil)
-        case .complete(let input):
+        case .complete(let input, let photos):
             try await credit(input, for: o, by: p, on: db)
+            for photo in photos {
+                let row = OrderPhoto()
+                row.createdAt = now
+                row.file = photo.file
+                row.contentType = photo.kind.contentType
+                row.bytes = photo.bytes
+                row.$order.id = try o.requireID()
+                row.$uploadedBy.id = p.accountID
+                try await row.create(on: db)
+            }
             o.completedAt = now
             return (o.$team.id, Self.json(input.served.map { ["volunteer_id": Double($0.volunteerID), "hours": $0.hours] }))
         case .rate(let input):

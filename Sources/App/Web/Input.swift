@@ -1,20 +1,50 @@
 import Vapor
+import MultipartKit
 import DiandanCore
 
 extension Request {
     private struct FormKey: StorageKey { typealias Value = [String: [String]] }
+    private struct FilesKey: StorageKey { typealias Value = [String: [(name: String, data: ByteBuffer)]] }
 
-    /// The url-encoded body, parsed once. Repeated keys and `name[]` keep every value.
+    var isMultipart: Bool { headers.contentType?.type == "multipart" && headers.contentType?.subType == "form-data" }
+
+    /// The form's text fields, parsed once, from a url-encoded or a multipart body. Repeated keys and
+    /// `name[]` keep every value; files of a multipart body are kept aside (`uploadedFiles`).
     func formFields() async throws -> [String: [String]] {
         if let cached = storage[FormKey.self] { return cached }
         var fields: [String: [String]] = [:]
+        var files: [String: [(name: String, data: ByteBuffer)]] = [:]
         if headers.contentType == .urlEncodedForm {
             let body = try await body.collect(max: 1 << 20).get()
             let text = body.map { String(buffer: $0) } ?? ""
             fields = FormBody.parse(text)
+        } else if isMultipart, let boundary = headers.contentType?.parameters["boundary"] {
+            let body = try await body.collect(max: 40 << 20).get() ?? ByteBuffer()
+            for part in try FormBody.parts(body, boundary: boundary) {
+                guard let name = part.name else { continue }
+                if let filename = Self.filename(of: part) {
+                    if part.body.readableBytes > 0 { files[name, default: []].append((filename, part.body)) }
+                } else {
+                    fields[name, default: []].append(String(buffer: part.body))
+                }
+            }
         }
         storage[FormKey.self] = fields
+        storage[FilesKey.self] = files
         return fields
+    }
+
+    /// Files sent in a multipart form under `name` (or `name[]`).
+    func uploadedFiles(_ name: String) async throws -> [(name: String, data: ByteBuffer)] {
+        _ = try await formFields()
+        let files = storage[FilesKey.self] ?? [:]
+        return (files[name] ?? []) + (files[name + "[]"] ?? [])
+    }
+
+    private static func filename(of part: MultipartPart) -> String? {
+        guard let disposition = part.headers.first(name: "Content-Disposition"),
+              let range = disposition.range(of: "filename=\"") else { return nil }
+        return String(disposition[range.upperBound...].prefix { $0 != "\"" })
     }
 
     /// A reader over the request's input: JSON object for the API, url-encoded form for pages.
@@ -29,7 +59,7 @@ extension Request {
                 throw AppError.badRequest(Message("error.malformed_body"))
             }
         }
-        if headers.contentType == .urlEncodedForm {
+        if headers.contentType == .urlEncodedForm || isMultipart {
             return FieldReader(form: try await formFields())
         }
         throw AppError.unsupportedMediaType
@@ -37,6 +67,20 @@ extension Request {
 }
 
 enum FormBody {
+    static func parts(_ body: ByteBuffer, boundary: String) throws -> [MultipartPart] {
+        var parts: [MultipartPart] = []
+        var current = MultipartPart(headers: [:], body: ByteBuffer())
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in current.headers.add(name: name, value: value) }
+        parser.onBody = { chunk in current.body.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append(current)
+            current = MultipartPart(headers: [:], body: ByteBuffer())
+        }
+        do { try parser.execute(body) } catch { throw AppError.badRequest(Message("error.malformed_body")) }
+        return parts
+    }
+
     static func parse(_ text: String) -> [String: [String]] {
         var fields: [String: [String]] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
