@@ -24,6 +24,19 @@ struct APIClient {
     }
 }
 
+/// Sends one request from each client at the same moment; the statuses, in no particular order.
+func race(_ clients: [APIClient], _ method: HTTPMethod, _ path: String, _ json: String? = nil, headers: HTTPHeaders = [:]) async throws -> [HTTPStatus] {
+    try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+        for client in clients {
+            group.addTask {
+                var c = client
+                return try await c.call(method, path, json, headers: headers).status
+            }
+        }
+        return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+    }
+}
+
 /// The loop's people on top of the fixture: a leader for each station team, a second leader of S1's
 /// team, and a centre team that also offers S1's menu item.
 struct LoopWorld {
@@ -130,16 +143,7 @@ struct OrderFlowTests {
             #expect(again.status == .ok)
             #expect(try first.json()["id"] as? Int == again.json()["id"] as? Int)
             // Retries racing each other still make one order.
-            let token = resident.token
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                for _ in 0..<6 {
-                    group.addTask {
-                        var c = APIClient(web: WebClient(app), token: token)
-                        return try await c.call(.POST, "/api/v1/orders", w.menuOrder(), headers: ["Idempotency-Key": "order-2"]).status
-                    }
-                }
-                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
-            }
+            let statuses = try await race(Array(repeating: resident, count: 6), .POST, "/api/v1/orders", w.menuOrder(), headers: ["Idempotency-Key": "order-2"])
             #expect(statuses.filter { $0 == .created }.count == 1)
             #expect(statuses.allSatisfy { $0 == .created || $0 == .ok }, "\(statuses)")
             #expect(try await Order.query(on: app.db).count() == 2)
@@ -257,15 +261,7 @@ struct OrderFlowTests {
             let b = try await APIClient.signIn(app, w.secondLeaderS1)
             for _ in 0..<5 {
                 let id = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
-                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                    for client in [a, b] {
-                        group.addTask {
-                            var c = client
-                            return try await c.call(.POST, "/api/v1/orders/\(id)/accept").status
-                        }
-                    }
-                    return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
-                }
+                let statuses = try await race([a, b], .POST, "/api/v1/orders/\(id)/accept")
                 #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict])
                 #expect(try await OrderEvent.query(on: app.db).filter(\.$order.$id == id).filter(\.$action == "accept").count() == 1)
             }
@@ -416,15 +412,7 @@ struct OrderFlowTests {
             // Leaders of two teams that offer the category race; the first claim wins, once.
             let a = try await APIClient.signIn(app, w.leaderS1)
             let b = try await APIClient.signIn(app, w.leaderCentre)
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                for client in [a, b] {
-                    group.addTask {
-                        var c = client
-                        return try await c.call(.POST, "/api/v1/orders/\(id)/claim").status
-                    }
-                }
-                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
-            }
+            let statuses = try await race([a, b], .POST, "/api/v1/orders/\(id)/claim")
             #expect(statuses.filter { $0 == .ok }.count == 1)
             let o = try await Order.find(id, on: app.db)!
             #expect(o.orderStatus == .accepted)
