@@ -19,34 +19,25 @@ struct OrderService {
         if let key, let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key).first() {
             return (try await Order.find(existing.$order.id, on: db)!, false)
         }
-        let station = try await Lookup.site(input.stationID, on: db, field: "station_id")
+        let (station, offered) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID)
         guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
         // Residents order where their grant reaches; staff order on someone's behalf in their area.
         let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
         guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
         let onBehalf = !roles.contains(.resident)
 
-        var item: MenuItem?
-        var categoryID = input.categoryID
-        var title = ""
-        if let menuID = input.menuItemID {
-            // Active, in an active category, and offered at this station or a site above it: one query.
-            guard let m = try await MenuItem.query(on: db).filter(\.$id == menuID).filter(\.$active == true)
-                .join(Category.self, on: \MenuItem.$category.$id == \Category.$id).filter(Category.self, \.$active == true)
-                .join(MenuItemSite.self, on: \MenuItemSite.$item.$id == \MenuItem.$id).filter(MenuItemSite.self, \.$site.$id ~~ station.sitePath.ids)
-                .first()
-            else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
-            item = m
-            categoryID = m.$category.id
-            title = m.title
+        let categoryID: Int, orderTitle: String
+        if input.menuItemID != nil {
+            guard let offered else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
+            categoryID = offered.categoryID
+            orderTitle = offered.title
         } else {
-            guard let id = categoryID, let category = try await Category.find(id, on: db), category.active else {
+            guard let id = input.categoryID, let category = try await Category.find(id, on: db), category.active else {
                 throw ValidationFailure(field: "category_id", "error.not_found_choice")
             }
-            title = category.name + "：" + String(input.details.prefix(30))
+            categoryID = id
+            orderTitle = category.name + "：" + String(input.details.prefix(30))
         }
-        guard let categoryID else { throw ValidationFailure(field: "category_id", "error.not_found_choice") }
-        let menuItem = item, orderTitle = title
 
         do {
             return try await db.writeTransaction { db in
@@ -56,7 +47,7 @@ struct OrderService {
                 o.number = "pending-" + UUID().uuidString
                 o.status = OrderStatus.submitted.rawValue
                 o.version = 0
-                o.$menuItem.id = menuItem?.id
+                o.$menuItem.id = offered?.id
                 o.$category.id = categoryID
                 o.title = orderTitle
                 o.details = input.details
@@ -86,7 +77,7 @@ struct OrderService {
                 var events = [try event(o, .submit, from: nil, actor: .requester, account: p.accountID)]
                 // 系统自动接单: the best team takes it at once. Nobody else can see the order before this
                 // transaction commits, so there is no version to claim.
-                if menuItem?.autoAccept == true, let (team, score) = try await suggestions(for: o, station: station, includeDeclines: false, on: db).first {
+                if offered?.autoAccept == true, let (team, score) = try await suggestions(for: o, station: station, includeDeclines: false, on: db).first {
                     o.$team.id = team.id
                     o.status = OrderStatus.dispatched.rawValue
                     o.version = 1
@@ -110,6 +101,50 @@ struct OrderService {
             guard let existing, let order = try await Order.find(existing.$order.id, on: db) else { throw error }
             return (order, false)
         }
+    }
+
+    /// A menu item that may be ordered at a station.
+    struct OfferedItem: Sendable {
+        let id: Int
+        let title: String
+        let autoAccept: Bool
+        let categoryID: Int
+    }
+
+    /// The station, and the menu item if it is active, in an active category, and covers the station
+    /// (a covered site is the station or above it): one query, on the path of every order.
+    private func stationAndItem(_ stationID: Int, menuItemID: Int?) async throws -> (Site, OfferedItem?) {
+        guard let sql = db as? SQLDatabase else { throw AppError.notFound }
+        struct Row: Decodable {
+            let id: Int, code: String, name: String, kind: String, path: String, latitude: Double, longitude: Double, zone: String
+            let active: Bool, response_minutes: Int?, parent_id: Int?
+            let m_id: Int?, m_title: String?, m_auto: Bool?, m_category: Int?
+        }
+        let row = try await sql.raw("""
+            SELECT s.id, s.code, s.name, s.kind, s.path, s.latitude, s.longitude, s.zone, s.active, s.response_minutes, s.parent_id,
+                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category
+            FROM sites s
+            LEFT JOIN menu_items m ON m.id = \(bind: menuItemID ?? -1) AND m.active = \(bind: true)
+                 AND EXISTS (SELECT 1 FROM categories c WHERE c.id = m.category_id AND c.active = \(bind: true))
+                 AND EXISTS (SELECT 1 FROM menu_item_sites x JOIN sites covered ON covered.id = x.site_id
+                             WHERE x.menu_item_id = m.id AND s.path LIKE covered.path || '%')
+            WHERE s.id = \(bind: stationID)
+            """).first(decoding: Row.self)
+        guard let row else { throw ValidationFailure(field: "station_id", "error.not_found_choice") }
+        let site = Site()
+        site.id = row.id
+        site.code = row.code
+        site.name = row.name
+        site.kind = row.kind
+        site.path = row.path
+        site.latitude = row.latitude
+        site.longitude = row.longitude
+        site.zone = row.zone
+        site.active = row.active
+        site.responseMinutes = row.response_minutes
+        site.$parent.id = row.parent_id
+        let item = row.m_id.map { OfferedItem(id: $0, title: row.m_title ?? "", autoAccept: row.m_auto ?? false, categoryID: row.m_category ?? 0) }
+        return (site, item)
     }
 
     // MARK: Dispatching
