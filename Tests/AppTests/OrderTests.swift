@@ -129,6 +129,10 @@ struct OrderFlowTests {
             #expect(try events(shown) == ["submit", "dispatch"])
             let detail = ((try shown.json()["events"] as? [[String: Any]])?.last?["detail"] as? String) ?? ""
             #expect(detail.contains("distanceKm") && detail.contains("\"tier\":0"))
+            // The order page says why this team: the level of the tree, the distance, the load, the rating.
+            var page = WebClient(app)
+            try await page.login(Fixture.user(.resident))
+            #expect(try await page.send(.GET, "/orders/\(id)").text.contains("本站 · 距离 0.0 公里 · 负荷 0% · 评分 3.0"))
         }
     }
 

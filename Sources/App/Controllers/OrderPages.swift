@@ -30,7 +30,7 @@ struct OrderListPage: Encodable {
 
 struct OrderShowPage: Encodable {
     struct Fact: Encodable { var label: String; var value: String }
-    struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String }
+    struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String; var why: String? }
     struct Button: Encodable { var action: String; var label: String; var reason: Bool; var danger: Bool }
     struct Suggestion: Encodable { var teamID: Int; var team: String; var why: String }
     struct Member: Encodable { var id: Int; var name: String; var number: String }
@@ -267,8 +267,7 @@ enum OrderPages {
         var suggestions: [OrderShowPage.Suggestion] = []
         if case .success = OrderMachine.apply(.dispatch, to: o.orderStatus, by: actors) {
             suggestions = try await service.suggestions(for: o, on: req.db).prefix(8).map { team, s in
-                .init(teamID: s.teamID, team: team.name, why: req.t("order.why", ["km": String(format: "%.1f", s.distanceKm), "load": String(Int(s.load * 100)),
-                                                                                  "rating": String(format: "%.1f", s.rating), "tier": req.t("order.tier.\(min(s.tier, 2))")]))
+                .init(teamID: s.teamID, team: team.name, why: why(req, s))
             }
         }
         var members: [OrderShowPage.Member] = []
@@ -279,8 +278,10 @@ enum OrderPages {
         let canRate: Bool = { if case .success = OrderMachine.apply(.rate, to: o.orderStatus, by: actors) { return true }; return false }()
         let canMessage: Bool = { if case .success = OrderMachine.apply(.message, to: o.orderStatus, by: actors) { return true }; return false }()
         let timeline = events.map { e in
-            OrderShowPage.Event(at: DateText.minute(e.at), action: req.t("order.action.\(e.action)"), actor: req.t("order.actor.\(e.actor)"),
-                                reason: e.reason, status: req.t("order.status.\(e.toStatus)"))
+            // Why this team: the score kept on every dispatch and claim.
+            let score = e.detail.flatMap { $0.data(using: .utf8) }.flatMap { try? JSONDecoder().decode(DispatchScore.self, from: $0) }
+            return OrderShowPage.Event(at: DateText.minute(e.at), action: req.t("order.action.\(e.action)"), actor: req.t("order.actor.\(e.actor)"),
+                                       reason: e.reason, status: req.t("order.status.\(e.toStatus)"), why: score.map { why(req, $0) })
         }
         let page = OrderShowPage(chrome: .make(req, title: o.number), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
                                  statusKey: o.status, facts: facts, timeline: timeline, buttons: buttons, suggestions: suggestions, members: members,
@@ -288,6 +289,11 @@ enum OrderPages {
                                  photos: try await OrderPhoto.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all().map { "/orders/\(id)/photos/\($0.id!)" },
                                  base: "/orders/\(id)", summary: summary)
         return try await Pages.render(req, "orders/show", page, status: status)
+    }
+
+    static func why(_ req: Request, _ s: DispatchScore) -> String {
+        req.t("order.why", ["km": String(format: "%.1f", s.distanceKm), "load": String(Int(s.load * 100)),
+                            "rating": String(format: "%.1f", s.rating), "tier": req.t("order.tier.\(min(s.tier, 2))")])
     }
 
     static func act(_ req: Request, _ action: String) async throws -> Response {
