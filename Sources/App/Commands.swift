@@ -71,7 +71,7 @@ struct AdminCommand: AsyncCommand {
                                  "zone": .string(signature.zone ?? "urban"), "active": .bool(true)])
             let input = SiteInput.read(&r)
             try r.check()
-            let s = try await app.db.transaction { db in
+            let s = try await app.db.writeTransaction { db in
                 try await Site.insert(code: input!.code, name: input!.name, kind: .centre, parent: nil,
                                       latitude: input!.latitude, longitude: input!.longitude, zone: input!.zone, on: db)
             }

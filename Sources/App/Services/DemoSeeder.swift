@@ -34,7 +34,7 @@ struct DemoSeeder {
         let protector = app.protector
         let cost = app.settings.bcryptCost
         let hash = try await app.threadPool.runIfActive { try Bcrypt.hash(Self.password, cost: cost) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             progress("[1/5] sites")
             var sites: [String: Site] = [:]
             func site(_ code: String, _ name: String, _ kind: SiteKind, _ parent: String?, _ lat: Double, _ lon: Double, _ zone: Zone) async throws {

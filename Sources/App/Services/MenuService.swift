@@ -7,7 +7,7 @@ struct MenuService {
     let grants: [Grant]
 
     func create(_ input: MenuItemInput) async throws -> MenuItem {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let item = MenuItem()
             try await apply(input, to: item, on: db)
             try await item.create(on: db)
@@ -17,7 +17,7 @@ struct MenuService {
     }
 
     func update(_ item: MenuItem, _ input: MenuItemInput) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await apply(input, to: item, on: db)
             try await item.save(on: db)
             try await syncLinks(item, input, on: db)

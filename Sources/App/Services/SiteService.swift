@@ -7,7 +7,7 @@ struct SiteService {
     let grants: [Grant]
 
     func create(_ input: SiteInput) async throws -> Site {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let parent = try await checkParent(input, for: nil, on: db)
             try await ensureUniqueCode(input.code, except: nil, on: db)
             let site = try await Site.insert(code: input.code, name: input.name, kind: input.kind, parent: parent,
@@ -18,7 +18,7 @@ struct SiteService {
     }
 
     func update(_ site: Site, _ input: SiteInput) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let parent = try await checkParent(input, for: site, on: db)
             try await ensureUniqueCode(input.code, except: site.id, on: db)
             let childKinds = try await Site.query(on: db).filter(\.$parent.$id == site.requireID()).all().map(\.siteKind)

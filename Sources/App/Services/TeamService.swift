@@ -7,7 +7,7 @@ struct TeamService {
     let grants: [Grant]
 
     func create(_ input: TeamInput) async throws -> Team {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let team = Team()
             try await apply(input, to: team, on: db)
             try await team.create(on: db)
@@ -17,7 +17,7 @@ struct TeamService {
     }
 
     func update(_ team: Team, _ input: TeamInput) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await apply(input, to: team, on: db)
             try await team.save(on: db)
             try await syncCategories(team, input.categoryIDs, on: db)
@@ -49,7 +49,7 @@ struct TeamService {
 
     /// Adds a volunteer (by number) the admin can see to the team, or changes their role.
     func addMember(_ team: Team, _ input: MembershipInput) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             guard let v = try await Volunteer.query(on: db).filter(\.$number == input.volunteerNumber).with(\.$site).first(),
                   Policy.allows(grants, .volunteers, .read, at: v.site.sitePath)
             else { throw ValidationFailure(field: "volunteer_number", "error.volunteer_not_found") }

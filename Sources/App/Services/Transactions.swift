@@ -1,24 +1,48 @@
 import Fluent
 import FluentSQLiteDriver
+import SQLKit
 
 extension Database {
-    /// A transaction that writes. SQLite opens transactions deferred; when two connections read and
-    /// then write, the later one gets SQLITE_BUSY and waiting cannot help, so the whole transaction
-    /// runs again (a handful of times, briefly). PostgreSQL waits on row locks instead.
+    /// A transaction that writes.
+    ///
+    /// On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock before the first read, so
+    /// writers queue on the busy timeout in turn. A deferred `BEGIN` would read first and then fail
+    /// at once when another writer committed in between (waiting cannot help a stale snapshot), and
+    /// under a steady stream of writes such a transaction can lose every retry. SQLite has a single
+    /// writer either way; this makes the wait orderly. PostgreSQL waits on row locks instead.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+        guard self is SQLiteDatabase else { return try await transaction(body) }
+        if WriteTransaction.active { return try await body(self) }
         var attempt = 0
         while true {
             do {
-                return try await transaction(body)
-            } catch let error as SQLiteError where attempt < 10 {
+                return try await withConnection { conn in
+                    guard let sql = conn as? SQLDatabase else { return try await body(conn) }
+                    try await sql.raw("BEGIN IMMEDIATE").run()
+                    do {
+                        let result = try await WriteTransaction.$active.withValue(true) { try await body(conn) }
+                        try await sql.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            } catch let error as SQLiteError where attempt < 5 {
+                // The busy timeout ran out (a very long writer): try again a few times before giving up.
                 switch error.reason {
                 case .busy, .busyInSnapshot, .locked:
                     attempt += 1
-                    try await Task.sleep(nanoseconds: UInt64(attempt) * 3_000_000)
+                    try await Task.sleep(nanoseconds: UInt64(attempt) * 10_000_000)
                 default:
                     throw error
                 }
             }
         }
     }
+}
+
+/// Set while a write transaction's body runs, so a nested call joins it instead of beginning another.
+enum WriteTransaction {
+    @TaskLocal static var active = false
 }

@@ -34,7 +34,7 @@ struct VolunteerService {
         v.registeredOn = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
         v.number = "pending-" + UUID().uuidString
         do {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await v.create(on: db)
                 // 志愿者编号: year of registration and a sequence.
                 v.number = String(format: "ZY%04d%07d", day.year!, try v.requireID())
