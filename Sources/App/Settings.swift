@@ -19,6 +19,7 @@ public struct Settings: Sendable {
     public var tokenLifetimeDays: Int
     var orderPolicy: OrderPolicy
     public var scanInterval: TimeInterval
+    public var outboxInterval: TimeInterval
     public var menuReview: MenuReview
     public var uploadsDirectory: String
 
@@ -43,6 +44,7 @@ public struct Settings: Sendable {
         ("DIANDAN_POINTS_PER_HOUR", "10", "points credited per service hour"),
         ("DIANDAN_FIVE_STAR_BONUS", "0.2", "extra share of points when the resident rates 5 stars"),
         ("DIANDAN_SCAN_SECONDS", "30", "how often `serve` looks for missed deadlines (0 turns the scanner off)"),
+        ("DIANDAN_OUTBOX_SECONDS", "2", "how often `serve` delivers notices from the outbox to inboxes (0 turns delivery off)"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
@@ -88,6 +90,8 @@ public struct Settings: Sendable {
         }
         let scan = Int(value("DIANDAN_SCAN_SECONDS") ?? "30")
         guard let scan, scan >= 0 else { throw ConfigurationError("DIANDAN_SCAN_SECONDS must be a whole number of seconds (0 = off).") }
+        let outbox = Int(value("DIANDAN_OUTBOX_SECONDS") ?? "2")
+        guard let outbox, outbox >= 0 else { throw ConfigurationError("DIANDAN_OUTBOX_SECONDS must be a whole number of seconds (0 = off).") }
         return Settings(
             databaseURL: value("DATABASE_URL"),
             postgresSchema: value("DIANDAN_PG_SCHEMA"),
@@ -104,6 +108,7 @@ public struct Settings: Sendable {
             tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30,
             orderPolicy: policy,
             scanInterval: TimeInterval(scan),
+            outboxInterval: TimeInterval(outbox),
             menuReview: review,
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads"
         )

@@ -5,5 +5,6 @@ extension Application {
         asyncCommands.use(SeedCommand(), as: "seed")
         asyncCommands.use(AdminCommand(), as: "admin")
         asyncCommands.use(ScanDeadlinesCommand(), as: "scan-deadlines")
+        asyncCommands.use(DeliverNoticesCommand(), as: "deliver-notices")
     }
 }

@@ -61,7 +61,8 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.registerCommands()
 
     if options.isServe {
-        app.lifecycle.use(DeadlineScannerService())
+        app.lifecycle.use(PeriodicService.deadlineScanner(app))
+        app.lifecycle.use(PeriodicService.noticeDispatcher(app))
         try await app.autoMigrate()
         if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
             let logins = try await DemoSeeder(app: app).run()

@@ -11,6 +11,7 @@ func routes(_ app: Application) throws {
     AuthController.register(web: web, api: api)
     OrderAPIController.register(api)
     OrderPages.register(web)
+    InboxController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

@@ -71,6 +71,9 @@ struct CatalogueTests {
         for a in [OrderAction.accept, .decline, .claim, .start, .urge, .close, .cancel, .reject, .escalate] { used.insert("order.do.\(a.rawValue)") }
         for a in OrderActor.allCases { used.insert("order.actor.\(a.rawValue)") }
         for t in 0...2 { used.insert("order.tier.\(t)") }
+        // Notice topics look like keys ("order.escalated") but are names; their text is "notice.<topic>".
+        used.subtract(NoticeTopic.allCases.map(\.rawValue))
+        for t in NoticeTopic.allCases { used.insert("notice.\(t.rawValue)") }
         #expect(used.count > 100)
         let missing = used.filter { zh[$0] == nil && !$0.hasSuffix(".") }.sorted()
         #expect(missing == [])

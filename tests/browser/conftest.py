@@ -31,6 +31,7 @@ def server():
                DIANDAN_SQLITE_PATH=os.path.join(workdir, "browser.sqlite"),
                DIANDAN_RESOURCES_DIR=ROOT + "/",
                DIANDAN_BCRYPT_COST="4",
+               DIANDAN_OUTBOX_SECONDS="1",
                DIANDAN_SEED_DEMO="true",
                LOG_LEVEL="warning")
     env.pop("DATABASE_URL", None)

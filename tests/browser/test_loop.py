@@ -1,5 +1,7 @@
 """The closed loop in the browser: a resident orders on a phone, the station admin dispatches, the
 team leader accepts and completes with hours, the resident rates, the volunteer sees hours and stars."""
+import time
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -49,8 +51,19 @@ def test_the_whole_loop(server, phone):
     leader = Browser(make_driver(), server)
     try:
         login(leader, "leader")
-        leader.open("/orders/team")
-        leader.open(order_path)
+        # The dispatch reaches the leader's inbox (the dispatcher runs every second here); the
+        # notice leads to the order.
+        notices = []
+        for _ in range(40):
+            leader.open("/inbox")
+            notices = [n for n in leader.find_elements(By.CSS_SELECTOR, "#inbox li.unread .notice") if "已派给" in n.text]
+            if notices:
+                break
+            time.sleep(0.25)
+        assert notices, "the dispatch notice never arrived"
+        assert leader.find_element(By.ID, "unread-count").text.isdigit()
+        click_and_wait(leader, element=notices[0])
+        assert leader.current_url.endswith(order_path)
         click_and_wait(leader, "do-accept")
         assert leader.find_element(By.ID, "order-status").text == "已接单"
         click_and_wait(leader, "do-start")

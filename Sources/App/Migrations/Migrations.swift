@@ -15,5 +15,6 @@ enum Migrations {
         app.migrations.add(CreateOrders())
         app.migrations.add(CreateServiceRecords())
         app.migrations.add(CreateOrderPhotos())
+        app.migrations.add(CreateNotifications())
     }
 }

@@ -59,22 +59,29 @@ extension OrderService {
     }
 }
 
-/// Runs the scanner inside `serve` every DIANDAN_SCAN_SECONDS, and stops with the app.
-final class DeadlineScannerService: LifecycleHandler, @unchecked Sendable {
+/// Background work inside `serve`: runs `work` every `interval` seconds until the app stops. The
+/// work itself is a plain function that tests and commands call once.
+final class PeriodicService: LifecycleHandler, @unchecked Sendable {
+    private let name: String
+    private let interval: TimeInterval
+    private let work: @Sendable (Application) async throws -> String?
     private var task: Task<Void, Never>?
 
+    /// `work` returns a line worth logging, or nil when there was nothing to do.
+    init(_ name: String, every interval: TimeInterval, work: @escaping @Sendable (Application) async throws -> String?) {
+        self.name = name
+        self.interval = interval
+        self.work = work
+    }
+
     func didBootAsync(_ app: Application) async throws {
-        let interval = app.settings.scanInterval
         guard interval > 0 else { return }
-        task = Task { [app] in
+        task = Task { [app, name, interval, work] in
             while !Task.isCancelled {
                 do {
-                    let pass = try await DeadlineScanner(service: OrderService.make(app)).runOnce()
-                    if pass != .init() {
-                        app.logger.notice("Deadline scan: \(pass.escalated) escalated, \(pass.overdue) overdue, \(pass.closed) closed unrated")
-                    }
+                    if let line = try await work(app) { app.logger.notice("\(name): \(line)") }
                 } catch {
-                    app.logger.error("Deadline scan failed: \(String(reflecting: error))")
+                    app.logger.error("\(name) failed: \(String(reflecting: error))")
                 }
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
             }
@@ -84,6 +91,25 @@ final class DeadlineScannerService: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ app: Application) async {
         task?.cancel()
         await task?.value
+    }
+}
+
+extension PeriodicService {
+    /// 逐级上报 every DIANDAN_SCAN_SECONDS.
+    static func deadlineScanner(_ app: Application) -> PeriodicService {
+        PeriodicService("Deadline scan", every: app.settings.scanInterval) { app in
+            let pass = try await DeadlineScanner(service: OrderService.make(app)).runOnce()
+            return pass == .init() ? nil : "\(pass.escalated) escalated, \(pass.overdue) overdue, \(pass.closed) closed unrated"
+        }
+    }
+
+    /// The outbox to inboxes every DIANDAN_OUTBOX_SECONDS.
+    static func noticeDispatcher(_ app: Application) -> PeriodicService {
+        PeriodicService("Notices", every: app.settings.outboxInterval) { app in
+            let pass = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
+            guard pass.retried + pass.failed > 0 else { return nil }
+            return "\(pass.entries) delivered (\(pass.notices) notices), \(pass.retried) to retry, \(pass.failed) set aside"
+        }
     }
 }
 

@@ -83,8 +83,22 @@ struct OrderService {
                     o.version = 1
                     events.append(try event(o, .dispatch, from: .submitted, actor: .system, account: nil, detail: Self.json(score), team: team.id))
                 }
-                try await o.save(on: db)
+                // The number (from the id) and the dispatch, in one plain UPDATE: this is the hot path.
+                if let sql = db as? SQLDatabase {
+                    try await sql.update(Order.schema)
+                        .set(SQLColumn("number"), to: SQLBind(o.number))
+                        .set(SQLColumn("team_id"), to: SQLBind(o.$team.id))
+                        .set(SQLColumn("status"), to: SQLBind(o.status))
+                        .set(SQLColumn("version"), to: SQLBind(o.version))
+                        .where(SQLColumn("id"), .equal, SQLBind(try o.requireID()))
+                        .run()
+                } else {
+                    try await o.save(on: db)
+                }
                 try await events.create(on: db)
+                if let last = events.last, let action = OrderAction(rawValue: last.action) {
+                    try await notice(o, action, actor: p.accountID, team: last.teamID, text: nil, on: db)
+                }
                 if let key {
                     let r = IdempotencyRecord()
                     r.createdAt = now
@@ -413,8 +427,10 @@ struct OrderService {
             if input.score == 5 { try await creditBonus(o, on: db) }
             return (o.$team.id, nil)
         case .cancel, .reject:
+            // The team that held it (if any) hears that it is off.
+            let team = o.$team.id
             o.$team.id = nil
-            return (nil, nil)
+            return (team, nil)
         case .accept, .start, .close, .message, .openForClaim:
             return (o.$team.id, nil)
         }
@@ -537,6 +553,25 @@ struct OrderService {
     private func record(_ o: Order, _ action: OrderAction, from: OrderStatus?, actor: OrderActor, account: Int?, reason: String? = nil,
                         detail: String? = nil, team: Int? = nil, on db: Database) async throws {
         try await event(o, action, from: from, actor: actor, account: account, reason: reason, detail: detail, team: team).create(on: db)
+        try await notice(o, action, actor: account, team: team, text: reason, on: db)
+    }
+
+    /// The outbox entry for this step, if it tells anyone anything: in the step's own transaction.
+    private func notice(_ o: Order, _ action: OrderAction, actor: Int?, team: Int?, text: String?, on db: Database) async throws {
+        let queued = o.orderStatus == .submitted && o.$team.id == nil
+        guard let topic = NoticeRules.topic(for: action, queued: queued, overdue: o.overdue) else { return }
+        let e = OutboxEntry()
+        e.createdAt = now
+        e.topic = topic.rawValue
+        e.orderID = try o.requireID()
+        e.teamID = team
+        e.siteID = o.$ownerSite.id
+        e.actorAccountID = actor
+        e.text = text.map { String($0.prefix(200)) }
+        e.attempts = 0
+        e.nextAttemptAt = now
+        e.failed = false
+        try await e.create(on: db)
     }
 
     /// An event of the order as it stands now (its status is the "to").

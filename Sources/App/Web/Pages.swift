@@ -13,6 +13,8 @@ struct Chrome: Encodable {
     var nav: [Link]
     var otherLanguage: Link
     var logoutPath: String
+    var inboxPath: String
+    var unread: Int
 }
 
 extension Chrome {
@@ -46,7 +48,9 @@ extension Chrome {
             csrf: req.hasSession ? req.csrfToken() : "",
             nav: nav,
             otherLanguage: Link(href: Paths.language(other.rawValue, next: req.url.string), label: req.t("lang.switch_to"), current: false),
-            logoutPath: Paths.logout
+            logoutPath: Paths.logout,
+            inboxPath: Paths.inbox,
+            unread: p?.unread ?? 0
         )
     }
 }

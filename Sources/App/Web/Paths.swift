@@ -6,6 +6,11 @@ enum Paths {
     static let logout = "/logout"
     static let register = "/register"
     static let admin = "/admin"
+    static let inbox = "/inbox"
+    static let inboxReadAll = "/inbox/read-all"
+
+    static func order(_ id: Int) -> String { "/orders/\(id)" }
+    static func inboxOpen(_ id: Int) -> String { "/inbox/\(id)/open" }
 
     static func login(next: String? = nil) -> String {
         guard let next, isLocal(next) else { return "/login" }

@@ -10,6 +10,8 @@ struct Principal: Authenticatable, Sendable {
     let locale: String
     let siteID: Int
     let grants: [Grant]
+    /// Unread inbox notices, for the page header; counted only for signed-in pages, not the API.
+    var unread: Int = 0
 
     var roles: Set<Role> { Set(grants.map(\.role)) }
 
@@ -18,7 +20,8 @@ struct Principal: Authenticatable, Sendable {
         guard let sql = db as? SQLDatabase else { return nil }
         return try await fetch(sql.raw("""
             SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
-                   g.role, s.id AS grant_site, s.path, s.kind
+                   g.role, s.id AS grant_site, s.path, s.kind,
+                   (SELECT COUNT(*) FROM notifications n WHERE n.account_id = a.id AND n.read_at IS NULL) AS unread
             FROM accounts a LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN sites s ON s.id = g.site_id
             WHERE a.id = \(bind: accountID)
             """))
@@ -46,6 +49,7 @@ struct Principal: Authenticatable, Sendable {
         let grant_site: Int?
         let path: String?
         let kind: String?
+        let unread: Int?
     }
 
     private static func fetch(_ query: SQLRawBuilder) async throws -> Principal? {
@@ -56,7 +60,7 @@ struct Principal: Authenticatable, Sendable {
                   let kind = r.kind.flatMap(SiteKind.init(rawValue:)) else { return nil }
             return Grant(role: role, siteID: site, sitePath: SitePath(rawValue: path), siteKind: kind)
         }
-        return Principal(accountID: first.account_id, username: first.username, locale: first.locale, siteID: first.home_site, grants: grants)
+        return Principal(accountID: first.account_id, username: first.username, locale: first.locale, siteID: first.home_site, grants: grants, unread: first.unread ?? 0)
     }
 }
 

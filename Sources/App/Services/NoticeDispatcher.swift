@@ -1,0 +1,182 @@
+import Fluent
+import Vapor
+import SQLKit
+import DiandanCore
+
+/// Delivers the outbox to people's in-app inboxes. Each entry is claimed and delivered in one
+/// transaction, so two dispatchers (or a retry after a crash) never deliver it twice; an entry that
+/// fails waits and is tried again, and is set aside after `NoticeRules.maxAttempts`.
+struct NoticeDispatcher {
+    let db: Database
+    let now: Date
+
+    struct Pass: Sendable, Equatable {
+        /// Outbox entries handled, and inbox notices written for them.
+        var entries = 0
+        var notices = 0
+        var retried = 0
+        var failed = 0
+    }
+
+    /// Delivers what is due in batches of `batch`, each batch in one transaction (one commit for many
+    /// notices keeps the single SQLite writer free for orders). A batch that fails is delivered again
+    /// entry by entry, so one bad entry is retried on its own and never holds up the rest.
+    func runOnce(limit: Int = 5000, batch: Int = 50) async throws -> Pass {
+        var pass = Pass()
+        while pass.entries + pass.retried + pass.failed < limit {
+            let due = try await OutboxEntry.query(on: db).filter(\.$processedAt == nil).filter(\.$nextAttemptAt <= now)
+                .sort(\.$id).limit(min(batch, limit)).all()
+            guard !due.isEmpty else { break }
+            do {
+                let (entries, notices) = try await deliver(due)
+                pass.entries += entries
+                pass.notices += notices
+            } catch {
+                for entry in due {
+                    do {
+                        let (entries, notices) = try await deliver([entry])
+                        pass.entries += entries
+                        pass.notices += notices
+                    } catch {
+                        if try await setBack(entry, error: error) { pass.failed += 1 } else { pass.retried += 1 }
+                    }
+                }
+            }
+            if due.count < batch { break }
+        }
+        return pass
+    }
+
+    /// Claims the entries and writes their notices in one transaction; entries another dispatcher
+    /// claimed first are skipped. Returns the entries delivered here and the notices written.
+    private func deliver(_ entries: [OutboxEntry]) async throws -> (Int, Int) {
+        let ids = try entries.map { try $0.requireID() }
+        return try await db.writeTransaction { db in
+            guard let sql = db as? SQLDatabase else { return (0, 0) }
+            struct Claimed: Decodable { let id: Int }
+            let claimed = Set(try await sql.update(OutboxEntry.schema)
+                .set(SQLColumn("processed_at"), to: SQLBind(now))
+                .where(SQLColumn("id"), .in, SQLBind.group(ids))
+                .where(SQLColumn("processed_at"), .is, SQLLiteral.null)
+                .returning("id").all(decoding: Claimed.self).map(\.id))
+            var items: [InboxItem] = []
+            for entry in entries where claimed.contains(entry.id ?? -1) {
+                guard let topic = NoticeTopic(rawValue: entry.topic) else { continue }
+                let audience = try await Audience.accounts(for: entry, on: sql)
+                let accounts = NoticeRules.recipients(topic, requester: audience.requester, teamLeaders: audience.teamLeaders,
+                                                      siteAdmins: audience.siteAdmins, actor: entry.actorAccountID)
+                guard !accounts.isEmpty else { continue }
+                let params = try await Self.params(for: entry, on: sql)
+                for account in accounts {
+                    let n = InboxItem()
+                    n.createdAt = now
+                    n.$account.id = account
+                    n.outboxID = try entry.requireID()
+                    n.topic = entry.topic
+                    n.orderID = entry.orderID
+                    n.params = params
+                    items.append(n)
+                }
+            }
+            if !items.isEmpty { try await items.create(on: db) }
+            return (claimed.count, items.count)
+        }
+    }
+
+    /// Records a failed attempt; true when the entry is now set aside for good.
+    private func setBack(_ entry: OutboxEntry, error: Error) async throws -> Bool {
+        entry.attempts += 1
+        entry.lastError = String(String(describing: error).prefix(500))
+        if entry.attempts >= NoticeRules.maxAttempts {
+            entry.failed = true
+            entry.processedAt = now
+        } else {
+            entry.nextAttemptAt = now.addingTimeInterval(NoticeRules.retryDelay(afterAttempt: entry.attempts))
+        }
+        try await entry.save(on: db)
+        return entry.failed
+    }
+
+    /// What the catalogue text needs, looked up once at delivery: order number and title, team, site.
+    static func params(for entry: OutboxEntry, on sql: SQLDatabase) async throws -> String {
+        struct Row: Decodable { let number: String?, title: String?, team: String?, site: String? }
+        let row = try await sql.raw("""
+            SELECT (SELECT number FROM orders WHERE id = \(bind: entry.orderID ?? -1)) AS number,
+                   (SELECT title FROM orders WHERE id = \(bind: entry.orderID ?? -1)) AS title,
+                   (SELECT name FROM teams WHERE id = \(bind: entry.teamID ?? -1)) AS team,
+                   (SELECT name FROM sites WHERE id = \(bind: entry.siteID ?? -1)) AS site
+            """).first(decoding: Row.self)
+        var params: [String: String] = [:]
+        params["number"] = row?.number
+        params["title"] = row?.title
+        params["team"] = row?.team
+        params["site"] = row?.site
+        params["text"] = entry.text ?? ""
+        return OrderService.json(params) ?? "{}"
+    }
+}
+
+extension Audience {
+    struct Accounts {
+        var requester: [Int] = []
+        var teamLeaders: [Int] = []
+        var siteAdmins: [Int] = []
+    }
+
+    /// The accounts behind each audience of an outbox entry; disabled accounts hear nothing.
+    static func accounts(for entry: OutboxEntry, on sql: SQLDatabase) async throws -> Accounts {
+        struct Row: Decodable { let account_id: Int }
+        var out = Accounts()
+        if let order = entry.orderID {
+            struct Parties: Decodable { let requester_account_id: Int?, placed_by_account_id: Int? }
+            if let p = try await sql.raw("SELECT requester_account_id, placed_by_account_id FROM orders WHERE id = \(bind: order)").first(decoding: Parties.self) {
+                out.requester = try await enabled([p.requester_account_id, p.placed_by_account_id].compactMap { $0 }, on: sql)
+            }
+        }
+        if let team = entry.teamID {
+            out.teamLeaders = try await sql.raw("""
+                SELECT DISTINCT v.account_id FROM team_memberships m JOIN volunteers v ON v.id = m.volunteer_id
+                JOIN accounts a ON a.id = v.account_id
+                WHERE m.team_id = \(bind: team) AND m.role = \(bind: MemberRole.leader.rawValue) AND a.disabled = \(bind: false)
+                ORDER BY v.account_id
+                """).all(decoding: Row.self).map(\.account_id)
+        }
+        if let site = entry.siteID {
+            // The admins of the site, or of the nearest site above it that has any: someone always hears.
+            struct Admin: Decodable { let account_id: Int, site_id: Int }
+            struct PathRow: Decodable { let path: String }
+            guard let path = try await sql.raw("SELECT path FROM sites WHERE id = \(bind: site)").first(decoding: PathRow.self) else { return out }
+            let chain = SitePath(rawValue: path.path).ids
+            let admins = try await sql.raw("""
+                SELECT g.account_id, g.site_id FROM grants g JOIN accounts a ON a.id = g.account_id
+                WHERE g.role = \(bind: Role.siteAdmin.rawValue) AND g.site_id IN (\(binds: chain)) AND a.disabled = \(bind: false)
+                ORDER BY g.account_id
+                """).all(decoding: Admin.self)
+            if let nearest = chain.reversed().first(where: { id in admins.contains { $0.site_id == id } }) {
+                out.siteAdmins = admins.filter { $0.site_id == nearest }.map(\.account_id)
+            }
+        }
+        return out
+    }
+
+    private static func enabled(_ ids: [Int], on sql: SQLDatabase) async throws -> [Int] {
+        guard !ids.isEmpty else { return [] }
+        struct Row: Decodable { let id: Int }
+        let ok = Set(try await sql.raw("SELECT id FROM accounts WHERE id IN (\(binds: ids)) AND disabled = \(bind: false)").all(decoding: Row.self).map(\.id))
+        return ids.filter(ok.contains)
+    }
+}
+
+/// `diandan deliver-notices`: one pass of the dispatcher, for cron or by hand.
+struct DeliverNoticesCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+
+    var help: String { "Delivers pending notices from the outbox to people's inboxes; one pass." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let pass = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce(limit: 100_000)
+        context.console.output("delivered \(pass.entries) (\(pass.notices) notices), to retry \(pass.retried), set aside \(pass.failed)".consoleText())
+    }
+}
