@@ -20,6 +20,8 @@ public struct Settings: Sendable {
     var orderPolicy: OrderPolicy
     public var scanInterval: TimeInterval
     public var outboxInterval: TimeInterval
+    public var signupRules: SignupRules
+    public var activityReview: Bool
     public var menuReview: MenuReview
     public var uploadsDirectory: String
 
@@ -45,6 +47,9 @@ public struct Settings: Sendable {
         ("DIANDAN_FIVE_STAR_BONUS", "0.2", "extra share of points when the resident rates 5 stars"),
         ("DIANDAN_SCAN_SECONDS", "30", "how often `serve` looks for missed deadlines (0 turns the scanner off)"),
         ("DIANDAN_OUTBOX_SECONDS", "2", "how often `serve` delivers notices from the outbox to inboxes (0 turns delivery off)"),
+        ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
+        ("DIANDAN_ADULT_AGE", "18", "volunteers younger than this need a guardian's consent to sign up"),
+        ("DIANDAN_ACTIVITY_REVIEW", "true", "activities made by team leaders wait for a site admin's review before they are public"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
@@ -92,6 +97,8 @@ public struct Settings: Sendable {
         guard let scan, scan >= 0 else { throw ConfigurationError("DIANDAN_SCAN_SECONDS must be a whole number of seconds (0 = off).") }
         let outbox = Int(value("DIANDAN_OUTBOX_SECONDS") ?? "2")
         guard let outbox, outbox >= 0 else { throw ConfigurationError("DIANDAN_OUTBOX_SECONDS must be a whole number of seconds (0 = off).") }
+        let minAge = try positive("DIANDAN_MIN_AGE", 14), adultAge = try positive("DIANDAN_ADULT_AGE", 18)
+        guard minAge <= adultAge else { throw ConfigurationError("DIANDAN_MIN_AGE must not be above DIANDAN_ADULT_AGE.") }
         return Settings(
             databaseURL: value("DATABASE_URL"),
             postgresSchema: value("DIANDAN_PG_SCHEMA"),
@@ -109,6 +116,8 @@ public struct Settings: Sendable {
             orderPolicy: policy,
             scanInterval: TimeInterval(scan),
             outboxInterval: TimeInterval(outbox),
+            signupRules: SignupRules(minimumAge: minAge, adultAge: adultAge),
+            activityReview: value("DIANDAN_ACTIVITY_REVIEW").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true,
             menuReview: review,
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads"
         )

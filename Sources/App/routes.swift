@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     OrderAPIController.register(api)
     OrderPages.register(web)
     InboxController.register(web: web, api: api)
+    ActivityController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

@@ -74,6 +74,8 @@ struct CatalogueTests {
         // Notice topics look like keys ("order.escalated") but are names; their text is "notice.<topic>".
         used.subtract(NoticeTopic.allCases.map(\.rawValue))
         for t in NoticeTopic.allCases { used.insert("notice.\(t.rawValue)") }
+        for s in ActivityStatus.allCases { used.insert("activity.status.\(s.rawValue)") }
+        for s in SignupStatus.allCases { used.insert("signup.status.\(s.rawValue)") }
         #expect(used.count > 100)
         let missing = used.filter { zh[$0] == nil && !$0.hasSuffix(".") }.sorted()
         #expect(missing == [])

@@ -16,5 +16,6 @@ enum Migrations {
         app.migrations.add(CreateServiceRecords())
         app.migrations.add(CreateOrderPhotos())
         app.migrations.add(CreateNotifications())
+        app.migrations.add(CreateActivities())
     }
 }

@@ -104,6 +104,7 @@ final class ServiceRecord: Model, @unchecked Sendable {
     @Parent(key: "volunteer_id") var volunteer: Volunteer
     @OptionalParent(key: "order_id") var order: Order?
     @OptionalParent(key: "recorded_by_account_id") var recordedBy: Account?
+    @OptionalField(key: "activity_id") var activityID: Int?
 
     init() {}
 }

@@ -236,12 +236,7 @@ struct OrderService {
         return actors
     }
 
-    /// Teams whose leader is this person (through their volunteer record).
-    func ledTeams(_ p: Principal, on db: Database) async throws -> Set<Int> {
-        let rows = try await TeamMembership.query(on: db).join(Volunteer.self, on: \TeamMembership.$volunteer.$id == \Volunteer.$id)
-            .filter(Volunteer.self, \.$account.$id == p.accountID).filter(\.$role == MemberRole.leader.rawValue).all()
-        return Set(rows.map(\.$team.id))
-    }
+    func ledTeams(_ p: Principal, on db: Database) async throws -> Set<Int> { try await p.ledTeams(on: db) }
 
     /// May this person see the order at all? Requesters, staff of the station or of the owning site,
     /// and the assigned team's leader.

@@ -11,6 +11,8 @@ enum Paths {
 
     static func order(_ id: Int) -> String { "/orders/\(id)" }
     static func inboxOpen(_ id: Int) -> String { "/inbox/\(id)/open" }
+    static let activities = "/activities"
+    static func activity(_ id: Int) -> String { "/activities/\(id)" }
 
     static func login(next: String? = nil) -> String {
         guard let next, isLocal(next) else { return "/login" }

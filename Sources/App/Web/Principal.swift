@@ -64,6 +64,15 @@ struct Principal: Authenticatable, Sendable {
     }
 }
 
+extension Principal {
+    /// Teams whose leader is this person (through their volunteer record).
+    func ledTeams(on db: Database) async throws -> Set<Int> {
+        let rows = try await TeamMembership.query(on: db).join(Volunteer.self, on: \TeamMembership.$volunteer.$id == \Volunteer.$id)
+            .filter(Volunteer.self, \.$account.$id == accountID).filter(\.$role == MemberRole.leader.rawValue).all()
+        return Set(rows.map(\.$team.id))
+    }
+}
+
 extension Request {
     var principal: Principal? { auth.get(Principal.self) }
 

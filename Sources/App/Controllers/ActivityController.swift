@@ -1,0 +1,193 @@
+import Vapor
+import Fluent
+import SQLKit
+import DiandanCore
+
+struct ActivityDTO: Content {
+    var id: Int
+    var title: String
+    var description: String
+    var category_id: Int
+    var site_id: Int
+    var team_id: Int?
+    var order_id: Int?
+    var project_id: Int?
+    var address: String
+    var latitude: Double
+    var longitude: Double
+    var starts_at: Date
+    var ends_at: Date
+    var slots: Int
+    var signed_up: Int
+    var skills: [String]
+    var min_age: Int?
+    var radius: Int
+    var status: String
+
+    init(_ a: Activity) throws {
+        id = try a.requireID()
+        title = a.title
+        description = a.description
+        category_id = a.$category.id
+        site_id = a.$site.id
+        team_id = a.$team.id
+        order_id = a.orderID
+        project_id = a.projectID
+        address = a.address
+        latitude = a.latitude
+        longitude = a.longitude
+        starts_at = a.startsAt
+        ends_at = a.endsAt
+        slots = a.slots
+        signed_up = a.signedUp
+        skills = a.skills
+        min_age = a.minAge
+        radius = a.radius
+        status = a.status
+    }
+}
+
+struct SignupDTO: Content {
+    var id: Int
+    var activity_id: Int
+    var volunteer_id: Int
+    var status: String
+    /// Place on the waiting list (1 = next in line), while waiting.
+    var position: Int?
+    var guardian_consent: Bool
+    var check_in_at: Date?
+    var check_out_at: Date?
+    var confirmed_hours: Double?
+
+    init(_ s: Signup, position: Int?) throws {
+        id = try s.requireID()
+        activity_id = s.$activity.id
+        volunteer_id = s.$volunteer.id
+        status = s.status
+        self.position = position
+        guardian_consent = s.guardianConsent
+        check_in_at = s.checkInAt
+        check_out_at = s.checkOutAt
+        confirmed_hours = s.confirmedHours
+    }
+}
+
+struct ActivityListDTO: Content {
+    var items: [ActivityDTO]
+    var page: Int
+    var per_page: Int
+}
+
+/// Activities (活动) and sign-ups (报名), for pages and the API.
+enum ActivityController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        let a = api.grouped("activities")
+        a.get(use: list).rule(.open)
+        a.post(use: create).rule(.signedIn)
+        a.get(":id", use: one).rule(.open)
+        a.post(":id", "approve", use: approve).rule(.resource(.activities, .write))
+        a.post(":id", "signup", use: signUp).rule(.signedIn)
+        a.delete(":id", "signup", use: cancel).rule(.signedIn)
+        a.get(":id", "signups", use: roster).rule(.signedIn)
+
+        ActivityPages.register(web)
+    }
+
+    /// Filters shared by the page and the API: site (with its subtree), category, from, to, text.
+    struct Filter {
+        var siteID: Int?
+        var categoryID: Int?
+        var from: Date?
+        var to: Date?
+        var text: String?
+
+        static func read(_ req: Request) -> Filter {
+            func day(_ name: String) -> Date? {
+                guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
+                if let d = try? Date(raw, strategy: .iso8601) { return d }
+                let f = DateFormatter()
+                f.locale = Locale(identifier: "en_US_POSIX")
+                f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+                f.dateFormat = "yyyy-MM-dd"
+                return f.date(from: raw)
+            }
+            let text = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
+            return Filter(siteID: req.query[Int.self, at: "site"], categoryID: req.query[Int.self, at: "category"],
+                          from: day("from"), to: day("to").map { $0.addingTimeInterval(86_400) }, text: text.flatMap { $0.isEmpty ? nil : String($0.prefix(50)) })
+        }
+    }
+
+    /// Published activities matching the filter, soonest first; without dates, those not yet ended.
+    static func query(_ req: Request, _ f: Filter, page: Int, perPage: Int) async throws -> [Activity] {
+        var q = Activity.query(on: req.db).filter(\.$status == ActivityStatus.published.rawValue)
+        if let site = f.siteID {
+            guard let s = try await Site.find(site, on: req.db) else { throw ValidationFailure(field: "site", "error.not_found_choice") }
+            q = q.join(Site.self, on: \Activity.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
+        }
+        if let c = f.categoryID { q = q.filter(\.$category.$id == c) }
+        if let from = f.from { q = q.filter(\.$endsAt >= from) } else if f.to == nil { q = q.filter(\.$endsAt >= req.now) }
+        if let to = f.to { q = q.filter(\.$startsAt < to) }
+        if let text = f.text { q = q.filter(\.$title ~~ text) }
+        return try await q.sort(\.$startsAt).sort(\.$id).range((page - 1) * perPage..<page * perPage).all()
+    }
+
+    static func list(req: Request) async throws -> ActivityListDTO {
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1), per = min(100, max(1, req.query[Int.self, at: "per_page"] ?? 20))
+        let items = try await query(req, .read(req), page: page, perPage: per)
+        return ActivityListDTO(items: try items.map(ActivityDTO.init), page: page, per_page: per)
+    }
+
+    static func find(_ req: Request) async throws -> Activity {
+        guard let id = req.parameters.get("id", as: Int.self), let a = try await Activity.find(id, on: req.db),
+              try await ActivityService.make(req).canSee(a, req.principal) else { throw AppError.notFound }
+        return a
+    }
+
+    static func one(req: Request) async throws -> ActivityDTO { try ActivityDTO(try await find(req)) }
+
+    static func create(req: Request) async throws -> Response {
+        var r = try await req.fieldReader()
+        let input = ActivityInput.read(&r, now: req.now)
+        try r.check()
+        let a = try await ActivityService.make(req).create(input!, by: try req.requirePrincipal())
+        let response = try await ActivityDTO(a).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    static func approve(req: Request) async throws -> ActivityDTO {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        return try ActivityDTO(try await ActivityService.make(req).approve(id, by: try req.requirePrincipal()))
+    }
+
+    static func signUp(req: Request) async throws -> SignupDTO {
+        let a = try await find(req)
+        var consent = false
+        if req.headers.contentType != nil || req.body.data?.readableBytes ?? 0 > 0 {
+            var r = try await req.fieldReader()
+            consent = r.bool("guardian_consent")
+            try r.check()
+        }
+        let service = ActivityService.make(req)
+        let s = try await service.signUp(activityID: try a.requireID(), by: try req.requirePrincipal(), guardianConsent: consent)
+        return try SignupDTO(s, position: try await service.position(of: s))
+    }
+
+    static func cancel(req: Request) async throws -> SignupDTO {
+        let a = try await find(req)
+        return try SignupDTO(try await ActivityService.make(req).cancel(activityID: try a.requireID(), by: try req.requirePrincipal()), position: nil)
+    }
+
+    /// Everyone on the activity, in line order: for its organisers only.
+    static func roster(req: Request) async throws -> [SignupDTO] {
+        let a = try await find(req)
+        let service = ActivityService.make(req)
+        guard try await service.manages(a, try req.requirePrincipal()) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        let all = try await Signup.query(on: req.db).filter(\.$activity.$id == a.requireID()).sort(\.$queuedAt).sort(\.$id).all()
+        var waiting = 0
+        return try all.map { s in
+            if s.signupStatus == .waiting { waiting += 1 }
+            return try SignupDTO(s, position: s.signupStatus == .waiting ? waiting : nil)
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import Vapor
+import Fluent
+import DiandanCore
+
+struct ActivityListPage: Encodable {
+    struct Row: Encodable { var link: String; var title: String; var when: String; var place: String; var site: String; var slots: String; var full: Bool }
+    var chrome: Chrome
+    var sites: [FormField.Option]
+    var categories: [FormField.Option]
+    var from: String
+    var to: String
+    var q: String
+    var rows: [Row]
+    var canCreate: Bool
+}
+
+struct ActivityShowPage: Encodable {
+    struct Fact: Encodable { var label: String; var value: String }
+    struct Person: Encodable { var name: String; var number: String; var status: String; var statusKey: String }
+    var chrome: Chrome
+    var title: String
+    var status: String
+    var statusKey: String
+    var description: String
+    var facts: [Fact]
+    var base: String
+    /// For a volunteer: where they stand, and what they can do.
+    var mine: String?
+    var canSignUp: Bool
+    var askConsent: Bool
+    var canCancel: Bool
+    var canApprove: Bool
+    var roster: [Person]
+    var summary: String?
+}
+
+struct ActivityFormPage: Encodable {
+    var chrome: Chrome
+    var fields: [FormField]
+    var summary: String?
+}
+
+/// Activity pages: a public list per site with filters, the activity page, and the organiser's form.
+enum ActivityPages {
+    static func register(_ web: RoutesBuilder) {
+        web.get("activities", use: list).rule(.open)
+        web.get("activities", "new", use: newForm).rule(.signedIn)
+        web.post("activities", use: create).rule(.signedIn)
+        web.get("activities", ":id", use: show).rule(.open)
+        web.post("activities", ":id", "signup", use: signUp).rule(.signedIn)
+        web.post("activities", ":id", "cancel-signup", use: cancel).rule(.signedIn)
+        web.post("activities", ":id", "approve", use: approve).rule(.resource(.activities, .write))
+    }
+
+    static func list(req: Request) async throws -> Response {
+        let f = ActivityController.Filter.read(req)
+        let activities = try await ActivityController.query(req, f, page: 1, perPage: 100)
+        let siteIDs = Array(Set(activities.map(\.$site.id)))
+        let siteNames = Dictionary(uniqueKeysWithValues: try await Site.query(on: req.db).filter(\.$id ~~ siteIDs).all().compactMap { s in s.id.map { ($0, s.name) } })
+        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
+        let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
+        let rows = try activities.map { a in
+            ActivityListPage.Row(link: Paths.activity(try a.requireID()), title: a.title, when: DateText.minute(a.startsAt) + " – " + DateText.minute(a.endsAt),
+                                 place: a.address, site: siteNames[a.$site.id] ?? "",
+                                 slots: req.t("activity.slots_taken", ["taken": String(a.signedUp), "slots": String(a.slots)]), full: a.signedUp >= a.slots)
+        }
+        let p = req.principal
+        let page = ActivityListPage(
+            chrome: .make(req, title: req.t("activity.list")),
+            sites: [.init(value: "", label: req.t("activity.all_sites"), selected: f.siteID == nil)]
+                + sites.compactMap { s in s.id.map { .init(value: String($0), label: s.name, selected: $0 == f.siteID) } },
+            categories: [.init(value: "", label: req.t("activity.all_categories"), selected: f.categoryID == nil)]
+                + categories.compactMap { c in c.id.map { .init(value: String($0), label: c.displayName(req.locale), selected: $0 == f.categoryID) } },
+            from: req.query[String.self, at: "from"] ?? "", to: req.query[String.self, at: "to"] ?? "", q: f.text ?? "",
+            rows: rows, canCreate: p.map { $0.roles.contains(.teamLeader) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false)
+        return try await Pages.render(req, "activities/list", page)
+    }
+
+    static func show(req: Request) async throws -> Response {
+        try await render(req, try await ActivityController.find(req), summary: nil)
+    }
+
+    static func render(_ req: Request, _ a: Activity, summary: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let service = ActivityService.make(req)
+        let id = try a.requireID()
+        let site = try await Site.find(a.$site.id, on: req.db)
+        let team = try await a.$team.get(on: req.db)
+        let category = try await a.$category.get(on: req.db)
+        let waiting = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status == SignupStatus.waiting.rawValue).count()
+        var facts: [ActivityShowPage.Fact] = [
+            .init(label: req.t("activity.when"), value: DateText.minute(a.startsAt) + " – " + DateText.minute(a.endsAt)),
+            .init(label: req.t("activity.place"), value: a.address),
+            .init(label: req.t("activity.site"), value: site?.name ?? ""),
+            .init(label: req.t("activity.category"), value: category.displayName(req.locale)),
+            .init(label: req.t("activity.slots"), value: req.t("activity.slots_taken", ["taken": String(a.signedUp), "slots": String(a.slots)])
+                  + (waiting > 0 ? " · " + req.t("activity.waiting_count", ["count": String(waiting)]) : "")),
+        ]
+        if let team { facts.append(.init(label: req.t("activity.team"), value: team.name)) }
+        if !a.skills.isEmpty { facts.append(.init(label: req.t("activity.skills"), value: a.skills.joined(separator: "、"))) }
+        if let min = a.minAge { facts.append(.init(label: req.t("activity.min_age"), value: String(min))) }
+
+        var mine: String?, canSignUp = false, canCancel = false, askConsent = false, canApprove = false
+        var roster: [ActivityShowPage.Person] = []
+        if let p = req.principal {
+            let open = a.activityStatus == .published && req.now < a.startsAt
+            if let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() {
+                let s = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$volunteer.$id == v.requireID()).first()
+                if let s, s.signupStatus.isActive {
+                    if s.signupStatus == .waiting, let n = try await service.position(of: s) {
+                        mine = req.t("activity.you_wait", ["position": String(n)])
+                    } else {
+                        mine = req.t("activity.you_signed_up")
+                    }
+                    canCancel = open
+                } else {
+                    canSignUp = open
+                    askConsent = (SignupRules.age(birthDate: v.birthDate, on: a.startsAt) ?? 99) < service.rules.adultAge
+                }
+            }
+            if try await service.manages(a, p) {
+                canApprove = a.activityStatus == .pending && Policy.allows(p.grants, .activities, .write, at: site?.sitePath)
+                let signups = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status != SignupStatus.cancelled.rawValue)
+                    .with(\.$volunteer).sort(\.$queuedAt).sort(\.$id).all()
+                roster = signups.map { s in
+                    .init(name: s.volunteer.realName, number: s.volunteer.number, status: req.t("signup.status.\(s.status)"), statusKey: s.status)
+                }
+            }
+        }
+        let page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.status.\(a.status)"), statusKey: a.status,
+                                    description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
+                                    askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary)
+        return try await Pages.render(req, "activities/show", page, status: status)
+    }
+
+    /// Runs an action for the activity page and shows the page again, with the error if it failed.
+    static func act(_ req: Request, _ body: (Activity) async throws -> Void) async throws -> Response {
+        let a = try await ActivityController.find(req)
+        do {
+            try await body(a)
+            return req.redirect(to: Paths.activity(try a.requireID()), redirectType: .normal)
+        } catch let e as AppError where e.status != .notFound {
+            return try await render(req, try await ActivityController.find(req), summary: req.t(e.message), status: e.status)
+        } catch let v as ValidationFailure {
+            return try await render(req, try await ActivityController.find(req), summary: v.errors.first.map { req.t($0.message) }, status: .unprocessableEntity)
+        }
+    }
+
+    static func signUp(req: Request) async throws -> Response {
+        let consent = ["on", "true", "1"].contains((try await req.formFields()["guardian_consent"]?.last ?? "").lowercased())
+        return try await act(req) { a in
+            _ = try await ActivityService.make(req).signUp(activityID: try a.requireID(), by: try req.requirePrincipal(), guardianConsent: consent)
+        }
+    }
+
+    static func cancel(req: Request) async throws -> Response {
+        try await act(req) { a in _ = try await ActivityService.make(req).cancel(activityID: try a.requireID(), by: try req.requirePrincipal()) }
+    }
+
+    static func approve(req: Request) async throws -> Response {
+        try await act(req) { a in _ = try await ActivityService.make(req).approve(try a.requireID(), by: try req.requirePrincipal()) }
+    }
+
+    // MARK: The organiser's form
+
+    static func fields(_ req: Request, _ form: FormBuilder) async throws -> [FormField] {
+        let p = try req.requirePrincipal()
+        let led = try await p.ledTeams(on: req.db)
+        let teams = try await Team.query(on: req.db).filter(\.$active == true).with(\.$site).sort(\.$name).range(0..<2000).all()
+            .filter { t in led.contains(t.id ?? 0) || Policy.allows(p.grants, .activities, .write, at: t.site.sitePath) }
+        var reach = Policy.scopes(p.grants, .activities, .write)
+        reach += teams.filter { led.contains($0.id ?? 0) }.map(\.site.sitePath)
+        let sites = reach.isEmpty ? [] : try await Site.query(on: req.db).within(reach).filter(\.$active == true).sort(\.$path).range(0..<2000).all()
+        let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
+        var lat = form.text("latitude", "activity.latitude")
+        lat.kind = .hidden
+        var lon = form.text("longitude", "activity.longitude")
+        lon.kind = .hidden
+        return [
+            form.text("title", "activity.title"),
+            form.select("category_id", "activity.category", categories.compactMap { c in c.id.map { (String($0), c.displayName(req.locale)) } }),
+            form.select("site_id", "activity.site", sites.compactMap { s in s.id.map { (String($0), s.name) } }),
+            form.select("team_id", "activity.team", [("", req.t("activity.no_team"))] + teams.compactMap { t in t.id.map { (String($0), t.name) } }, required: false),
+            form.text("starts_at", "activity.starts_at", kind: .datetime),
+            form.text("ends_at", "activity.ends_at", kind: .datetime),
+            form.text("address", "activity.place"),
+            lat, lon,
+            form.text("slots", "activity.slots", kind: .number),
+            form.text("skills", "activity.skills", required: false, hint: "activity.skills_hint"),
+            form.text("min_age", "activity.min_age", kind: .number, required: false),
+            form.text("radius", "activity.radius", kind: .number, required: false, hint: "activity.radius_hint"),
+            form.text("description", "activity.description", kind: .textarea, required: false),
+        ]
+    }
+
+    static func newForm(req: Request) async throws -> Response {
+        try await renderForm(req, values: ["radius": [String(ActivityInput.defaultRadius)], "slots": ["20"]], errors: [])
+    }
+
+    static func renderForm(_ req: Request, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
+        let page = ActivityFormPage(chrome: .make(req, title: req.t("activity.new")), fields: try await fields(req, FormBuilder(req, values: values, errors: errors)),
+                                    summary: errors.isEmpty ? nil : req.t("error.validation"))
+        return try await Pages.render(req, "activities/new", page, status: status)
+    }
+
+    static func create(req: Request) async throws -> Response {
+        let form = try await req.formFields()
+        do {
+            var r = try await req.fieldReader()
+            let input = ActivityInput.read(&r, now: req.now)
+            try r.check()
+            let a = try await ActivityService.make(req).create(input!, by: try req.requirePrincipal())
+            return req.redirect(to: Paths.activity(try a.requireID()), redirectType: .normal)
+        } catch let failure as ValidationFailure {
+            return try await renderForm(req, values: form, errors: failure.errors, status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Fluent
+import Vapor
+import SQLKit
+import DiandanCore
+
+/// Activities and sign-ups. A slot is taken by a conditional update of the activity's counter inside
+/// the sign-up's transaction (`signed_up < slots`), never by reading and then writing, so no number of
+/// people signing up at once can take more slots than there are.
+struct ActivityService {
+    let db: Database
+    let now: Date
+    let rules: SignupRules
+    let reviewRequired: Bool
+
+    static func make(_ req: Request) -> ActivityService {
+        let s = req.application.settings
+        return ActivityService(db: req.db, now: req.now, rules: s.signupRules, reviewRequired: s.activityReview)
+    }
+
+    // MARK: Activities
+
+    func create(_ input: ActivityInput, by p: Principal) async throws -> Activity {
+        try await db.writeTransaction { db in
+            let site = try await Lookup.site(input.siteID, on: db)
+            guard try await Category.find(input.categoryID, on: db)?.active == true else {
+                throw ValidationFailure(field: "category_id", "error.not_found_choice")
+            }
+            let isAdmin = Policy.allows(p.grants, .activities, .write, at: site.sitePath)
+            if let teamID = input.teamID {
+                guard let team = try await Team.find(teamID, on: db), team.active else { throw ValidationFailure(field: "team_id", "error.not_found_choice") }
+                let teamSite = try await Site.find(team.$site.id, on: db)
+                // A leader organises for their own team, at the team's site or below it.
+                let leads = try await p.ledTeams(on: db).contains(teamID)
+                guard isAdmin || (leads && teamSite.map { $0.sitePath.covers(site.sitePath) } == true) else {
+                    throw AppError.forbidden(Message("error.activity.not_organiser"))
+                }
+            } else if !isAdmin {
+                throw AppError.forbidden(Message("error.activity.not_organiser"))
+            }
+            if let orderID = input.orderID, try await Order.find(orderID, on: db) == nil {
+                throw ValidationFailure(field: "order_id", "error.not_found_choice")
+            }
+            let a = Activity()
+            a.createdAt = now
+            a.updatedAt = now
+            a.title = input.title
+            a.description = input.description
+            a.$category.id = input.categoryID
+            a.$site.id = try site.requireID()
+            a.$team.id = input.teamID
+            a.$createdBy.id = p.accountID
+            a.orderID = input.orderID
+            a.projectID = input.projectID
+            a.address = input.address
+            a.latitude = input.latitude
+            a.longitude = input.longitude
+            a.startsAt = input.startsAt
+            a.endsAt = input.endsAt
+            a.slots = input.slots
+            a.signedUp = 0
+            a.skills = input.skills
+            a.minAge = input.minAge
+            a.radius = input.radius
+            // 审核: a site admin's activity goes out at once; a leader's waits for review when it is on.
+            a.status = (isAdmin || !reviewRequired ? ActivityStatus.published : .pending).rawValue
+            if isAdmin { a.reviewedBy = p.accountID; a.reviewedAt = now }
+            try await a.create(on: db)
+            return a
+        }
+    }
+
+    func approve(_ id: Int, by p: Principal) async throws -> Activity {
+        try await db.writeTransaction { db in
+            guard let a = try await Activity.find(id, on: db) else { throw AppError.notFound }
+            let site = try await Site.find(a.$site.id, on: db)
+            guard Policy.allows(p.grants, .activities, .write, at: site?.sitePath) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+            guard a.activityStatus == .pending else {
+                throw AppError.conflict(field: nil, Message("error.activity.not_pending"))
+            }
+            a.status = ActivityStatus.published.rawValue
+            a.reviewedBy = p.accountID
+            a.reviewedAt = now
+            a.updatedAt = now
+            try await a.save(on: db)
+            return a
+        }
+    }
+
+    /// Site admins over the activity's site, and leaders of its team.
+    func manages(_ a: Activity, _ p: Principal) async throws -> Bool {
+        if let site = try await Site.find(a.$site.id, on: db), Policy.allows(p.grants, .activities, .write, at: site.sitePath) { return true }
+        guard let team = a.$team.id else { return false }
+        return try await p.ledTeams(on: db).contains(team)
+    }
+
+    /// Published activities show to everyone; pending ones only to those who manage them.
+    func canSee(_ a: Activity, _ p: Principal?) async throws -> Bool {
+        if a.activityStatus == .published { return true }
+        guard let p else { return false }
+        return try await manages(a, p)
+    }
+
+    /// The signed-in person's volunteer record; signing up needs one.
+    static func volunteer(of p: Principal, on db: Database) async throws -> Volunteer {
+        guard let v = try await Volunteer.query(on: db).filter(\.$account.$id == p.accountID).filter(\.$active == true).first() else {
+            throw AppError.forbidden(Message("error.activity.not_volunteer"))
+        }
+        return v
+    }
+
+    // MARK: Sign-up
+
+    /// 报名: a slot if one is free, else a place on the waiting list.
+    func signUp(activityID: Int, by p: Principal, guardianConsent: Bool) async throws -> Signup {
+        do {
+            return try await db.writeTransaction { db in
+                let v = try await Self.volunteer(of: p, on: db)
+                guard let a = try await Activity.find(activityID, on: db), a.activityStatus == .published else { throw AppError.notFound }
+                guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
+                if let refusal = rules.check(birthDate: v.birthDate, skills: v.skills, activityStart: a.startsAt, activityMinAge: a.minAge,
+                                             requiredSkills: a.skills, guardianConsent: guardianConsent) {
+                    throw Self.error(for: refusal)
+                }
+                let existing = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == v.requireID()).first()
+                if let existing, existing.signupStatus.isActive {
+                    throw AppError.conflict(field: nil, Message("error.activity.already_signed_up"))
+                }
+                let got = try await takeSlot(activityID, on: db)
+                let s = existing ?? Signup()
+                if existing == nil {
+                    s.createdAt = now
+                    s.$activity.id = activityID
+                    s.$volunteer.id = try v.requireID()
+                }
+                s.status = (got ? SignupStatus.signedUp : .waiting).rawValue
+                s.queuedAt = now
+                s.guardianConsent = guardianConsent
+                s.cancelledAt = nil
+                try await s.save(on: db)
+                return s
+            }
+        } catch where error.isUniqueViolation {
+            // The same person twice at the same moment: the first one counts.
+            throw AppError.conflict(field: nil, Message("error.activity.already_signed_up"))
+        }
+    }
+
+    /// Cancels one's own sign-up; a freed slot goes to the first on the waiting list.
+    func cancel(activityID: Int, by p: Principal) async throws -> Signup {
+        try await db.writeTransaction { db in
+            let v = try await Self.volunteer(of: p, on: db)
+            guard let a = try await Activity.find(activityID, on: db),
+                  let s = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == v.requireID()).first(),
+                  s.signupStatus.isActive else { throw AppError.notFound }
+            guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
+            let held = s.signupStatus == .signedUp
+            s.status = SignupStatus.cancelled.rawValue
+            s.cancelledAt = now
+            try await s.save(on: db)
+            if held { try await passOnSlot(activityID, on: db) }
+            return s
+        }
+    }
+
+    /// `UPDATE activities SET signed_up = signed_up + 1 WHERE id = ? AND signed_up < slots`: true when a
+    /// slot was taken. Concurrent callers each see the other's increment (SQLite has one writer;
+    /// PostgreSQL re-checks the condition after the row lock), so the count never passes the slots.
+    private func takeSlot(_ activityID: Int, on db: Database) async throws -> Bool {
+        guard let sql = db as? SQLDatabase else { return false }
+        return try await sql.update(Activity.schema)
+            .set(SQLColumn("signed_up"), to: SQLBinaryExpression(SQLColumn("signed_up"), .add, SQLLiteral.numeric("1")))
+            .where(SQLColumn("id"), .equal, SQLBind(activityID))
+            .where(SQLColumn("signed_up"), .lessThan, SQLColumn("slots"))
+            .returning("id").all().count == 1
+    }
+
+    /// Moves the first in line onto the freed slot; with nobody waiting, the slot is freed.
+    private func passOnSlot(_ activityID: Int, on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { return }
+        struct Row: Decodable { let id: Int }
+        // Two cancellations at once may pick the same first in line; the loser's update finds it no
+        // longer waiting and tries the next.
+        for _ in 0..<20 {
+            let promoted = try await sql.raw("""
+                UPDATE activity_signups SET status = \(bind: SignupStatus.signedUp.rawValue)
+                WHERE status = \(bind: SignupStatus.waiting.rawValue) AND id = (
+                    SELECT id FROM activity_signups WHERE activity_id = \(bind: activityID) AND status = \(bind: SignupStatus.waiting.rawValue)
+                    ORDER BY queued_at, id LIMIT 1)
+                RETURNING id
+                """).all(decoding: Row.self)
+            if !promoted.isEmpty { return }
+            let waiting = try await Signup.query(on: db).filter(\.$activity.$id == activityID)
+                .filter(\.$status == SignupStatus.waiting.rawValue).count()
+            if waiting == 0 { break }
+        }
+        try await sql.update(Activity.schema)
+            .set(SQLColumn("signed_up"), to: SQLBinaryExpression(SQLColumn("signed_up"), .subtract, SQLLiteral.numeric("1")))
+            .where(SQLColumn("id"), .equal, SQLBind(activityID))
+            .where(SQLColumn("signed_up"), .greaterThan, SQLLiteral.numeric("0"))
+            .run()
+    }
+
+    static func error(for refusal: SignupRules.Refusal) -> Error {
+        switch refusal {
+        case .tooYoung(let min): AppError.forbidden(Message("error.activity.too_young", ["min": String(min)]))
+        case .belowActivityAge(let min): AppError.forbidden(Message("error.activity.below_min_age", ["min": String(min)]))
+        case .needsGuardianConsent(let adult): ValidationFailure(field: "guardian_consent", "error.activity.guardian_consent", ["age": String(adult)])
+        case .missingSkills(let skills): AppError.forbidden(Message("error.activity.missing_skills", ["skills": skills.joined(separator: "、")]))
+        }
+    }
+
+    /// Place on the waiting list (1 = next), for a waiting sign-up: the line's own order, read from
+    /// the database (comparing stored times in SQL would be at the mercy of their rounding).
+    func position(of s: Signup) async throws -> Int? {
+        guard s.signupStatus == .waiting, let id = s.id else { return nil }
+        let line = try await Signup.query(on: db).filter(\.$activity.$id == s.$activity.id)
+            .filter(\.$status == SignupStatus.waiting.rawValue).sort(\.$queuedAt).sort(\.$id).all(\.$id)
+        return line.firstIndex(of: id).map { $0 + 1 }
+    }
+}

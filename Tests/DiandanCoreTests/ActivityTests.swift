@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import DiandanCore
+
+@Suite("Activities: who may sign up, and hours from attendance")
+struct ActivityRuleTests {
+    let start = Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 12, day: 5, hour: 9))!
+
+    @Test func ageCountsOnTheDayTheActivityStarts() {
+        #expect(SignupRules.age(birthDate: "2008-12-05", on: start) == 18)
+        #expect(SignupRules.age(birthDate: "2008-12-06", on: start) == 17)
+        #expect(SignupRules.age(birthDate: "2012-12-05", on: start) == 14)
+        #expect(SignupRules.age(birthDate: "garbage", on: start) == nil)
+    }
+
+    @Test func theMinorsRule() {
+        let rules = SignupRules()
+        func check(_ birth: String, consent: Bool = false, minAge: Int? = nil, needs: [String] = [], has: [String] = []) -> SignupRules.Refusal? {
+            rules.check(birthDate: birth, skills: has, activityStart: start, activityMinAge: minAge, requiredSkills: needs, guardianConsent: consent)
+        }
+        // Under 14: never, consent or not.
+        #expect(check("2012-12-06", consent: true) == .tooYoung(minimum: 14))
+        // 14 to 17: only with a guardian's consent.
+        #expect(check("2012-12-05") == .needsGuardianConsent(adultAge: 18))
+        #expect(check("2012-12-05", consent: true) == nil)
+        #expect(check("2008-12-06") == .needsGuardianConsent(adultAge: 18))
+        // 18 and over: no consent needed.
+        #expect(check("2008-12-05") == nil)
+        // The activity's own minimum and skills.
+        #expect(check("2008-12-05", minAge: 20) == .belowActivityAge(minimum: 20))
+        #expect(check("1990-01-01", needs: ["急救", "驾驶"], has: ["急救"]) == .missingSkills(["驾驶"]))
+        #expect(check("1990-01-01", needs: ["急救"], has: ["急救", "宣讲"]) == nil)
+        // Both ages are settings.
+        let strict = SignupRules(minimumAge: 16, adultAge: 20)
+        #expect(strict.check(birthDate: "2011-01-01", skills: [], activityStart: start, activityMinAge: nil, requiredSkills: [], guardianConsent: true) == .tooYoung(minimum: 16))
+        #expect(strict.check(birthDate: "2007-01-01", skills: [], activityStart: start, activityMinAge: nil, requiredSkills: [], guardianConsent: false) == .needsGuardianConsent(adultAge: 20))
+    }
+
+    @Test func hoursAreCappedAtTheEndAndRoundedDownToHalfHours() {
+        let end = start.addingTimeInterval(3 * 3600)
+        func h(_ inMinutes: Double, _ outMinutes: Double) -> Double {
+            AttendanceHours.hours(checkIn: start.addingTimeInterval(inMinutes * 60), checkOut: start.addingTimeInterval(outMinutes * 60), activityEnd: end)
+        }
+        #expect(h(0, 89) == 1.0)
+        #expect(h(0, 90) == 1.5)
+        #expect(h(10, 119) == 1.5)
+        #expect(h(-30, 180) == 3.5)        // early arrival counts; the end caps
+        #expect(h(0, 300) == 3.0)          // staying after the end does not
+        #expect(h(0, 29) == 0)
+        #expect(h(60, 30) == 0)            // never negative
+        #expect(AttendanceHours.isHalfHour(2.5) && !AttendanceHours.isHalfHour(2.25))
+    }
+
+    @Test func anActivityNeedsAPlaceATimeAndSlots() throws {
+        let now = start.addingTimeInterval(-86_400)
+        var r = FieldReader(["title": .string("敬老院义剪"), "category_id": .number(1), "site_id": .number(3), "address": .string("敬老院"),
+                             "latitude": .number(25.9), "longitude": .number(116.0), "starts_at": .string("2026-12-05T09:00"),
+                             "ends_at": .string("2026-12-05T08:00"), "slots": .number(0), "skills": .string("理发，按摩")])
+        #expect(ActivityInput.read(&r, now: now) == nil)
+        #expect(Set(r.errors.map(\.field)) == ["ends_at", "slots"])
+        var ok = FieldReader(["title": .string("敬老院义剪"), "category_id": .number(1), "site_id": .number(3), "address": .string("敬老院"),
+                              "latitude": .number(25.9), "longitude": .number(116.0), "starts_at": .string("2026-12-05T09:00"),
+                              "ends_at": .string("2026-12-05T11:30"), "slots": .number(20), "skills": .string("理发，按摩")])
+        let input = try #require(ActivityInput.read(&ok, now: now))
+        #expect(input.startsAt == start)
+        #expect(input.skills == ["理发", "按摩"])
+        #expect(input.radius == 200)
+    }
+}
