@@ -9,6 +9,7 @@ public struct Settings: Sendable {
 
     public var databaseURL: String?
     public var postgresSchema: String?
+    public var postgresConnections: Int
     public var sqlitePath: String
     public var secret: String
     public var resourcesDirectory: String
@@ -22,6 +23,8 @@ public struct Settings: Sendable {
     public var outboxInterval: TimeInterval
     public var signupRules: SignupRules
     public var activityReview: Bool
+    public var checkin: CheckinPolicy
+    public var publicURL: String?
     public var menuReview: MenuReview
     public var uploadsDirectory: String
 
@@ -29,6 +32,7 @@ public struct Settings: Sendable {
     public static let documented: [(name: String, default: String, meaning: String)] = [
         ("DATABASE_URL", "(unset: SQLite)", "postgres://user:pass@host:5432/db?sslmode=disable selects PostgreSQL"),
         ("DIANDAN_PG_SCHEMA", "(unset: public)", "PostgreSQL schema to use (the tests give each test its own)"),
+        ("DIANDAN_PG_CONNECTIONS", "4", "PostgreSQL connections per event loop (one event loop per core)"),
         ("DIANDAN_SQLITE_PATH", "./diandan.sqlite", "SQLite file used when DATABASE_URL is unset (WAL mode)"),
         ("DIANDAN_SECRET", "(development value)", "key material for personal-data encryption; required in production"),
         ("DIANDAN_UPLOADS_DIR", "./uploads", "folder for photos attached to completed services"),
@@ -50,6 +54,8 @@ public struct Settings: Sendable {
         ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
         ("DIANDAN_ADULT_AGE", "18", "volunteers younger than this need a guardian's consent to sign up"),
         ("DIANDAN_ACTIVITY_REVIEW", "true", "activities made by team leaders wait for a site admin's review before they are public"),
+        ("DIANDAN_QR_ROTATE_SECONDS", "180", "check-in QR codes rotate this often; a code is accepted in its own period and the next"),
+        ("DIANDAN_PUBLIC_URL", "(from the request)", "the address phones reach the server at, put into QR codes, e.g. https://zyfw.example.gov.cn"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
@@ -99,9 +105,14 @@ public struct Settings: Sendable {
         guard let outbox, outbox >= 0 else { throw ConfigurationError("DIANDAN_OUTBOX_SECONDS must be a whole number of seconds (0 = off).") }
         let minAge = try positive("DIANDAN_MIN_AGE", 14), adultAge = try positive("DIANDAN_ADULT_AGE", 18)
         guard minAge <= adultAge else { throw ConfigurationError("DIANDAN_MIN_AGE must not be above DIANDAN_ADULT_AGE.") }
+        let publicURL = value("DIANDAN_PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ConfigurationError("DIANDAN_PUBLIC_URL must start with http:// or https://.")
+        }
         return Settings(
             databaseURL: value("DATABASE_URL"),
             postgresSchema: value("DIANDAN_PG_SCHEMA"),
+            postgresConnections: try positive("DIANDAN_PG_CONNECTIONS", 4),
             sqlitePath: value("DIANDAN_SQLITE_PATH") ?? "./diandan.sqlite",
             secret: secret,
             resourcesDirectory: value("DIANDAN_RESOURCES_DIR") ?? Settings.packageRoot,
@@ -118,6 +129,8 @@ public struct Settings: Sendable {
             outboxInterval: TimeInterval(outbox),
             signupRules: SignupRules(minimumAge: minAge, adultAge: adultAge),
             activityReview: value("DIANDAN_ACTIVITY_REVIEW").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true,
+            checkin: CheckinPolicy(rotation: TimeInterval(try positive("DIANDAN_QR_ROTATE_SECONDS", 180))),
+            publicURL: publicURL,
             menuReview: review,
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads"
         )

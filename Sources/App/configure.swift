@@ -84,7 +84,7 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
             }
             config.searchPath = [schema]
         }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnections), as: .psql)
     } else {
         // sqlite-nio opens every connection with a busy handler and SQLite's compiled default
         // synchronous=FULL (durable commits); WAL is a property of the file, set once at start.

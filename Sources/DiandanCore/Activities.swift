@@ -121,3 +121,53 @@ public enum AttendanceHours {
 
     public static func isHalfHour(_ h: Double) -> Bool { (h * 2).rounded() == h * 2 }
 }
+
+/// Check-in and check-out (二维码考勤 + GPS). The leader's QR code carries a signed token for a time
+/// window that rotates every `rotation` seconds; a token is good in its own window and the one after,
+/// so a code scanned just before it rotates still works, and a photo of it is useless minutes later.
+public struct CheckinPolicy: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable, Codable { case checkIn = "in", checkOut = "out" }
+
+    public enum Refusal: Error, Equatable, Sendable {
+        case badSignature
+        case expired
+        case tooEarly, tooLate
+        case tooFar(metres: Int, radius: Int)
+        case notSignedUp
+        case notCheckedIn
+        case already
+    }
+
+    public var rotation: TimeInterval = 180
+    /// Check-in opens this long before the start; check-out stays open this long after the end.
+    public var earlyCheckIn: TimeInterval = 30 * 60
+    public var lateCheckOut: TimeInterval = 2 * 3600
+
+    public init(rotation: TimeInterval = 180) { self.rotation = rotation }
+
+    public func window(at now: Date) -> Int { Int((now.timeIntervalSince1970 / rotation).rounded(.down)) }
+
+    /// When a code drawn now stops being accepted.
+    public func expiry(of window: Int) -> Date { Date(timeIntervalSince1970: Double(window + 2) * rotation) }
+
+    /// What gets signed: the activity, the kind and the window.
+    public static func message(activityID: Int, kind: Kind, window: Int) -> String { "checkin|\(activityID)|\(kind.rawValue)|\(window)" }
+
+    /// Everything but the signature and the person's sign-up: freshness, the activity's hours, distance.
+    public func check(kind: Kind, window: Int, now: Date, start: Date, end: Date,
+                      latitude: Double, longitude: Double, placeLatitude: Double, placeLongitude: Double, radius: Int) -> Refusal? {
+        let current = self.window(at: now)
+        guard window == current || window == current - 1 else { return .expired }
+        switch kind {
+        case .checkIn:
+            if now < start.addingTimeInterval(-earlyCheckIn) { return .tooEarly }
+            if now > end { return .tooLate }
+        case .checkOut:
+            if now < start { return .tooEarly }
+            if now > end.addingTimeInterval(lateCheckOut) { return .tooLate }
+        }
+        let metres = Int((Geo.distanceKm(latitude, longitude, placeLatitude, placeLongitude) * 1000).rounded())
+        if metres > radius { return .tooFar(metres: metres, radius: radius) }
+        return nil
+    }
+}

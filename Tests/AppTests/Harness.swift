@@ -37,6 +37,8 @@ func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> 
         "DIANDAN_SEED_DEMO": "false",
         "DATABASE_URL": TestDatabase.postgresURL ?? "",
         "DIANDAN_PG_SCHEMA": TestDatabase.isPostgres ? schema : "",
+        // Many tests run at once, each with its own pool.
+        "DIANDAN_PG_CONNECTIONS": "2",
         "DIANDAN_UPLOADS_DIR": NSTemporaryDirectory() + "diandan-uploads-" + schema,
     ]
     var failure: Error?

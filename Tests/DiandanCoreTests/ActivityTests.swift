@@ -67,3 +67,42 @@ struct ActivityRuleTests {
         #expect(input.radius == 200)
     }
 }
+
+@Suite("Check-in: rotating windows, the activity's hours, the radius")
+struct CheckinRuleTests {
+    let policy = CheckinPolicy(rotation: 180)
+    let start = Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 12, day: 5, hour: 9))!
+    var end: Date { start.addingTimeInterval(3 * 3600) }
+
+    func check(_ kind: CheckinPolicy.Kind = .checkIn, drawnAt: Date, scannedAt: Date, lat: Double = 25.88, lon: Double = 116.02) -> CheckinPolicy.Refusal? {
+        policy.check(kind: kind, window: policy.window(at: drawnAt), now: scannedAt, start: start, end: end,
+                     latitude: lat, longitude: lon, placeLatitude: 25.88, placeLongitude: 116.02, radius: 200)
+    }
+
+    @Test func aCodeIsGoodInItsWindowAndTheNextOnly() {
+        let drawn = start.addingTimeInterval(10)
+        #expect(check(drawnAt: drawn, scannedAt: drawn.addingTimeInterval(60)) == nil)
+        #expect(check(drawnAt: drawn, scannedAt: drawn.addingTimeInterval(300)) == nil)
+        #expect(check(drawnAt: drawn, scannedAt: drawn.addingTimeInterval(400)) == .expired)
+        #expect(check(drawnAt: drawn.addingTimeInterval(600), scannedAt: drawn) == .expired)   // from the future
+        #expect(policy.expiry(of: policy.window(at: drawn)) > drawn.addingTimeInterval(180))
+    }
+
+    @Test func checkInOpensHalfAnHourEarlyAndCheckOutStaysOpenTwoHoursLate() {
+        let early = start.addingTimeInterval(-40 * 60), justEarly = start.addingTimeInterval(-20 * 60)
+        #expect(check(drawnAt: early, scannedAt: early) == .tooEarly)
+        #expect(check(drawnAt: justEarly, scannedAt: justEarly) == nil)
+        #expect(check(.checkOut, drawnAt: justEarly, scannedAt: justEarly) == .tooEarly)
+        let after = end.addingTimeInterval(3600)
+        #expect(check(drawnAt: after, scannedAt: after) == .tooLate)
+        #expect(check(.checkOut, drawnAt: after, scannedAt: after) == nil)
+        let wayAfter = end.addingTimeInterval(3 * 3600)
+        #expect(check(.checkOut, drawnAt: wayAfter, scannedAt: wayAfter) == .tooLate)
+    }
+
+    @Test func onlyWithinTheRadius() {
+        // 0.001° of latitude is about 111 m; 0.003° about 334 m.
+        #expect(check(drawnAt: start, scannedAt: start, lat: 25.881) == nil)
+        #expect(check(drawnAt: start, scannedAt: start, lat: 25.883) == .tooFar(metres: 334, radius: 200))
+    }
+}

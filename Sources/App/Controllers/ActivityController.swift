@@ -89,6 +89,10 @@ enum ActivityController {
         a.post(":id", "signup", use: signUp).rule(.signedIn)
         a.delete(":id", "signup", use: cancel).rule(.signedIn)
         a.get(":id", "signups", use: roster).rule(.signedIn)
+        a.get(":id", "qr", use: qrLink).rule(.signedIn)
+        a.post(":id", "check-in", use: { try await check($0, .checkIn) }).rule(.signedIn)
+        a.post(":id", "check-out", use: { try await check($0, .checkOut) }).rule(.signedIn)
+        a.post(":id", "signups", ":signup", "confirm", use: confirm).rule(.signedIn)
 
         ActivityPages.register(web)
     }
@@ -189,5 +193,58 @@ enum ActivityController {
             if s.signupStatus == .waiting { waiting += 1 }
             return try SignupDTO(s, position: s.signupStatus == .waiting ? waiting : nil)
         }
+    }
+
+    // MARK: Check-in
+
+    struct QRLinkDTO: Content {
+        var kind: String
+        var url: String
+        var expires_at: Date
+    }
+
+    /// The signed check-in (or check-out) URL a QR code carries now.
+    static func checkURL(_ req: Request, activityID: Int, kind: CheckinPolicy.Kind) -> (String, Date) {
+        let t = ActivityService.make(req).token(activityID: activityID, kind: kind)
+        let base = req.application.settings.publicURL ?? {
+            let scheme = req.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
+            return "\(scheme)://" + (req.headers.first(name: .host) ?? "localhost")
+        }()
+        return (base + Paths.activityCheck(activityID, kind: kind.rawValue, window: t.window, signature: t.signature), t.expires)
+    }
+
+    /// The organiser's current code, for those who manage the activity.
+    static func managed(_ req: Request) async throws -> Activity {
+        let a = try await find(req)
+        guard try await ActivityService.make(req).manages(a, try req.requirePrincipal()) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        return a
+    }
+
+    static func qrLink(req: Request) async throws -> QRLinkDTO {
+        let a = try await managed(req)
+        let kind = CheckinPolicy.Kind(rawValue: req.query[String.self, at: "kind"] ?? "in") ?? .checkIn
+        let (url, expires) = checkURL(req, activityID: try a.requireID(), kind: kind)
+        return QRLinkDTO(kind: kind.rawValue, url: url, expires_at: expires)
+    }
+
+    static func check(_ req: Request, _ kind: CheckinPolicy.Kind) async throws -> SignupDTO {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        var r = try await req.fieldReader()
+        let window = r.int("t", in: 0...Int(Int32.max))
+        let signature = r.text("s", max: 64)
+        let lat = r.double("latitude", in: -90...90), lon = r.double("longitude", in: -180...180)
+        try r.check()
+        let s = try await ActivityService.make(req).check(kind, activityID: id, window: window!, signature: signature!, latitude: lat!, longitude: lon!,
+                                                          by: try req.requirePrincipal())
+        return try SignupDTO(s, position: nil)
+    }
+
+    static func confirm(req: Request) async throws -> SignupDTO {
+        guard let id = req.parameters.get("signup", as: Int.self) else { throw AppError.notFound }
+        var r = try await req.fieldReader()
+        let hours = r.double("hours", required: false, in: 0...24)
+        let reason = r.text("reason", required: false, max: 200)
+        try r.check()
+        return try SignupDTO(try await ActivityService.make(req).confirm(signupID: id, hours: hours, reason: reason, by: try req.requirePrincipal()), position: nil)
     }
 }

@@ -32,6 +32,16 @@ struct ActivityShowPage: Encodable {
     var canApprove: Bool
     var roster: [Person]
     var summary: String?
+    /// For organisers: the rotating codes, and attendance to confirm.
+    var qr: [QR]
+    var refreshSeconds: Int
+    var attendance: [Attendance]
+
+    struct QR: Encodable { var kind: String; var label: String; var svg: String; var png: String }
+    struct Attendance: Encodable {
+        var signupID: Int; var name: String; var checkIn: String; var checkOut: String
+        var hours: String; var confirmed: String?; var confirmPath: String
+    }
 }
 
 struct ActivityFormPage: Encodable {
@@ -50,6 +60,90 @@ enum ActivityPages {
         web.post("activities", ":id", "signup", use: signUp).rule(.signedIn)
         web.post("activities", ":id", "cancel-signup", use: cancel).rule(.signedIn)
         web.post("activities", ":id", "approve", use: approve).rule(.resource(.activities, .write))
+        web.get("activities", ":id", "qr", ":kind", use: qrImage).rule(.signedIn)
+        web.get("activities", ":id", "check", use: checkPage).rule(.open)
+        web.post("activities", ":id", "check", use: checkSubmit).rule(.signedIn)
+        web.post("activities", ":id", "signups", ":signup", "confirm", use: confirm).rule(.signedIn)
+    }
+
+    // MARK: QR check-in
+
+    /// The organiser's QR code as SVG (or PNG with `?format=png`); never cached, it rotates.
+    static func qrImage(req: Request) async throws -> Response {
+        let a = try await ActivityController.managed(req)
+        guard let kind = req.parameters.get("kind").flatMap(CheckinPolicy.Kind.init(rawValue:)) else { throw AppError.notFound }
+        let (url, _) = ActivityController.checkURL(req, activityID: try a.requireID(), kind: kind)
+        let qr = try QRCode.encode(url, errorCorrection: .medium)
+        let response: Response
+        if req.query[String.self, at: "format"] == "png" {
+            response = Response(status: .ok, body: .init(data: Data(qr.png(scale: 8))))
+            response.headers.contentType = .png
+        } else {
+            response = Response(status: .ok, body: .init(string: qr.svg()))
+            response.headers.replaceOrAdd(name: .contentType, value: "image/svg+xml")
+        }
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    struct CheckPage: Encodable {
+        var chrome: Chrome
+        var title: String
+        var heading: String
+        var action: String
+        var kind: String
+        var window: String
+        var signature: String
+        var message: String?
+        var done: Bool
+    }
+
+    static func checkContext(_ req: Request, _ a: Activity, kind: CheckinPolicy.Kind, window: String, signature: String, message: String?, done: Bool) throws -> CheckPage {
+        let heading = req.t(kind == .checkIn ? "checkin.check_in" : "checkin.check_out")
+        return CheckPage(chrome: .make(req, title: heading), title: a.title, heading: heading, action: Paths.activity(try a.requireID()) + "/check",
+                         kind: kind.rawValue, window: window, signature: signature, message: message, done: done)
+    }
+
+    /// Where a scanned code lands: sign in first if needed, then the page asks the phone for its location.
+    static func checkPage(req: Request) async throws -> Response {
+        guard req.principal != nil else { return req.redirect(to: Paths.login(next: req.url.string), redirectType: .normal) }
+        let a = try await ActivityController.find(req)
+        let kind = CheckinPolicy.Kind(rawValue: req.query[String.self, at: "k"] ?? "") ?? .checkIn
+        let page = try checkContext(req, a, kind: kind, window: req.query[String.self, at: "t"] ?? "", signature: req.query[String.self, at: "s"] ?? "",
+                                    message: nil, done: false)
+        return try await Pages.render(req, "activities/check", page)
+    }
+
+    static func checkSubmit(req: Request) async throws -> Response {
+        let a = try await ActivityController.find(req)
+        let form = try await req.formFields()
+        let kind = CheckinPolicy.Kind(rawValue: form["k"]?.last ?? "") ?? .checkIn
+        let window = form["t"]?.last ?? "", signature = form["s"]?.last ?? ""
+        do {
+            var r = try await req.fieldReader()
+            let lat = r.double("latitude", in: -90...90), lon = r.double("longitude", in: -180...180)
+            if lat == nil || lon == nil { throw AppError.badRequest(Message("error.checkin.no_location")) }
+            guard let t = Int(window) else { throw ActivityService.error(for: .badSignature) }
+            let s = try await ActivityService.make(req).check(kind, activityID: try a.requireID(), window: t, signature: signature,
+                                                              latitude: lat!, longitude: lon!, by: try req.requirePrincipal())
+            let at = DateText.minute((kind == .checkIn ? s.checkInAt : s.checkOutAt) ?? req.now)
+            let page = try checkContext(req, a, kind: kind, window: window, signature: signature,
+                                        message: req.t(kind == .checkIn ? "checkin.done_in" : "checkin.done_out", ["time": at]), done: true)
+            return try await Pages.render(req, "activities/check", page)
+        } catch let e as AppError {
+            let page = try checkContext(req, a, kind: kind, window: window, signature: signature, message: req.t(e.message), done: false)
+            return try await Pages.render(req, "activities/check", page, status: e.status)
+        }
+    }
+
+    static func confirm(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("signup", as: Int.self) else { throw AppError.notFound }
+        let form = try await req.formFields()
+        let hours = form["hours"]?.last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let reason = form["reason"]?.last?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200).description
+        return try await act(req) { _ in
+            _ = try await ActivityService.make(req).confirm(signupID: id, hours: hours, reason: reason?.isEmpty == true ? nil : reason, by: try req.requirePrincipal())
+        }
     }
 
     static func list(req: Request) async throws -> Response {
@@ -101,6 +195,8 @@ enum ActivityPages {
 
         var mine: String?, canSignUp = false, canCancel = false, askConsent = false, canApprove = false
         var roster: [ActivityShowPage.Person] = []
+        var qr: [ActivityShowPage.QR] = []
+        var attendance: [ActivityShowPage.Attendance] = []
         if let p = req.principal {
             let open = a.activityStatus == .published && req.now < a.startsAt
             if let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() {
@@ -124,11 +220,24 @@ enum ActivityPages {
                 roster = signups.map { s in
                     .init(name: s.volunteer.realName, number: s.volunteer.number, status: req.t("signup.status.\(s.status)"), statusKey: s.status)
                 }
+                if a.activityStatus == .published {
+                    qr = CheckinPolicy.Kind.allCases.map { k in
+                        .init(kind: k.rawValue, label: req.t(k == .checkIn ? "checkin.check_in" : "checkin.check_out"),
+                              svg: Paths.activityQR(id, kind: k.rawValue), png: Paths.activityQR(id, kind: k.rawValue, png: true))
+                    }
+                }
+                attendance = try signups.filter { $0.signupStatus == .signedUp }.map { s in
+                    let attended = ActivityService.attendedHours(s, a)
+                    return .init(signupID: try s.requireID(), name: s.volunteer.realName, checkIn: s.checkInAt.map(DateText.minute) ?? "—",
+                                 checkOut: s.checkOutAt.map(DateText.minute) ?? "—", hours: attended.map { String($0) } ?? "",
+                                 confirmed: s.confirmedHours.map { String($0) }, confirmPath: Paths.activity(id) + "/signups/\(try s.requireID())/confirm")
+                }
             }
         }
         let page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.status.\(a.status)"), statusKey: a.status,
                                     description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
-                                    askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary)
+                                    askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary,
+                                    qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance)
         return try await Pages.render(req, "activities/show", page, status: status)
     }
 

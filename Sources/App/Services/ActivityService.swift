@@ -11,10 +11,20 @@ struct ActivityService {
     let now: Date
     let rules: SignupRules
     let reviewRequired: Bool
+    let checkin: CheckinPolicy
+    let rewards: RewardPolicy
+    let protector: DataProtector
 
     static func make(_ req: Request) -> ActivityService {
         let s = req.application.settings
-        return ActivityService(db: req.db, now: req.now, rules: s.signupRules, reviewRequired: s.activityReview)
+        return ActivityService(db: req.db, now: req.now, rules: s.signupRules, reviewRequired: s.activityReview, checkin: s.checkin,
+                               rewards: s.orderPolicy.rewards, protector: req.application.protector)
+    }
+
+    static func make(_ app: Application) -> ActivityService {
+        let s = app.settings
+        return ActivityService(db: app.db, now: app.clock.now(), rules: s.signupRules, reviewRequired: s.activityReview, checkin: s.checkin,
+                               rewards: s.orderPolicy.rewards, protector: app.protector)
     }
 
     // MARK: Activities
@@ -87,7 +97,8 @@ struct ActivityService {
     }
 
     /// Site admins over the activity's site, and leaders of its team.
-    func manages(_ a: Activity, _ p: Principal) async throws -> Bool {
+    func manages(_ a: Activity, _ p: Principal, on given: Database? = nil) async throws -> Bool {
+        let db = given ?? self.db
         if let site = try await Site.find(a.$site.id, on: db), Policy.allows(p.grants, .activities, .write, at: site.sitePath) { return true }
         guard let team = a.$team.id else { return false }
         return try await p.ledTeams(on: db).contains(team)
@@ -216,5 +227,100 @@ struct ActivityService {
         let line = try await Signup.query(on: db).filter(\.$activity.$id == s.$activity.id)
             .filter(\.$status == SignupStatus.waiting.rawValue).sort(\.$queuedAt).sort(\.$id).all(\.$id)
         return line.firstIndex(of: id).map { $0 + 1 }
+    }
+
+    // MARK: Check-in and hours
+
+    /// The signed token a QR code carries for this activity, kind and the current window.
+    func token(activityID: Int, kind: CheckinPolicy.Kind) -> (window: Int, signature: String, expires: Date) {
+        let window = checkin.window(at: now)
+        return (window, protector.sign(CheckinPolicy.message(activityID: activityID, kind: kind, window: window)), checkin.expiry(of: window))
+    }
+
+    /// 签到/签退 by scanning the code: signature, time, distance, then the person's sign-up.
+    func check(_ kind: CheckinPolicy.Kind, activityID: Int, window: Int, signature: String, latitude: Double, longitude: Double,
+               by p: Principal) async throws -> Signup {
+        guard protector.verify(CheckinPolicy.message(activityID: activityID, kind: kind, window: window), signature: signature) else {
+            throw Self.error(for: .badSignature)
+        }
+        return try await db.writeTransaction { db in
+            guard let a = try await Activity.find(activityID, on: db), a.activityStatus == .published else { throw AppError.notFound }
+            if let refusal = checkin.check(kind: kind, window: window, now: now, start: a.startsAt, end: a.endsAt, latitude: latitude, longitude: longitude,
+                                           placeLatitude: a.latitude, placeLongitude: a.longitude, radius: a.radius) {
+                throw Self.error(for: refusal)
+            }
+            let v = try await Self.volunteer(of: p, on: db)
+            guard let s = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == v.requireID()).first(),
+                  s.signupStatus == .signedUp else { throw Self.error(for: .notSignedUp) }
+            switch kind {
+            case .checkIn:
+                guard s.checkInAt == nil else { throw Self.error(for: .already) }
+                s.checkInAt = now
+                s.checkInLatitude = latitude
+                s.checkInLongitude = longitude
+            case .checkOut:
+                guard s.checkInAt != nil else { throw Self.error(for: .notCheckedIn) }
+                guard s.checkOutAt == nil else { throw Self.error(for: .already) }
+                s.checkOutAt = now
+                s.checkOutLatitude = latitude
+                s.checkOutLongitude = longitude
+            }
+            try await s.save(on: db)
+            return s
+        }
+    }
+
+    /// Hours from attendance, when both ends were scanned.
+    static func attendedHours(_ s: Signup, _ a: Activity) -> Double? {
+        guard let i = s.checkInAt, let o = s.checkOutAt else { return nil }
+        return AttendanceHours.hours(checkIn: i, checkOut: o, activityEnd: a.endsAt)
+    }
+
+    /// The leader confirms a volunteer's hours: as attended, or corrected with a reason (also for a
+    /// missing check-out). Confirmed hours become a service record with points, once.
+    func confirm(signupID: Int, hours given: Double?, reason: String?, by p: Principal) async throws -> Signup {
+        try await db.writeTransaction { db in
+            guard let s = try await Signup.find(signupID, on: db), let a = try await Activity.find(s.$activity.id, on: db) else { throw AppError.notFound }
+            guard try await manages(a, p, on: db) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+            guard s.signupStatus == .signedUp else { throw AppError.conflict(field: nil, Message("error.attendance.not_signed_up")) }
+            guard s.confirmedAt == nil else { throw AppError.conflict(field: nil, Message("error.attendance.already_confirmed")) }
+            guard now >= a.startsAt else { throw AppError.conflict(field: nil, Message("error.attendance.not_started")) }
+            let attended = Self.attendedHours(s, a)
+            let hours: Double
+            if let given {
+                guard AttendanceHours.allowed.contains(given), AttendanceHours.isHalfHour(given) else {
+                    throw ValidationFailure(field: "hours", "error.attendance.hours")
+                }
+                if given != attended, (reason ?? "").isEmpty { throw ValidationFailure(field: "reason", "error.attendance.reason_required") }
+                hours = given
+            } else {
+                guard let attended else { throw ValidationFailure(field: "hours", "error.attendance.no_check_out") }
+                hours = attended
+            }
+            s.confirmedHours = hours
+            s.confirmedAt = now
+            s.confirmedBy = p.accountID
+            s.correctionReason = hours == attended ? nil : reason
+            try await s.save(on: db)
+            if hours > 0 {
+                try await Ledger(db: db, now: now).record(volunteerID: s.$volunteer.id, hours: hours, date: a.startsAt, content: a.title, orderID: nil,
+                                                          activityID: try a.requireID(), recordedBy: p.accountID,
+                                                          points: rewards.points(forHours: hours), reason: "points.activity")
+            }
+            return s
+        }
+    }
+
+    static func error(for refusal: CheckinPolicy.Refusal) -> Error {
+        switch refusal {
+        case .badSignature: AppError.forbidden(Message("error.checkin.bad_signature"))
+        case .expired: AppError.forbidden(Message("error.checkin.expired"))
+        case .tooEarly: AppError.conflict(field: nil, Message("error.checkin.too_early"))
+        case .tooLate: AppError.conflict(field: nil, Message("error.checkin.too_late"))
+        case .tooFar(let metres, let radius): AppError.forbidden(Message("error.checkin.too_far", ["metres": String(metres), "radius": String(radius)]))
+        case .notSignedUp: AppError.forbidden(Message("error.checkin.not_signed_up"))
+        case .notCheckedIn: AppError.conflict(field: nil, Message("error.checkin.not_checked_in"))
+        case .already: AppError.conflict(field: nil, Message("error.checkin.already"))
+        }
     }
 }

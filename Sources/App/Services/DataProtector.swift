@@ -6,6 +6,7 @@ import Crypto
 public struct DataProtector: Sendable {
     private let sealKey: SymmetricKey
     private let hashKey: SymmetricKey
+    private let signKey: SymmetricKey
     /// A password hash of nothing, checked when a username does not exist so both paths cost the same.
     let decoyHash: String
 
@@ -14,6 +15,7 @@ public struct DataProtector: Sendable {
         let master = SymmetricKey(data: Data(secret.utf8))
         sealKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("diandan/seal/v1".utf8), outputByteCount: 32)
         hashKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("diandan/lookup/v1".utf8), outputByteCount: 32)
+        signKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("diandan/sign/v1".utf8), outputByteCount: 32)
     }
 
     public func seal(_ plain: String) throws -> String {
@@ -33,6 +35,20 @@ public struct DataProtector: Sendable {
     /// A deterministic keyed hash for uniqueness and lookup (e.g. duplicate ID numbers).
     public func lookupHash(_ plain: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(plain.utf8), using: hashKey).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A short signature for URLs (check-in codes): HMAC-SHA256, 128 bits, base64url.
+    public func sign(_ message: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: signKey)
+        return Data(mac.prefix(16)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Compares in constant time.
+    public func verify(_ message: String, signature: String) -> Bool {
+        let expected = Array(sign(message).utf8), given = Array(signature.utf8)
+        guard expected.count == given.count else { return false }
+        return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     enum ProtectorError: Error { case sealFailed, corrupt }

@@ -452,19 +452,11 @@ struct OrderService {
         for served in input.served where !members.contains(served.volunteerID) {
             throw ValidationFailure(field: "volunteer_ids", "error.order.not_member")
         }
-        let day = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: now)
-        let date = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        let ledger = Ledger(db: db, now: now)
         for served in input.served {
-            let r = ServiceRecord()
-            r.createdAt = now
-            r.serviceDate = date
-            r.hours = served.hours
-            r.content = o.title + (input.notes.isEmpty ? "" : "：" + input.notes)
-            r.$volunteer.id = served.volunteerID
-            r.$order.id = try o.requireID()
-            r.$recordedBy.id = p.accountID
-            try await r.create(on: db)
-            try await addPoints(policy.rewards.points(forHours: served.hours), hours: served.hours, to: served.volunteerID, reason: "points.service", order: o, on: db)
+            try await ledger.record(volunteerID: served.volunteerID, hours: served.hours, date: now,
+                                    content: o.title + (input.notes.isEmpty ? "" : "：" + input.notes), orderID: try o.requireID(), activityID: nil,
+                                    recordedBy: p.accountID, points: policy.rewards.points(forHours: served.hours), reason: "points.service")
         }
     }
 
@@ -477,23 +469,8 @@ struct OrderService {
         }
     }
 
-    /// One ledger entry and the running totals, updated in place so concurrent credits add up.
     private func addPoints(_ delta: Int, hours: Double, to volunteerID: Int, reason: String, order: Order?, on db: Database) async throws {
-        guard let sql = db as? SQLDatabase else { return }
-        try await sql.update(Volunteer.schema)
-            .set(SQLColumn("points_balance"), to: SQLBinaryExpression(SQLColumn("points_balance"), .add, SQLBind(delta)))
-            .set(SQLColumn("hours_total"), to: SQLBinaryExpression(SQLColumn("hours_total"), .add, SQLBind(hours)))
-            .where("id", .equal, volunteerID)
-            .run()
-        let balance = try await Volunteer.find(volunteerID, on: db)?.pointsBalance ?? delta
-        let e = PointsEntry()
-        e.at = now
-        e.delta = delta
-        e.balanceAfter = balance
-        e.reason = reason
-        e.$volunteer.id = volunteerID
-        e.$order.id = order?.id
-        try await e.create(on: db)
+        try await Ledger(db: db, now: now).add(points: delta, hours: hours, to: volunteerID, reason: reason, orderID: order?.id)
     }
 
     /// The platform acting on its own (escalation, closing unrated orders).

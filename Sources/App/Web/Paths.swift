@@ -13,6 +13,10 @@ enum Paths {
     static func inboxOpen(_ id: Int) -> String { "/inbox/\(id)/open" }
     static let activities = "/activities"
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
+    static func activityCheck(_ id: Int, kind: String, window: Int, signature: String) -> String {
+        "/activities/\(id)/check?k=\(kind)&t=\(window)&s=\(signature)"
+    }
+    static func activityQR(_ id: Int, kind: String, png: Bool = false) -> String { "/activities/\(id)/qr/\(kind)" + (png ? "?format=png" : "") }
 
     static func login(next: String? = nil) -> String {
         guard let next, isLocal(next) else { return "/login" }
