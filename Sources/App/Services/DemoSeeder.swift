@@ -35,7 +35,7 @@ struct DemoSeeder {
         let cost = app.settings.bcryptCost
         let hash = try await app.threadPool.runIfActive { try Bcrypt.hash(Self.password, cost: cost) }
         return try await db.writeTransaction { db in
-            progress("[1/5] sites")
+            progress("[1/6] sites")
             var sites: [String: Site] = [:]
             func site(_ code: String, _ name: String, _ kind: SiteKind, _ parent: String?, _ lat: Double, _ lon: Double, _ zone: Zone) async throws {
                 sites[code] = try await Site.insert(code: code, name: name, kind: kind, parent: parent.map { sites[$0]! },
@@ -59,7 +59,7 @@ struct DemoSeeder {
                 }
             }
 
-            progress("[2/5] teams")
+            progress("[2/6] teams")
             let categories = try await Category.query(on: db).sort(\.$sortOrder).all()
             var teams: [Team] = []
             func team(_ name: String, _ siteCode: String, _ categoryIndexes: [Int], professional: Bool = false, max: Int = 3) async throws {
@@ -96,7 +96,7 @@ struct DemoSeeder {
             try await team("洁净社区志愿服务队", "360781301002", [6, 7])
             try await team("凤岗村乡贤志愿服务队", "360781401002", [2, 8])
 
-            progress("[3/5] volunteers")
+            progress("[3/6] volunteers")
             let stationCodes = sites.values.filter { $0.siteKind == .station }.map(\.code).sorted()
             let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高钟曾谢邱")
             let given = ["建华", "秀英", "志强", "丽华", "海燕", "国庆", "春梅", "小龙", "晓东", "桂兰", "文斌", "玉珍", "红英", "俊杰", "明辉", "雪梅", "永生", "水莲", "金凤", "子涵"]
@@ -134,7 +134,7 @@ struct DemoSeeder {
                 try await m.create(on: db)
             }
 
-            progress("[4/5] menu")
+            progress("[4/6] menu")
             let menu: [(Int, String, String, String, [Int], Bool)] = [
                 (0, "学党史 忆初心 主题宣讲", "到村（社区）开展党史学习教育宣讲，可结合革命旧址现场讲解。", "360781", [1, 7], false),
                 (0, "政策理论微宣讲", "围绕惠民政策开展\u{201C}板凳课堂\u{201D}式宣讲。", "360781201", [7], true),
@@ -174,7 +174,7 @@ struct DemoSeeder {
                 }
             }
 
-            progress("[5/5] accounts")
+            progress("[5/6] accounts")
             var lines: [String] = []
             for login in Self.logins {
                 let site = sites[login.siteCode]!
@@ -186,6 +186,43 @@ struct DemoSeeder {
             try await volunteers[0].save(on: db)
             volunteers[teams.count].$account.id = try await Account.query(on: db).filter(\.$username == "volunteer").first()?.requireID()
             try await volunteers[teams.count].save(on: db)
+
+            progress("[6/6] activities")
+            let now = app.clock.now()
+            let admin = try await Account.query(on: db).filter(\.$username == "yeping").first()?.requireID()
+            let leader = try await Account.query(on: db).filter(\.$username == "leader").first()?.requireID()
+            let day = Calendar.chinaStandard.startOfDay(for: now)
+            // (title, site, team, start, hours, slots, category, status, by)
+            let plans: [(String, String, Int, Date, Double, Int, Int, ActivityStatus, Int?)] = [
+                ("叶坪革命旧址义务讲解", "360781201001", 14, now.addingTimeInterval(20 * 60), 3, 10, 0, .published, admin),
+                ("独居老人理发与探访", "360781201001", 8, day.addingTimeInterval(86_400 + 9 * 3600), 2.5, 6, 8, .published, admin),
+                ("垃圾分类入户宣传", "360781301002", 15, day.addingTimeInterval(3 * 86_400 + 15 * 3600), 2, 20, 6, .published, admin),
+                ("妇联亲子阅读会", "360781", 0, day.addingTimeInterval(6 * 86_400 + 14 * 3600), 2, 30, 2, .pending, leader),
+            ]
+            for plan in plans {
+                let site = sites[plan.1]!
+                let a = Activity()
+                a.createdAt = now
+                a.updatedAt = now
+                a.title = plan.0
+                a.description = "示例活动：\(plan.0)。"
+                a.$category.id = try categories[plan.6].requireID()
+                a.$site.id = try site.requireID()
+                a.$team.id = try teams[plan.2].requireID()
+                a.$createdBy.id = plan.8
+                a.address = site.name
+                a.latitude = site.latitude
+                a.longitude = site.longitude
+                a.startsAt = plan.3
+                a.endsAt = plan.3.addingTimeInterval(plan.4 * 3600)
+                a.slots = plan.5
+                a.signedUp = 0
+                a.skills = []
+                a.radius = ActivityInput.defaultRadius
+                a.status = plan.7.rawValue
+                if plan.7 == .published { a.reviewedBy = admin; a.reviewedAt = now }
+                try await a.create(on: db)
+            }
             return lines
         }
     }
