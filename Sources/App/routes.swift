@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     OrderPages.register(web)
     InboxController.register(web: web, api: api)
     ActivityController.register(web: web, api: api)
+    PerkController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))
@@ -23,5 +24,6 @@ func routes(_ app: Application) throws {
     AdminRoutes<CategorySection>.register(admin)
     AdminRoutes<MenuSection>.register(admin)
     AdminRoutes<AccountSection>.register(admin)
+    AdminRoutes<PerkSection>.register(admin)
     AccountSection.registerExtras(admin)
 }

@@ -171,3 +171,25 @@ public struct CheckinPolicy: Sendable, Equatable {
         return nil
     }
 }
+
+/// A perk (礼遇) on a site's catalogue, bought with points.
+public struct PerkInput: Sendable, Equatable {
+    public var title: String
+    public var description: String
+    public var siteID: Int
+    public var pointsCost: Int
+    /// nil: as many as are asked for.
+    public var stock: Int?
+    public var active: Bool
+
+    public static func read(_ r: inout FieldReader) -> PerkInput? {
+        let title = r.text("title", max: 60)
+        let description = r.text("description", required: false, max: 1000, multiline: true) ?? ""
+        let site = r.int("site_id", in: 1...Int(Int32.max))
+        let cost = r.int("points_cost", in: 1...1_000_000)
+        let stock = r.int("stock", required: false, in: 0...1_000_000)
+        let active = r.bool("active")
+        guard r.isValid, let title, let site, let cost else { return nil }
+        return PerkInput(title: title, description: description, siteID: site, pointsCost: cost, stock: stock, active: active)
+    }
+}

@@ -124,6 +124,18 @@ struct AuthorizationMatrixTests {
             return Target(path: "/admin/menu/\(m.id!)", form: [("site_id", String(s.id!)), ("category_id", String(f.category.id!)), ("title", m.title),
                                                               ("site_ids[]", String(s.id!)), ("active", "on")])
         }),
+        // Perks
+        "GET admin/perks": Case(resource: .perks, access: .read, target: { _, _, _ in Target(path: "/admin/perks") },
+                                markers: { ($0.perkS1.title, $0.perkS2.title) }),
+        "GET admin/perks/new": Case(resource: .perks, access: .write, target: { _, _, _ in Target(path: "/admin/perks/new") }),
+        "POST admin/perks": Case(resource: .perks, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/perks", form: [("site_id", String(site(f, inScope).id!)), ("title", "礼遇\(counter.next())"), ("points_cost", "50"), ("active", "on")])
+        }),
+        "GET admin/perks/:id": Case(resource: .perks, access: .read, target: { f, inScope, _ in Target(path: "/admin/perks/\((inScope ? f.perkS1 : f.perkS2).id!)") }),
+        "POST admin/perks/:id": Case(resource: .perks, access: .write, target: { f, inScope, _ in
+            let p = inScope ? f.perkS1 : f.perkS2
+            return Target(path: "/admin/perks/\(p.id!)", form: [("site_id", String(site(f, inScope).id!)), ("title", p.title), ("points_cost", "40"), ("active", "on")])
+        }),
         // Accounts and grants
         "GET admin/accounts": Case(resource: .accounts, access: .read, target: { _, _, _ in Target(path: "/admin/accounts") },
                                    markers: { ($0.accountS1.username, $0.accountS2.username) }),

@@ -15,6 +15,7 @@ struct Fixture {
     var menuS1: MenuItem, menuS2: MenuItem
     var accountS1: Account, accountS2: Account
     var category: Category
+    var perkS1: Perk, perkS2: Perk
 
     /// The username holding `role` at S1; "centre-admin" holds siteAdmin at the centre.
     static func user(_ role: Role) -> String { "\(role.rawValue.lowercased())-s1" }
@@ -74,8 +75,22 @@ struct Fixture {
         _ = try await account(centreAdmin, centre, grant: .siteAdmin)
         let accountS2 = try await account("resident-s2", s2, grant: .resident)
 
+        func perk(_ title: String, _ site: Site) async throws -> Perk {
+            let p = Perk()
+            p.createdAt = Date()
+            p.title = title
+            p.description = ""
+            p.$site.id = site.id!
+            p.pointsCost = 30
+            p.redeemed = 0
+            p.active = true
+            try await p.create(on: db)
+            return p
+        }
+        let perkS1 = try await perk("一号站免费理发", s1), perkS2 = try await perk("二号站公交卡", s2)
+
         return Fixture(centre: centre, instituteA: a, s1: s1, s2: s2, instituteB: b, s3: s3, teamS1: teamS1, teamS2: teamS2,
                        volunteerS1: volunteerS1, volunteerS2: volunteerS2, menuS1: menuS1, menuS2: menuS2,
-                       accountS1: accountS1!, accountS2: accountS2, category: category)
+                       accountS1: accountS1!, accountS2: accountS2, category: category, perkS1: perkS1, perkS2: perkS2)
     }
 }

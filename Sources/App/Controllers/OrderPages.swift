@@ -65,6 +65,11 @@ struct VolunteerMePage: Encodable {
     var points: Int
     var records: [Row]
     var ledger: [Points]
+    struct PerkRow: Encodable { var title: String; var description: String; var cost: Int; var left: String?; var action: String; var affordable: Bool; var id: Int }
+    struct Redemption: Encodable { var at: String; var title: String; var code: String; var points: Int }
+    var perks: [PerkRow]
+    var redemptions: [Redemption]
+    var flash: String?
 }
 
 /// The loop in the browser: residents order, staff dispatch, leaders serve, everyone follows the timeline.
@@ -338,13 +343,26 @@ enum OrderPages {
         let records = try await ServiceRecord.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
         let ledger = try await PointsEntry.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
         let stars = rewards.stars(forHours: v.hoursTotal)
+        let perks = try await PerkService(db: req.db, now: req.now).available(to: v)
+        let redemptions = try await PerkRedemption.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).with(\.$perk)
+            .sort(\.$id, .descending).range(0..<50).all()
+        let flash = req.session.data["flash"]
+        req.session.data["flash"] = nil
         let page = VolunteerMePage(
             chrome: .make(req, title: req.t("me.title")), name: v.realName, number: v.number, hours: Self.hours(v.hoursTotal), stars: stars,
             starText: String(repeating: "★", count: stars) + String(repeating: "☆", count: 5 - stars),
             toNext: rewards.hoursToNextStar(from: v.hoursTotal).map { req.t("me.to_next", ["hours": Self.hours($0)]) },
             points: v.pointsBalance,
             records: records.map { .init(date: $0.serviceDate, hours: Self.hours($0.hours), content: $0.content) },
-            ledger: ledger.map { .init(at: DateText.minute($0.at), delta: ($0.delta > 0 ? "+" : "") + String($0.delta), balance: $0.balanceAfter, reason: req.t($0.reason)) })
+            ledger: ledger.map { .init(at: DateText.minute($0.at), delta: ($0.delta > 0 ? "+" : "") + String($0.delta), balance: $0.balanceAfter, reason: req.t($0.reason)) },
+            perks: try perks.map { p in
+                .init(title: p.title, description: p.description, cost: p.pointsCost,
+                      left: p.stock.map { req.t("perk.left", ["count": String(max(0, $0 - p.redeemed))]) },
+                      action: Paths.perkRedeem(try p.requireID()), affordable: v.pointsBalance >= p.pointsCost && (p.stock.map { p.redeemed < $0 } ?? true),
+                      id: try p.requireID())
+            },
+            redemptions: redemptions.map { .init(at: DateText.minute($0.createdAt), title: $0.perk.title, code: $0.code, points: $0.points) },
+            flash: flash)
         return try await Pages.render(req, "orders/me", page)
     }
 

@@ -17,5 +17,6 @@ enum Migrations {
         app.migrations.add(CreateOrderPhotos())
         app.migrations.add(CreateNotifications())
         app.migrations.add(CreateActivities())
+        app.migrations.add(CreatePerks())
     }
 }

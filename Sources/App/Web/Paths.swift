@@ -7,6 +7,8 @@ enum Paths {
     static let register = "/register"
     static let admin = "/admin"
     static let inbox = "/inbox"
+    static let myService = "/me/service"
+    static func perkRedeem(_ id: Int) -> String { "/perks/\(id)/redeem" }
     static let inboxReadAll = "/inbox/read-all"
 
     static func order(_ id: Int) -> String { "/orders/\(id)" }
