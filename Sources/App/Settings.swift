@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     public var activityReview: Bool
     public var checkin: CheckinPolicy
     public var publicURL: String?
+    public var wishHours: Double
+    public var wishPoints: Int
     public var menuReview: MenuReview
     public var uploadsDirectory: String
 
@@ -56,6 +58,8 @@ public struct Settings: Sendable {
         ("DIANDAN_ACTIVITY_REVIEW", "true", "activities made by team leaders wait for a site admin's review before they are public"),
         ("DIANDAN_QR_ROTATE_SECONDS", "180", "check-in QR codes rotate this often; a code is accepted in its own period and the next"),
         ("DIANDAN_PUBLIC_URL", "(from the request)", "the address phones reach the server at, put into QR codes, e.g. https://zyfw.example.gov.cn"),
+        ("DIANDAN_WISH_HOURS", "1", "service hours credited to the volunteer who fulfils a micro-wish (0 for none)"),
+        ("DIANDAN_WISH_POINTS", "10", "points credited for a fulfilled micro-wish (0 for none)"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
@@ -109,6 +113,12 @@ public struct Settings: Sendable {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ConfigurationError("DIANDAN_PUBLIC_URL must start with http:// or https://.")
         }
+        let wishHours = Double(value("DIANDAN_WISH_HOURS") ?? "1")
+        guard let wishHours, (0...24).contains(wishHours), (wishHours * 2).rounded() == wishHours * 2 else {
+            throw ConfigurationError("DIANDAN_WISH_HOURS must be a number of half hours from 0 to 24.")
+        }
+        let wishPoints = Int(value("DIANDAN_WISH_POINTS") ?? "10")
+        guard let wishPoints, wishPoints >= 0 else { throw ConfigurationError("DIANDAN_WISH_POINTS must be a whole number, 0 or more.") }
         return Settings(
             databaseURL: value("DATABASE_URL"),
             postgresSchema: value("DIANDAN_PG_SCHEMA"),
@@ -131,6 +141,8 @@ public struct Settings: Sendable {
             activityReview: value("DIANDAN_ACTIVITY_REVIEW").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true,
             checkin: CheckinPolicy(rotation: TimeInterval(try positive("DIANDAN_QR_ROTATE_SECONDS", 180))),
             publicURL: publicURL,
+            wishHours: wishHours,
+            wishPoints: wishPoints,
             menuReview: review,
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads"
         )

@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     InboxController.register(web: web, api: api)
     ActivityController.register(web: web, api: api)
     PerkController.register(web: web, api: api)
+    WishController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

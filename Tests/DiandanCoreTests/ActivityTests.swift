@@ -106,3 +106,21 @@ struct CheckinRuleTests {
         #expect(check(drawnAt: start, scannedAt: start, lat: 25.883) == .tooFar(metres: 334, radius: 200))
     }
 }
+
+@Suite("Micro-wishes: who may move a wish where")
+struct WishRuleTests {
+    @Test func theWishLoop() {
+        #expect(WishRules.apply(.claim, to: .open, by: [.volunteer]) == .success(.claimed))
+        #expect(WishRules.apply(.claim, to: .claimed, by: [.volunteer]) == .failure(.illegal))
+        #expect(WishRules.apply(.fulfil, to: .claimed, by: [.volunteer]) == .failure(.notAllowed))
+        #expect(WishRules.apply(.fulfil, to: .claimed, by: [.claimer, .volunteer]) == .success(.fulfilled))
+        #expect(WishRules.apply(.confirm, to: .fulfilled, by: [.claimer]) == .failure(.notAllowed))
+        #expect(WishRules.apply(.confirm, to: .fulfilled, by: [.requester]) == .success(.confirmed))
+        #expect(WishRules.apply(.cancel, to: .claimed, by: [.requester]) == .failure(.illegal))
+        #expect(WishRules.apply(.release, to: .claimed, by: [.siteAdmin]) == .success(.open))
+        // Every status but the ends has a way forward.
+        for s in WishStatus.allCases where s != .confirmed && s != .cancelled {
+            #expect(WishRules.rules.contains { $0.from == s })
+        }
+    }
+}

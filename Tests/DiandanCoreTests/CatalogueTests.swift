@@ -76,6 +76,8 @@ struct CatalogueTests {
         for t in NoticeTopic.allCases { used.insert("notice.\(t.rawValue)") }
         for s in ActivityStatus.allCases { used.insert("activity.status.\(s.rawValue)") }
         for s in SignupStatus.allCases { used.insert("signup.status.\(s.rawValue)") }
+        for s in WishStatus.allCases { used.insert("wish.status.\(s.rawValue)") }
+        for a in WishAction.allCases { used.insert("wish.action.\(a.rawValue)"); used.insert("wish.do.\(a.rawValue)") }
         #expect(used.count > 100)
         let missing = used.filter { zh[$0] == nil && !$0.hasSuffix(".") }.sorted()
         #expect(missing == [])

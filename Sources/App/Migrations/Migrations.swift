@@ -18,5 +18,6 @@ enum Migrations {
         app.migrations.add(CreateNotifications())
         app.migrations.add(CreateActivities())
         app.migrations.add(CreatePerks())
+        app.migrations.add(CreateWishes())
     }
 }

@@ -105,6 +105,7 @@ final class ServiceRecord: Model, @unchecked Sendable {
     @OptionalParent(key: "order_id") var order: Order?
     @OptionalParent(key: "recorded_by_account_id") var recordedBy: Account?
     @OptionalField(key: "activity_id") var activityID: Int?
+    @OptionalField(key: "wish_id") var wishID: Int?
 
     init() {}
 }

@@ -223,6 +223,22 @@ struct DemoSeeder {
                 if plan.7 == .published { a.reviewedBy = admin; a.reviewedAt = now }
                 try await a.create(on: db)
             }
+            // Two wishes collected door to door by the practitioner (微心愿).
+            let practitioner = try await Account.query(on: db).filter(\.$username == "practitioner").first()?.requireID()
+            for (title, value, contact) in [("想要一台收音机听戏", 80, "钟奶奶"), ("孙子想要一套课外书", 60, "刘大爷")] {
+                let w = Wish()
+                w.createdAt = now
+                w.updatedAt = now
+                w.title = title
+                w.description = "示例心愿。"
+                w.value = value
+                w.$site.id = try sites["360781201001"]!.requireID()
+                w.$requester.id = practitioner
+                w.onBehalf = true
+                w.contactName = contact
+                w.status = WishStatus.open.rawValue
+                try await w.create(on: db)
+            }
             return lines
         }
     }

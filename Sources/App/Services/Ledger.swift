@@ -27,7 +27,7 @@ struct Ledger {
     }
 
     /// A service record (the volunteer's hours for one service) with its points.
-    func record(volunteerID: Int, hours: Double, date: Date, content: String, orderID: Int?, activityID: Int?, recordedBy: Int?,
+    func record(volunteerID: Int, hours: Double, date: Date, content: String, orderID: Int?, activityID: Int?, wishID: Int? = nil, recordedBy: Int?,
                 points: Int, reason: String) async throws {
         let day = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: date)
         let r = ServiceRecord()
@@ -38,6 +38,7 @@ struct Ledger {
         r.$volunteer.id = volunteerID
         r.$order.id = orderID
         r.activityID = activityID
+        r.wishID = wishID
         r.$recordedBy.id = recordedBy
         try await r.create(on: db)
         try await add(points: points, hours: hours, to: volunteerID, reason: reason, orderID: orderID)

@@ -23,6 +23,7 @@ extension Chrome {
         var nav = [Link(href: Paths.home, label: req.t("nav.home"), current: req.url.path == "/")]
         nav.append(Link(href: "/menu", label: req.t("nav.menu"), current: req.url.path == "/menu"))
         nav.append(Link(href: Paths.activities, label: req.t("nav.activities"), current: req.url.path.hasPrefix(Paths.activities)))
+        nav.append(Link(href: Paths.wishes, label: req.t("nav.wishes"), current: req.url.path.hasPrefix(Paths.wishes)))
         if p == nil {
             nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
         } else {

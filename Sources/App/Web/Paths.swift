@@ -14,6 +14,8 @@ enum Paths {
     static func order(_ id: Int) -> String { "/orders/\(id)" }
     static func inboxOpen(_ id: Int) -> String { "/inbox/\(id)/open" }
     static let activities = "/activities"
+    static let wishes = "/wishes"
+    static func wish(_ id: Int) -> String { "/wishes/\(id)" }
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
     static func activityCheck(_ id: Int, kind: String, window: Int, signature: String) -> String {
         "/activities/\(id)/check?k=\(kind)&t=\(window)&s=\(signature)"
