@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     ActivityController.register(web: web, api: api)
     PerkController.register(web: web, api: api)
     WishController.register(web: web, api: api)
+    ProjectController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))
@@ -26,5 +27,7 @@ func routes(_ app: Application) throws {
     AdminRoutes<MenuSection>.register(admin)
     AdminRoutes<AccountSection>.register(admin)
     AdminRoutes<PerkSection>.register(admin)
+    AdminRoutes<ProjectSection>.register(admin)
+    ProjectSection.registerExtras(admin)
     AccountSection.registerExtras(admin)
 }

@@ -136,6 +136,24 @@ struct AuthorizationMatrixTests {
             let p = inScope ? f.perkS1 : f.perkS2
             return Target(path: "/admin/perks/\(p.id!)", form: [("site_id", String(site(f, inScope).id!)), ("title", p.title), ("points_cost", "40"), ("active", "on")])
         }),
+        // Projects
+        "GET admin/projects": Case(resource: .projects, access: .read, target: { _, _, _ in Target(path: "/admin/projects") },
+                                   markers: { ($0.projectS1.title, $0.projectS2.title) }),
+        "GET admin/projects/new": Case(resource: .projects, access: .write, target: { _, _, _ in Target(path: "/admin/projects/new") }),
+        "POST admin/projects": Case(resource: .projects, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/projects", form: [("title", "项目\(counter.next())"), ("team_id", String((inScope ? f.teamS1 : f.teamS2).id!)),
+                                                   ("category_id", String(f.category.id!)), ("status", "active")])
+        }),
+        "GET admin/projects/:id": Case(resource: .projects, access: .read, target: { f, inScope, _ in Target(path: "/admin/projects/\((inScope ? f.projectS1 : f.projectS2).id!)") }),
+        "POST admin/projects/:id": Case(resource: .projects, access: .write, target: { f, inScope, _ in
+            let p = inScope ? f.projectS1 : f.projectS2
+            return Target(path: "/admin/projects/\(p.id!)", form: [("title", p.title), ("team_id", String((inScope ? f.teamS1 : f.teamS2).id!)),
+                                                                   ("category_id", String(f.category.id!)), ("status", "paused")])
+        }),
+        "POST admin/projects/:id/awards": Case(resource: .projects, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/projects/\((inScope ? f.projectS1 : f.projectS2).id!)/awards",
+                   form: [("year", "2026"), ("amount", "5000"), ("approved_by", "瑞金市文明办")])
+        }),
         // Accounts and grants
         "GET admin/accounts": Case(resource: .accounts, access: .read, target: { _, _, _ in Target(path: "/admin/accounts") },
                                    markers: { ($0.accountS1.username, $0.accountS2.username) }),

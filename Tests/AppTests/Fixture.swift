@@ -16,6 +16,7 @@ struct Fixture {
     var accountS1: Account, accountS2: Account
     var category: Category
     var perkS1: Perk, perkS2: Perk
+    var projectS1: Project, projectS2: Project
 
     /// The username holding `role` at S1; "centre-admin" holds siteAdmin at the centre.
     static func user(_ role: Role) -> String { "\(role.rawValue.lowercased())-s1" }
@@ -89,8 +90,23 @@ struct Fixture {
         }
         let perkS1 = try await perk("一号站免费理发", s1), perkS2 = try await perk("二号站公交卡", s2)
 
+        func project(_ title: String, _ team: Team, _ site: Site) async throws -> Project {
+            let p = Project()
+            p.createdAt = Date()
+            p.title = title
+            p.description = ""
+            p.$category.id = category.id!
+            p.$team.id = team.id!
+            p.$site.id = site.id!
+            p.targetGroup = "留守老人"
+            p.status = ProjectStatus.active.rawValue
+            try await p.create(on: db)
+            return p
+        }
+        let projectS1 = try await project("一号站银龄关爱", teamS1, s1), projectS2 = try await project("二号站书香童年", teamS2, s2)
+
         return Fixture(centre: centre, instituteA: a, s1: s1, s2: s2, instituteB: b, s3: s3, teamS1: teamS1, teamS2: teamS2,
                        volunteerS1: volunteerS1, volunteerS2: volunteerS2, menuS1: menuS1, menuS2: menuS2,
-                       accountS1: accountS1!, accountS2: accountS2, category: category, perkS1: perkS1, perkS2: perkS2)
+                       accountS1: accountS1!, accountS2: accountS2, category: category, perkS1: perkS1, perkS2: perkS2, projectS1: projectS1, projectS2: projectS2)
     }
 }

@@ -77,6 +77,7 @@ struct CatalogueTests {
         for s in ActivityStatus.allCases { used.insert("activity.status.\(s.rawValue)") }
         for s in SignupStatus.allCases { used.insert("signup.status.\(s.rawValue)") }
         for s in WishStatus.allCases { used.insert("wish.status.\(s.rawValue)") }
+        for s in ProjectStatus.allCases { used.insert("project.status.\(s.rawValue)") }
         for a in WishAction.allCases { used.insert("wish.action.\(a.rawValue)"); used.insert("wish.do.\(a.rawValue)") }
         #expect(used.count > 100)
         let missing = used.filter { zh[$0] == nil && !$0.hasSuffix(".") }.sorted()

@@ -23,6 +23,7 @@ struct ActivityDTO: Content {
     var min_age: Int?
     var radius: Int
     var status: String
+    var people_served: Int?
 
     init(_ a: Activity) throws {
         id = try a.requireID()
@@ -44,6 +45,7 @@ struct ActivityDTO: Content {
         min_age = a.minAge
         radius = a.radius
         status = a.status
+        people_served = a.peopleServed
     }
 }
 
@@ -93,6 +95,7 @@ enum ActivityController {
         a.post(":id", "check-in", use: { try await check($0, .checkIn) }).rule(.signedIn)
         a.post(":id", "check-out", use: { try await check($0, .checkOut) }).rule(.signedIn)
         a.post(":id", "signups", ":signup", "confirm", use: confirm).rule(.signedIn)
+        a.post(":id", "people-served", use: peopleServed).rule(.signedIn)
 
         ActivityPages.register(web)
     }
@@ -246,5 +249,13 @@ enum ActivityController {
         let reason = r.text("reason", required: false, max: 200)
         try r.check()
         return try SignupDTO(try await ActivityService.make(req).confirm(signupID: id, hours: hours, reason: reason, by: try req.requirePrincipal()), position: nil)
+    }
+
+    static func peopleServed(req: Request) async throws -> ActivityDTO {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        var r = try await req.fieldReader()
+        let people = r.int("people_served", in: 0...1_000_000)
+        try r.check()
+        return try ActivityDTO(try await ActivityService.make(req).setPeopleServed(id, people!, by: try req.requirePrincipal()))
     }
 }

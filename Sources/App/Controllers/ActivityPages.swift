@@ -36,6 +36,7 @@ struct ActivityShowPage: Encodable {
     var qr: [QR]
     var refreshSeconds: Int
     var attendance: [Attendance]
+    var canRecordPeople: Bool
 
     struct QR: Encodable { var kind: String; var label: String; var svg: String; var png: String }
     struct Attendance: Encodable {
@@ -64,6 +65,7 @@ enum ActivityPages {
         web.get("activities", ":id", "check", use: checkPage).rule(.open)
         web.post("activities", ":id", "check", use: checkSubmit).rule(.signedIn)
         web.post("activities", ":id", "signups", ":signup", "confirm", use: confirm).rule(.signedIn)
+        web.post("activities", ":id", "people", use: people).rule(.signedIn)
     }
 
     // MARK: QR check-in
@@ -136,6 +138,14 @@ enum ActivityPages {
         }
     }
 
+    static func people(req: Request) async throws -> Response {
+        let raw = try await req.formFields()["people_served"]?.last?.trimmingCharacters(in: .whitespaces) ?? ""
+        return try await act(req) { a in
+            guard let n = Int(raw), (0...1_000_000).contains(n) else { throw ValidationFailure(field: "people_served", "error.not_number") }
+            _ = try await ActivityService.make(req).setPeopleServed(try a.requireID(), n, by: try req.requirePrincipal())
+        }
+    }
+
     static func confirm(req: Request) async throws -> Response {
         guard let id = req.parameters.get("signup", as: Int.self) else { throw AppError.notFound }
         let form = try await req.formFields()
@@ -190,6 +200,8 @@ enum ActivityPages {
                   + (waiting > 0 ? " · " + req.t("activity.waiting_count", ["count": String(waiting)]) : "")),
         ]
         if let team { facts.append(.init(label: req.t("activity.team"), value: team.name)) }
+        if let pid = a.projectID, let project = try await Project.find(pid, on: req.db) { facts.append(.init(label: req.t("activity.project"), value: project.title)) }
+        if let n = a.peopleServed { facts.append(.init(label: req.t("activity.people_served"), value: String(n))) }
         if !a.skills.isEmpty { facts.append(.init(label: req.t("activity.skills"), value: a.skills.joined(separator: "、"))) }
         if let min = a.minAge { facts.append(.init(label: req.t("activity.min_age"), value: String(min))) }
 
@@ -197,6 +209,7 @@ enum ActivityPages {
         var roster: [ActivityShowPage.Person] = []
         var qr: [ActivityShowPage.QR] = []
         var attendance: [ActivityShowPage.Attendance] = []
+        var manager = false
         if let p = req.principal {
             let open = a.activityStatus == .published && req.now < a.startsAt
             if let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() {
@@ -214,6 +227,7 @@ enum ActivityPages {
                 }
             }
             if try await service.manages(a, p) {
+                manager = true
                 canApprove = a.activityStatus == .pending && Policy.allows(p.grants, .activities, .write, at: site?.sitePath)
                 let signups = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status != SignupStatus.cancelled.rawValue)
                     .with(\.$volunteer).sort(\.$queuedAt).sort(\.$id).all()
@@ -237,7 +251,8 @@ enum ActivityPages {
         let page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.status.\(a.status)"), statusKey: a.status,
                                     description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
                                     askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary,
-                                    qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance)
+                                    qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance,
+                                    canRecordPeople: manager && a.activityStatus == .published && req.now >= a.startsAt)
         return try await Pages.render(req, "activities/show", page, status: status)
     }
 
@@ -280,6 +295,7 @@ enum ActivityPages {
         reach += teams.filter { led.contains($0.id ?? 0) }.map(\.site.sitePath)
         let sites = reach.isEmpty ? [] : try await Site.query(on: req.db).within(reach).filter(\.$active == true).sort(\.$path).range(0..<2000).all()
         let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
+        let projects = try await Project.query(on: req.db).filter(\.$status == ProjectStatus.active.rawValue).sort(\.$title).range(0..<1000).all()
         var lat = form.text("latitude", "activity.latitude")
         lat.kind = .hidden
         var lon = form.text("longitude", "activity.longitude")
@@ -289,6 +305,7 @@ enum ActivityPages {
             form.select("category_id", "activity.category", categories.compactMap { c in c.id.map { (String($0), c.displayName(req.locale)) } }),
             form.select("site_id", "activity.site", sites.compactMap { s in s.id.map { (String($0), s.name) } }),
             form.select("team_id", "activity.team", [("", req.t("activity.no_team"))] + teams.compactMap { t in t.id.map { (String($0), t.name) } }, required: false),
+            form.select("project_id", "activity.project", [("", req.t("activity.no_project"))] + projects.compactMap { p in p.id.map { (String($0), p.title) } }, required: false),
             form.text("starts_at", "activity.starts_at", kind: .datetime),
             form.text("ends_at", "activity.ends_at", kind: .datetime),
             form.text("address", "activity.place"),

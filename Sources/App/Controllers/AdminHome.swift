@@ -27,6 +27,7 @@ enum AdminHome {
         try await add(CategorySection.self)
         try await add(AccountSection.self)
         try await add(PerkSection.self)
+        try await add(ProjectSection.self)
         let siteIDs = Set(p.grants.map(\.siteID))
         let names = try await Site.query(on: req.db).filter(\.$id ~~ Array(siteIDs)).all()
         let scope = p.grants.compactMap { g in names.first { $0.id == g.siteID }.map { "\(req.t("role.\(g.role.rawValue)")) · \($0.name)" } }

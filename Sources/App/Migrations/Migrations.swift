@@ -19,5 +19,6 @@ enum Migrations {
         app.migrations.add(CreateActivities())
         app.migrations.add(CreatePerks())
         app.migrations.add(CreateWishes())
+        app.migrations.add(CreateProjects())
     }
 }

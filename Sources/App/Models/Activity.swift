@@ -30,6 +30,7 @@ final class Activity: Model, @unchecked Sendable {
     @Field(key: "signed_up") var signedUp: Int
     @Field(key: "skills") var skills: [String]
     @OptionalField(key: "min_age") var minAge: Int?
+    @OptionalField(key: "people_served") var peopleServed: Int?
     /// Check-in must be within this many metres of the place.
     @Field(key: "radius") var radius: Int
     @Field(key: "status") var status: String

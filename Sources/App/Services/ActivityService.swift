@@ -50,6 +50,9 @@ struct ActivityService {
             if let orderID = input.orderID, try await Order.find(orderID, on: db) == nil {
                 throw ValidationFailure(field: "order_id", "error.not_found_choice")
             }
+            if let projectID = input.projectID, try await Project.find(projectID, on: db) == nil {
+                throw ValidationFailure(field: "project_id", "error.not_found_choice")
+            }
             let a = Activity()
             a.createdAt = now
             a.updatedAt = now
@@ -227,6 +230,19 @@ struct ActivityService {
         let line = try await Signup.query(on: db).filter(\.$activity.$id == s.$activity.id)
             .filter(\.$status == SignupStatus.waiting.rawValue).sort(\.$queuedAt).sort(\.$id).all(\.$id)
         return line.firstIndex(of: id).map { $0 + 1 }
+    }
+
+    /// How many people the activity served (服务人次), entered by its organisers once it has begun.
+    func setPeopleServed(_ activityID: Int, _ people: Int, by p: Principal) async throws -> Activity {
+        try await db.writeTransaction { db in
+            guard let a = try await Activity.find(activityID, on: db) else { throw AppError.notFound }
+            guard try await manages(a, p, on: db) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+            guard now >= a.startsAt else { throw AppError.conflict(field: nil, Message("error.attendance.not_started")) }
+            a.peopleServed = people
+            a.updatedAt = now
+            try await a.save(on: db)
+            return a
+        }
     }
 
     // MARK: Check-in and hours

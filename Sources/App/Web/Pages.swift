@@ -24,6 +24,7 @@ extension Chrome {
         nav.append(Link(href: "/menu", label: req.t("nav.menu"), current: req.url.path == "/menu"))
         nav.append(Link(href: Paths.activities, label: req.t("nav.activities"), current: req.url.path.hasPrefix(Paths.activities)))
         nav.append(Link(href: Paths.wishes, label: req.t("nav.wishes"), current: req.url.path.hasPrefix(Paths.wishes)))
+        nav.append(Link(href: Paths.projects, label: req.t("nav.projects"), current: req.url.path.hasPrefix(Paths.projects)))
         if p == nil {
             nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
         } else {

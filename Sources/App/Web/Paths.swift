@@ -15,6 +15,8 @@ enum Paths {
     static func inboxOpen(_ id: Int) -> String { "/inbox/\(id)/open" }
     static let activities = "/activities"
     static let wishes = "/wishes"
+    static let projects = "/projects"
+    static func project(_ id: Int) -> String { "/projects/\(id)" }
     static func wish(_ id: Int) -> String { "/wishes/\(id)" }
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
     static func activityCheck(_ id: Int, kind: String, window: Int, signature: String) -> String {
