@@ -16,6 +16,7 @@ func routes(_ app: Application) throws {
     PerkController.register(web: web, api: api)
     WishController.register(web: web, api: api)
     ProjectController.register(web: web, api: api)
+    CertificateController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

@@ -20,5 +20,6 @@ enum Migrations {
         app.migrations.add(CreatePerks())
         app.migrations.add(CreateWishes())
         app.migrations.add(CreateProjects())
+        app.migrations.add(CreateCertificates())
     }
 }

@@ -16,6 +16,11 @@ enum Paths {
     static let activities = "/activities"
     static let wishes = "/wishes"
     static let projects = "/projects"
+    static let myCertificates = "/me/certificates"
+    static func certificate(_ number: String) -> String { "/certificates/\(number)" }
+    static func certificateVerify(_ number: String) -> String {
+        "/certificates/verify?number=" + (number.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")
+    }
     static func project(_ id: Int) -> String { "/projects/\(id)" }
     static func wish(_ id: Int) -> String { "/wishes/\(id)" }
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
