@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     WishController.register(web: web, api: api)
     ProjectController.register(web: web, api: api)
     CertificateController.register(web: web, api: api)
+    RankingController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

@@ -25,6 +25,7 @@ extension Chrome {
         nav.append(Link(href: Paths.activities, label: req.t("nav.activities"), current: req.url.path.hasPrefix(Paths.activities)))
         nav.append(Link(href: Paths.wishes, label: req.t("nav.wishes"), current: req.url.path.hasPrefix(Paths.wishes)))
         nav.append(Link(href: Paths.projects, label: req.t("nav.projects"), current: req.url.path.hasPrefix(Paths.projects)))
+        nav.append(Link(href: Paths.rankings, label: req.t("nav.rankings"), current: req.url.path.hasPrefix(Paths.rankings)))
         if p == nil {
             nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
         } else {

@@ -16,6 +16,7 @@ enum Paths {
     static let activities = "/activities"
     static let wishes = "/wishes"
     static let projects = "/projects"
+    static let rankings = "/rankings"
     static let myCertificates = "/me/certificates"
     static func certificate(_ number: String) -> String { "/certificates/\(number)" }
     static func certificateVerify(_ number: String) -> String {

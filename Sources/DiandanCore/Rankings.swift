@@ -1,0 +1,52 @@
+import Foundation
+
+/// A reporting period, as the day strings (`yyyy-MM-dd`, China time) it runs from and to, inclusive.
+public enum Period: String, Sendable, CaseIterable, Codable {
+    case month, quarter, year, all
+
+    public func range(containing day: Date) -> (from: String, to: String)? {
+        let c = Calendar.chinaStandard.dateComponents([.year, .month], from: day)
+        guard let y = c.year, let m = c.month else { return nil }
+        func d(_ y: Int, _ m: Int, _ d: Int) -> String { String(format: "%04d-%02d-%02d", y, m, d) }
+        switch self {
+        case .month: return (d(y, m, 1), d(y, m, 31))
+        case .quarter:
+            let first = (m - 1) / 3 * 3 + 1
+            return (d(y, first, 1), d(y, first + 2, 31))
+        case .year: return (d(y, 1, 1), d(y, 12, 31))
+        case .all: return nil
+        }
+    }
+}
+
+/// A horizontal bar chart drawn as SVG (attributes only, so a strict Content-Security-Policy allows it).
+public enum BarChart {
+    public struct Bar: Sendable, Equatable {
+        public var label: String
+        public var value: Double
+        public init(label: String, value: Double) { self.label = label; self.value = value }
+    }
+
+    public static func svg(_ bars: [Bar], title: String, unit: String = "", width: Int = 640) -> String {
+        let rowHeight = 26, labelWidth = 190, top = 8
+        let height = top * 2 + max(1, bars.count) * rowHeight
+        let maxValue = max(bars.map(\.value).max() ?? 0, 1)
+        let barSpace = Double(width - labelWidth - 70)
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(escape(title))\">"
+        out += "<title>\(escape(title))</title>"
+        for (i, bar) in bars.enumerated() {
+            let y = top + i * rowHeight
+            let w = max(1, Int((bar.value / maxValue * barSpace).rounded()))
+            let value = bar.value.rounded() == bar.value ? String(Int(bar.value)) : String(format: "%.1f", bar.value)
+            out += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 17)\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">\(escape(String(bar.label.prefix(14))))</text>"
+            out += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(w)\" height=\"18\" rx=\"3\" fill=\"#c0392b\"/>"
+            out += "<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 17)\" font-size=\"12\" fill=\"#444\">\(escape(value + unit))</text>"
+        }
+        return out + "</svg>"
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

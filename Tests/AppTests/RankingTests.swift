@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+@testable import App
+@testable import DiandanCore
+
+@Suite("Rankings by hours")
+struct RankingTests {
+    @Test func volunteersAndTeamsBySiteAndPeriod() async throws {
+        // 2026-11-22 China time.
+        let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 22, hour: 10))!)
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            // Hand-made records: (volunteer, date, hours, order team).
+            let ledger = Ledger(db: app.db, now: clock.now)
+            func order(team: Team) async throws -> Int {
+                var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+                let id = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
+                let o = try await Order.find(id, on: app.db)!
+                o.$team.id = team.id
+                try await o.save(on: app.db)
+                return id
+            }
+            let o1 = try await order(team: w.f.teamS1), o2 = try await order(team: w.f.teamS2)
+            func record(_ v: Volunteer, _ day: DateComponents, _ hours: Double, _ order: Int?) async throws {
+                try await ledger.record(volunteerID: v.id!, hours: hours, date: Calendar.chinaStandard.date(from: day)!, content: "服务",
+                                        orderID: order, activityID: nil, recordedBy: nil, points: 0, reason: "points.service")
+            }
+            try await record(w.f.volunteerS1, DateComponents(year: 2026, month: 11, day: 3), 2, o1)
+            try await record(w.f.volunteerS1, DateComponents(year: 2026, month: 3, day: 5), 10, o1)
+            try await record(w.f.volunteerS2, DateComponents(year: 2026, month: 11, day: 20), 5, o2)
+            try await record(w.extraVolunteer, DateComponents(year: 2025, month: 12, day: 1), 50, o1)
+
+            var anonymous = WebClient(app)
+            func ranking(_ query: String) async throws -> [(String, Double)] {
+                let entries = try await anonymous.send(.GET, "/api/v1/rankings?\(query)").json()["entries"] as? [[String: Any]] ?? []
+                return entries.map { ($0["name"] as? String ?? "", $0["hours"] as? Double ?? -1) }
+            }
+            let s1Name = Masking.name(w.f.volunteerS1.realName), s2Name = Masking.name(w.f.volunteerS2.realName)
+            // This month: S2's volunteer first; this year: S1's; all time: the extra volunteer's 50 hours lead.
+            #expect(try await ranking("period=month").map(\.0) == [s2Name, s1Name])
+            #expect(try await ranking("period=month").map(\.1) == [5, 2])
+            #expect(try await ranking("period=year").map(\.1) == [12, 5])
+            #expect(try await ranking("period=all").first?.1 == 50)
+            // Station S2 only.
+            #expect(try await ranking("period=year&site=\(w.f.s2.id!)").map(\.0) == [s2Name])
+            // Teams: S1's team holds 12 hours this year (10 + 2), S2's 5.
+            #expect(try await ranking("kind=teams&period=year").map(\.0) == ["一号站服务队", "二号站服务队"])
+            #expect(try await ranking("kind=teams&period=year").map(\.1) == [12, 5])
+            // The page draws the chart and never shows a full name.
+            let page = try await anonymous.send(.GET, "/rankings?period=year").text
+            #expect(page.contains("<svg"))
+            #expect(page.contains(s1Name))
+            #expect(!page.contains(w.f.volunteerS1.realName))
+        }
+    }
+
+    @Test func periodsCoverTheirDays() {
+        let day = Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 8, day: 15))!
+        #expect(Period.month.range(containing: day)! == ("2026-08-01", "2026-08-31"))
+        #expect(Period.quarter.range(containing: day)! == ("2026-07-01", "2026-09-31"))
+        #expect(Period.year.range(containing: day)! == ("2026-01-01", "2026-12-31"))
+        #expect(Period.all.range(containing: day) == nil)
+        #expect(BarChart.svg([.init(label: "<script>", value: 2)], title: "t").contains("&lt;script&gt;"))
+    }
+}
