@@ -18,6 +18,8 @@ func routes(_ app: Application) throws {
     ProjectController.register(web: web, api: api)
     CertificateController.register(web: web, api: api)
     RankingController.register(web: web, api: api)
+    CalendarController.register(web: web, api: api)
+    RecordController.register(api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

@@ -124,3 +124,25 @@ struct WishRuleTests {
         }
     }
 }
+
+@Suite("iCalendar feeds")
+struct ICalendarTests {
+    @Test func linesAreFoldedAtSeventyFiveOctetsAndTextEscaped() {
+        let start = Calendar.chinaStandard.date(from: DateComponents(year: 2030, month: 12, day: 5, hour: 9))!
+        let cal = ICalendar(name: "叶坪村活动", events: [ICalendar.Event(
+            uid: "activity-1@diandan", start: start, end: start.addingTimeInterval(9000), summary: "敬老院义剪; 理发, 修指甲",
+            location: String(repeating: "叶坪村", count: 20), latitude: 25.9, longitude: 116.08, description: "第一行\n第二行")])
+        let text = cal.render(stamp: start)
+        #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        #expect(text.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(text.contains("DTSTART:20301205T010000Z"))
+        #expect(text.contains("DTEND:20301205T033000Z"))
+        #expect(text.contains("SUMMARY:敬老院义剪\\; 理发\\, 修指甲"))
+        #expect(text.contains("DESCRIPTION:第一行\\n第二行"))
+        #expect(text.contains("GEO:25.900000;116.080000"))
+        for line in text.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 75, "\(line)") }
+        // Unfolding gives the location back whole.
+        let unfolded = text.replacingOccurrences(of: "\r\n ", with: "")
+        #expect(unfolded.contains("LOCATION:" + String(repeating: "叶坪村", count: 20)))
+    }
+}

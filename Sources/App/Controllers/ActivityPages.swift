@@ -12,6 +12,7 @@ struct ActivityListPage: Encodable {
     var q: String
     var rows: [Row]
     var canCreate: Bool
+    var feed: String
 }
 
 struct ActivityShowPage: Encodable {
@@ -176,7 +177,8 @@ enum ActivityPages {
             categories: [.init(value: "", label: req.t("activity.all_categories"), selected: f.categoryID == nil)]
                 + categories.compactMap { c in c.id.map { .init(value: String($0), label: c.displayName(req.locale), selected: $0 == f.categoryID) } },
             from: req.query[String.self, at: "from"] ?? "", to: req.query[String.self, at: "to"] ?? "", q: f.text ?? "",
-            rows: rows, canCreate: p.map { $0.roles.contains(.teamLeader) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false)
+            rows: rows, canCreate: p.map { $0.roles.contains(.teamLeader) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false,
+            feed: "/activities.ics" + (f.siteID.map { "?site=\($0)" } ?? ""))
         return try await Pages.render(req, "activities/list", page)
     }
 

@@ -70,6 +70,7 @@ struct VolunteerMePage: Encodable {
     var perks: [PerkRow]
     var redemptions: [Redemption]
     var flash: String?
+    var calendarURL: String
 }
 
 /// The loop in the browser: residents order, staff dispatch, leaders serve, everyone follows the timeline.
@@ -362,7 +363,7 @@ enum OrderPages {
                       id: try p.requireID())
             },
             redemptions: redemptions.map { .init(at: DateText.minute($0.createdAt), title: $0.perk.title, code: $0.code, points: $0.points) },
-            flash: flash)
+            flash: flash, calendarURL: CalendarController.base(req) + (try CalendarController.personalPath(v, req)))
         return try await Pages.render(req, "orders/me", page)
     }
 

@@ -21,5 +21,6 @@ enum Migrations {
         app.migrations.add(CreateWishes())
         app.migrations.add(CreateProjects())
         app.migrations.add(CreateCertificates())
+        app.migrations.add(AddCalendarKeys())
     }
 }

@@ -22,6 +22,7 @@ final class Volunteer: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     @Field(key: "hours_total") var hoursTotal: Double
     @Field(key: "points_balance") var pointsBalance: Int
+    @OptionalField(key: "calendar_nonce") var calendarNonce: String?
 
     @Parent(key: "site_id") var site: Site
     @OptionalParent(key: "account_id") var account: Account?
