@@ -60,3 +60,31 @@ struct ProjectTests {
         }
     }
 }
+
+@Suite("Activities from an order or a project")
+struct ActivityOriginTests {
+    @Test func theFormComesFilledFromTheOrderAndTheProject() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var leaderAPI = try await APIClient.signIn(app, w.leaderS1)
+            let order = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
+            try await leaderAPI.call(.POST, "/api/v1/orders/\(order)/accept")
+            var leader = WebClient(app)
+            try await leader.login(w.leaderS1)
+            let orderPage = try await leader.send(.GET, "/orders/\(order)").text
+            #expect(orderPage.contains("/activities/new?order_id=\(order)"))
+            let form = try await leader.send(.GET, "/activities/new?order_id=\(order)").text
+            #expect(form.contains(#"name="order_id" value="\#(order)""#))
+            #expect(form.contains(#"value="一号站义诊""#))
+            let projectPage = try await leader.send(.GET, "/projects/\(w.f.projectS1.id!)").text
+            #expect(projectPage.contains("/activities/new?project_id=\(w.f.projectS1.id!)"))
+            let projectForm = try await leader.send(.GET, "/activities/new?project_id=\(w.f.projectS1.id!)").text
+            #expect(projectForm.contains(#"<option value="\#(w.f.projectS1.id!)" selected>"#))
+            // The other station's leader is offered neither.
+            var other = WebClient(app)
+            try await other.login(w.leaderS2)
+            #expect(!(try await other.send(.GET, "/projects/\(w.f.projectS1.id!)").text.contains("project-new-activity")))
+        }
+    }
+}

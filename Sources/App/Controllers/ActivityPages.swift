@@ -303,6 +303,7 @@ enum ActivityPages {
         var lon = form.text("longitude", "activity.longitude")
         lon.kind = .hidden
         return [
+            { var f = form.text("order_id", "activity.title", required: false); f.kind = .hidden; return f }(),
             form.text("title", "activity.title"),
             form.select("category_id", "activity.category", categories.compactMap { c in c.id.map { (String($0), c.displayName(req.locale)) } }),
             form.select("site_id", "activity.site", sites.compactMap { s in s.id.map { (String($0), s.name) } }),
@@ -320,8 +321,29 @@ enum ActivityPages {
         ]
     }
 
+    /// A new activity: on its own, for an order (`?order_id=`) or within a project (`?project_id=`),
+    /// with what those already say filled in.
     static func newForm(req: Request) async throws -> Response {
-        try await renderForm(req, values: ["radius": [String(ActivityInput.defaultRadius)], "slots": ["20"]], errors: [])
+        var values: [String: [String]] = ["radius": [String(ActivityInput.defaultRadius)], "slots": ["20"]]
+        if let id = req.query[Int.self, at: "order_id"], let o = try await Order.find(id, on: req.db), try await OrderService.make(req).canRead(o, try req.requirePrincipal(), on: req.db) {
+            values["order_id"] = [String(id)]
+            values["title"] = [o.title]
+            values["category_id"] = [String(o.$category.id)]
+            values["site_id"] = [String(o.$station.id)]
+            values["team_id"] = o.$team.id.map { [String($0)] }
+            values["address"] = o.address.map { [$0] }
+            values["latitude"] = o.latitude.map { [String($0)] }
+            values["longitude"] = o.longitude.map { [String($0)] }
+            values["description"] = [o.details]
+        }
+        if let id = req.query[Int.self, at: "project_id"], let p = try await Project.find(id, on: req.db) {
+            values["project_id"] = [String(id)]
+            values["title"] = [p.title]
+            values["category_id"] = [String(p.$category.id)]
+            values["team_id"] = [String(p.$team.id)]
+            values["site_id"] = [String(p.$site.id)]
+        }
+        return try await renderForm(req, values: values, errors: [])
     }
 
     static func renderForm(_ req: Request, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {

@@ -50,6 +50,8 @@ struct OrderShowPage: Encodable {
     var photos: [String]
     var base: String
     var summary: String?
+    /// For the leader holding it (or the admins over it): organise an activity to serve it.
+    var newActivity: String?
 }
 
 struct VolunteerMePage: Encodable {
@@ -293,7 +295,9 @@ enum OrderPages {
                                  statusKey: o.status, facts: facts, timeline: timeline, buttons: buttons, suggestions: suggestions, members: members,
                                  canRate: canRate, canMessage: canMessage,
                                  photos: try await OrderPhoto.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all().map { "/orders/\(id)/photos/\($0.id!)" },
-                                 base: "/orders/\(id)", summary: summary)
+                                 base: "/orders/\(id)", summary: summary,
+                                 newActivity: [.accepted, .inService].contains(o.orderStatus) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
+                                    ? Paths.activities + "/new?order_id=\(id)" : nil)
         return try await Pages.render(req, "orders/show", page, status: status)
     }
 

@@ -164,6 +164,7 @@ struct ProjectShowPage: Encodable {
     var totals: [Fact]
     var awards: [Award]
     var activities: [Item]
+    var newActivity: String?
 }
 
 /// The public project library.
@@ -202,6 +203,13 @@ enum ProjectController {
         return d
     }
 
+    /// Its team's leaders and the admins over its site may start an activity of the project.
+    static func canOrganise(_ req: Request, _ p: Project) async throws -> Bool {
+        guard let principal = req.principal else { return false }
+        if Policy.allows(principal.grants, .activities, .write, at: p.site.sitePath) { return true }
+        return try await principal.ledTeams(on: req.db).contains(p.$team.id)
+    }
+
     static func list(req: Request) async throws -> [ProjectDTO] {
         var out: [ProjectDTO] = []
         for p in try await query(req) { out.append(try await dto(p, full: false, on: req.db)) }
@@ -235,7 +243,8 @@ enum ProjectController {
                      .init(label: req.t("project.total_people"), value: String(t.people_served)),
                      .init(label: req.t("project.mean_rating"), value: t.mean_rating.map { String(format: "%.1f", $0) } ?? "—")],
             awards: awards.map { .init(year: $0.year, amount: String(format: "%.2f", $0.amount), approvedBy: $0.approvedBy) },
-            activities: try activities.map { .init(link: Paths.activity(try $0.requireID()), title: $0.title, when: DateText.minute($0.startsAt)) })
+            activities: try activities.map { .init(link: Paths.activity(try $0.requireID()), title: $0.title, when: DateText.minute($0.startsAt)) },
+            newActivity: try await canOrganise(req, p) ? Paths.activities + "/new?project_id=\(id)" : nil)
         return try await Pages.render(req, "projects/show", page)
     }
 }
