@@ -58,11 +58,12 @@ struct NoticeFlowTests {
             let id = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
             try await leader.call(.POST, "/api/v1/orders/\(id)/accept")
             try await leader.call(.POST, "/api/v1/orders/\(id)/message", #"{"text":"周六上午九点到"}"#)
-            // A refused step writes nothing to the outbox.
-            let before = try await OutboxEntry.query(on: app.db).count()
+            // A refused step writes no event and so no notice.
+            let before = try await OrderEvent.query(on: app.db).filter(\.$noticeTopic != nil).count()
+            #expect(before == 3)
             #expect(try await resident.call(.POST, "/api/v1/orders/\(id)/accept").status == .conflict)
             #expect(try await leader.call(.POST, "/api/v1/orders/\(id)/rate", #"{"score":5}"#).status != .ok)
-            #expect(try await OutboxEntry.query(on: app.db).count() == before)
+            #expect(try await OrderEvent.query(on: app.db).filter(\.$noticeTopic != nil).count() == before)
             _ = try await deliver(app)
 
             #expect(try await inbox(app, w.leaderS1).map(\.topic) == ["order.dispatched"])
@@ -114,6 +115,62 @@ struct NoticeFlowTests {
             #expect(listed["unread"] as? Int == 0)
             #expect((listed["items"] as? [[String: Any]])?.count == 2)
             _ = b
+        }
+    }
+
+    @Test func outboxEntriesAreRetriedWithBackoffAndSetAsideAfterTheLastTry() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            let order = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
+            _ = try await deliver(app)
+            func entry() async throws -> OutboxEntry {
+                let e = OutboxEntry()
+                e.createdAt = clock.now
+                e.topic = NoticeTopic.message.rawValue
+                e.orderID = order
+                e.siteID = w.f.s1.id
+                e.text = "请带上血压计"
+                e.attempts = 0
+                e.nextAttemptAt = clock.now
+                e.failed = false
+                try await e.create(on: app.db)
+                return e
+            }
+            // A good entry is delivered to the requester and S1's admin.
+            let good = try await entry()
+            #expect(try await deliver(app) == .init(entries: 1, notices: 2))
+            #expect(try await OutboxEntry.find(good.id, on: app.db)?.processedAt != nil)
+
+            // A poisoned one: a notice for it already sits in the resident's inbox, so writing it fails.
+            let bad = try await entry()
+            let account = try #require(try await Account.query(on: app.db).filter(\.$username == Fixture.user(.resident)).first())
+            let blocker = InboxItem()
+            blocker.createdAt = clock.now
+            blocker.$account.id = try account.requireID()
+            blocker.outboxID = bad.id
+            blocker.topic = bad.topic
+            blocker.params = "{}"
+            try await blocker.create(on: app.db)
+            // Another good one behind it is not held up.
+            let behind = try await entry()
+            #expect(try await deliver(app) == .init(entries: 1, notices: 2, retried: 1))
+            #expect(try await OutboxEntry.find(behind.id, on: app.db)?.processedAt != nil)
+            // Retried only after the back-off: 30 s, then 60 s, …
+            #expect(try await deliver(app) == .init())
+            var waits: [Double] = []
+            for attempt in 1..<NoticeRules.maxAttempts {
+                let e = try #require(try await OutboxEntry.find(bad.id, on: app.db))
+                #expect(e.attempts == attempt)
+                waits.append(e.nextAttemptAt.timeIntervalSince(clock.now))
+                clock.advance(e.nextAttemptAt.timeIntervalSince(clock.now) + 1)
+                _ = try await deliver(app)
+            }
+            #expect(waits.prefix(3).map { $0.rounded() } == [30, 60, 120])
+            let dead = try #require(try await OutboxEntry.find(bad.id, on: app.db))
+            #expect(dead.failed && dead.processedAt != nil && dead.lastError != nil)
+            #expect(dead.attempts == NoticeRules.maxAttempts)
         }
     }
 }

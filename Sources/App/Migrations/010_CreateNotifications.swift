@@ -23,13 +23,16 @@ struct CreateNotifications: AsyncMigration {
             .field(.id, .int, .identifier(auto: true))
             .field("created_at", .datetime, .required)
             .field("account_id", .int, .required, .references(Account.schema, .id, onDelete: .cascade))
-            .field("outbox_id", .int, .required)
+            // The source: an outbox entry, or an order event (the loop's events are their own outbox).
+            .field("outbox_id", .int)
+            .field("event_id", .int)
             .field("topic", .string, .required)
             .field("order_id", .int)
             .field("params", .string, .required)
             .field("read_at", .datetime)
             // Delivering the same entry twice can never give anyone two copies.
             .unique(on: "outbox_id", "account_id")
+            .unique(on: "event_id", "account_id")
             .create()
         try await Index.create("notifications_account_read", on: InboxItem.schema, ["account_id", "read_at"], in: database)
     }

@@ -22,5 +22,6 @@ enum Migrations {
         app.migrations.add(CreateProjects())
         app.migrations.add(CreateCertificates())
         app.migrations.add(AddCalendarKeys())
+        app.migrations.add(AddEventNotices())
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 
 /// Something to tell people, written in the same transaction as the step that causes it, so a step
 /// that rolls back tells nobody and one that commits is never forgotten. The dispatcher delivers it.
+/// (The order loop's events carry their notice themselves — `OrderEvent.noticeTopic` — which saves
+/// the hot path a write; this table is for everything else.)
 final class OutboxEntry: Model, @unchecked Sendable {
     static let schema = "outbox"
 
@@ -33,7 +35,8 @@ final class InboxItem: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Field(key: "created_at") var createdAt: Date
     @Parent(key: "account_id") var account: Account
-    @Field(key: "outbox_id") var outboxID: Int
+    @OptionalField(key: "outbox_id") var outboxID: Int?
+    @OptionalField(key: "event_id") var eventID: Int?
     @Field(key: "topic") var topic: String
     @OptionalField(key: "order_id") var orderID: Int?
     /// JSON object of the values the catalogue text needs (order number, title, team, site, text).

@@ -75,6 +75,10 @@ final class OrderEvent: Model, @unchecked Sendable {
     @OptionalField(key: "team_id") var teamID: Int?
     @OptionalField(key: "site_id") var siteID: Int?
     @Parent(key: "order_id") var order: Order
+    /// The notice this step sends (`NoticeTopic`), written with the event in its transaction; the
+    /// dispatcher sets `noticedAt` when it has delivered it.
+    @OptionalField(key: "notice_topic") var noticeTopic: String?
+    @OptionalField(key: "noticed_at") var noticedAt: Date?
 
     init() {}
 }

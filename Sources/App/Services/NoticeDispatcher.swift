@@ -18,62 +18,93 @@ struct NoticeDispatcher {
         var failed = 0
     }
 
+    /// What a notice needs, whether it comes from an order event or from the outbox table.
+    struct Source: Sendable {
+        enum Origin: Sendable, Equatable { case event(Int), outbox(Int) }
+        var origin: Origin
+        var topic: String
+        var orderID: Int?
+        var teamID: Int?
+        var siteID: Int?
+        var actorAccountID: Int?
+        var text: String?
+    }
+
     /// Delivers what is due in batches of `batch`, each batch in one transaction (one commit for many
     /// notices keeps the single SQLite writer free for orders). A batch that fails is delivered again
-    /// entry by entry, so one bad entry is retried on its own and never holds up the rest.
+    /// source by source, so one bad entry is retried on its own and never holds up the rest.
     func runOnce(limit: Int = 5000, batch: Int = 50) async throws -> Pass {
         var pass = Pass()
         while pass.entries + pass.retried + pass.failed < limit {
-            let due = try await OutboxEntry.query(on: db).filter(\.$processedAt == nil).filter(\.$nextAttemptAt <= now)
-                .sort(\.$id).limit(min(batch, limit)).all()
+            let events = try await OrderEvent.query(on: db).filter(\.$noticeTopic != nil).filter(\.$noticedAt == nil)
+                .sort(\.$id).limit(batch).all()
+            let outbox = try await OutboxEntry.query(on: db).filter(\.$processedAt == nil).filter(\.$nextAttemptAt <= now)
+                .sort(\.$id).limit(batch).all()
+            let due = try events.map { e in
+                Source(origin: .event(try e.requireID()), topic: e.noticeTopic ?? "", orderID: e.$order.id, teamID: e.teamID, siteID: e.siteID,
+                       actorAccountID: e.$actorAccount.id, text: e.reason)
+            } + (try outbox.map { e in
+                Source(origin: .outbox(try e.requireID()), topic: e.topic, orderID: e.orderID, teamID: e.teamID, siteID: e.siteID,
+                       actorAccountID: e.actorAccountID, text: e.text)
+            })
             guard !due.isEmpty else { break }
             do {
                 let (entries, notices) = try await deliver(due)
                 pass.entries += entries
                 pass.notices += notices
             } catch {
-                for entry in due {
+                for source in due {
                     do {
-                        let (entries, notices) = try await deliver([entry])
+                        let (entries, notices) = try await deliver([source])
                         pass.entries += entries
                         pass.notices += notices
                     } catch {
-                        if try await setBack(entry, error: error) { pass.failed += 1 } else { pass.retried += 1 }
+                        if try await setBack(source, error: error, events: events, outbox: outbox) { pass.failed += 1 } else { pass.retried += 1 }
                     }
                 }
             }
-            if due.count < batch { break }
+            if events.count < batch && outbox.count < batch { break }
         }
         return pass
     }
 
-    /// Claims the entries and writes their notices in one transaction; entries another dispatcher
-    /// claimed first are skipped. Returns the entries delivered here and the notices written.
-    private func deliver(_ entries: [OutboxEntry]) async throws -> (Int, Int) {
-        let ids = try entries.map { try $0.requireID() }
-        return try await db.writeTransaction { db in
+    /// Claims the sources and writes their notices in one transaction; sources another dispatcher
+    /// claimed first are skipped. Returns the sources delivered here and the notices written.
+    private func deliver(_ sources: [Source]) async throws -> (Int, Int) {
+        try await db.writeTransaction { db in
             guard let sql = db as? SQLDatabase else { return (0, 0) }
             struct Claimed: Decodable { let id: Int }
-            let claimed = Set(try await sql.update(OutboxEntry.schema)
-                .set(SQLColumn("processed_at"), to: SQLBind(now))
-                .where(SQLColumn("id"), .in, SQLBind.group(ids))
-                .where(SQLColumn("processed_at"), .is, SQLLiteral.null)
-                .returning("id").all(decoding: Claimed.self).map(\.id))
+            var claimed: [Source.Origin] = []
+            let eventIDs = sources.compactMap { if case .event(let id) = $0.origin { id } else { nil } }
+            if !eventIDs.isEmpty {
+                claimed += try await sql.update(OrderEvent.schema).set(SQLColumn("noticed_at"), to: SQLBind(now))
+                    .where(SQLColumn("id"), .in, SQLBind.group(eventIDs)).where(SQLColumn("noticed_at"), .is, SQLLiteral.null)
+                    .returning("id").all(decoding: Claimed.self).map { .event($0.id) }
+            }
+            let outboxIDs = sources.compactMap { if case .outbox(let id) = $0.origin { id } else { nil } }
+            if !outboxIDs.isEmpty {
+                claimed += try await sql.update(OutboxEntry.schema).set(SQLColumn("processed_at"), to: SQLBind(now))
+                    .where(SQLColumn("id"), .in, SQLBind.group(outboxIDs)).where(SQLColumn("processed_at"), .is, SQLLiteral.null)
+                    .returning("id").all(decoding: Claimed.self).map { .outbox($0.id) }
+            }
             var items: [InboxItem] = []
-            for entry in entries where claimed.contains(entry.id ?? -1) {
-                guard let topic = NoticeTopic(rawValue: entry.topic) else { continue }
-                let audience = try await Audience.accounts(for: entry, on: sql)
+            for source in sources where claimed.contains(source.origin) {
+                guard let topic = NoticeTopic(rawValue: source.topic) else { continue }
+                let audience = try await Audience.accounts(for: source, on: sql)
                 let accounts = NoticeRules.recipients(topic, requester: audience.requester, teamLeaders: audience.teamLeaders,
-                                                      siteAdmins: audience.siteAdmins, actor: entry.actorAccountID)
+                                                      siteAdmins: audience.siteAdmins, actor: source.actorAccountID)
                 guard !accounts.isEmpty else { continue }
-                let params = try await Self.params(for: entry, on: sql)
+                let params = try await Self.params(for: source, on: sql)
                 for account in accounts {
                     let n = InboxItem()
                     n.createdAt = now
                     n.$account.id = account
-                    n.outboxID = try entry.requireID()
-                    n.topic = entry.topic
-                    n.orderID = entry.orderID
+                    switch source.origin {
+                    case .event(let id): n.eventID = id
+                    case .outbox(let id): n.outboxID = id
+                    }
+                    n.topic = source.topic
+                    n.orderID = source.orderID
                     n.params = params
                     items.append(n)
                 }
@@ -83,22 +114,32 @@ struct NoticeDispatcher {
         }
     }
 
-    /// Records a failed attempt; true when the entry is now set aside for good.
-    private func setBack(_ entry: OutboxEntry, error: Error) async throws -> Bool {
-        entry.attempts += 1
-        entry.lastError = String(String(describing: error).prefix(500))
-        if entry.attempts >= NoticeRules.maxAttempts {
-            entry.failed = true
-            entry.processedAt = now
-        } else {
-            entry.nextAttemptAt = now.addingTimeInterval(NoticeRules.retryDelay(afterAttempt: entry.attempts))
+    /// Records a failed attempt; true when the source is now set aside for good. An order event that
+    /// cannot be delivered is set aside at once (its notice is marked done, the failure logged by the caller).
+    private func setBack(_ source: Source, error: Error, events: [OrderEvent], outbox: [OutboxEntry]) async throws -> Bool {
+        switch source.origin {
+        case .event(let id):
+            guard let e = events.first(where: { $0.id == id }) else { return true }
+            e.noticedAt = now
+            try await e.save(on: db)
+            return true
+        case .outbox(let id):
+            guard let entry = outbox.first(where: { $0.id == id }) else { return true }
+            entry.attempts += 1
+            entry.lastError = String(String(describing: error).prefix(500))
+            if entry.attempts >= NoticeRules.maxAttempts {
+                entry.failed = true
+                entry.processedAt = now
+            } else {
+                entry.nextAttemptAt = now.addingTimeInterval(NoticeRules.retryDelay(afterAttempt: entry.attempts))
+            }
+            try await entry.save(on: db)
+            return entry.failed
         }
-        try await entry.save(on: db)
-        return entry.failed
     }
 
     /// What the catalogue text needs, looked up once at delivery: order number and title, team, site.
-    static func params(for entry: OutboxEntry, on sql: SQLDatabase) async throws -> String {
+    static func params(for entry: Source, on sql: SQLDatabase) async throws -> String {
         struct Row: Decodable { let number: String?, title: String?, team: String?, site: String? }
         let row = try await sql.raw("""
             SELECT (SELECT number FROM orders WHERE id = \(bind: entry.orderID ?? -1)) AS number,
@@ -124,7 +165,7 @@ extension Audience {
     }
 
     /// The accounts behind each audience of an outbox entry; disabled accounts hear nothing.
-    static func accounts(for entry: OutboxEntry, on sql: SQLDatabase) async throws -> Accounts {
+    static func accounts(for entry: NoticeDispatcher.Source, on sql: SQLDatabase) async throws -> Accounts {
         struct Row: Decodable { let account_id: Int }
         var out = Accounts()
         if let order = entry.orderID {

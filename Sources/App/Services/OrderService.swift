@@ -95,10 +95,8 @@ struct OrderService {
                 } else {
                     try await o.save(on: db)
                 }
+                if let last = events.last, let action = OrderAction(rawValue: last.action) { last.noticeTopic = noticeTopic(o, action) }
                 try await events.create(on: db)
-                if let last = events.last, let action = OrderAction(rawValue: last.action) {
-                    try await notice(o, action, actor: p.accountID, team: last.teamID, text: nil, on: db)
-                }
                 if let key {
                     let r = IdempotencyRecord()
                     r.createdAt = now
@@ -524,26 +522,14 @@ struct OrderService {
 
     private func record(_ o: Order, _ action: OrderAction, from: OrderStatus?, actor: OrderActor, account: Int?, reason: String? = nil,
                         detail: String? = nil, team: Int? = nil, on db: Database) async throws {
-        try await event(o, action, from: from, actor: actor, account: account, reason: reason, detail: detail, team: team).create(on: db)
-        try await notice(o, action, actor: account, team: team, text: reason, on: db)
+        let e = try event(o, action, from: from, actor: actor, account: account, reason: reason, detail: detail, team: team)
+        e.noticeTopic = noticeTopic(o, action)
+        try await e.create(on: db)
     }
 
-    /// The outbox entry for this step, if it tells anyone anything: in the step's own transaction.
-    private func notice(_ o: Order, _ action: OrderAction, actor: Int?, team: Int?, text: String?, on db: Database) async throws {
-        let queued = o.orderStatus == .submitted && o.$team.id == nil
-        guard let topic = NoticeRules.topic(for: action, queued: queued, overdue: o.overdue) else { return }
-        let e = OutboxEntry()
-        e.createdAt = now
-        e.topic = topic.rawValue
-        e.orderID = try o.requireID()
-        e.teamID = team
-        e.siteID = o.$ownerSite.id
-        e.actorAccountID = actor
-        e.text = text.map { String($0.prefix(200)) }
-        e.attempts = 0
-        e.nextAttemptAt = now
-        e.failed = false
-        try await e.create(on: db)
+    /// The notice this step sends, if any, judged on the order as the step left it.
+    private func noticeTopic(_ o: Order, _ action: OrderAction) -> String? {
+        NoticeRules.topic(for: action, queued: o.orderStatus == .submitted && o.$team.id == nil, overdue: o.overdue)?.rawValue
     }
 
     /// An event of the order as it stands now (its status is the "to").
