@@ -19,32 +19,34 @@ struct OrderService {
         if let key, let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key).first() {
             return (try await Order.find(existing.$order.id, on: db)!, false)
         }
-        let (station, offered) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID)
-        guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
-        // Residents order where their grant reaches; staff order on someone's behalf in their area.
-        let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
-        guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-        let onBehalf = !roles.contains(.resident)
-
-        let categoryID: Int, orderTitle: String
-        if input.menuItemID != nil {
-            guard let offered else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
-            categoryID = offered.categoryID
-            orderTitle = offered.title
-        } else {
-            guard let id = input.categoryID, let category = try await Category.find(id, on: db), category.active else {
-                throw ValidationFailure(field: "category_id", "error.not_found_choice")
-            }
-            categoryID = id
-            orderTitle = category.name + "：" + String(input.details.prefix(30))
-        }
-
         do {
             return try await db.writeTransaction { db in
+                // Inside the write transaction, so the next id read with the station is the id the
+                // order gets: the number is known before the insert, and the order is written once.
+                let (station, offered, nextID) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID, on: db)
+                guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
+                // Residents order where their grant reaches; staff order on someone's behalf in their area.
+                let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
+                guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+                let onBehalf = !roles.contains(.resident)
+
+                let categoryID: Int, orderTitle: String
+                if input.menuItemID != nil {
+                    guard let offered else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
+                    categoryID = offered.categoryID
+                    orderTitle = offered.title
+                } else {
+                    guard let id = input.categoryID, let category = try await Category.find(id, on: db), category.active else {
+                        throw ValidationFailure(field: "category_id", "error.not_found_choice")
+                    }
+                    categoryID = id
+                    orderTitle = category.name + "：" + String(input.details.prefix(30))
+                }
                 let o = Order()
+                o.id = nextID
                 o.createdAt = now
                 o.updatedAt = now
-                o.number = "pending-" + UUID().uuidString
+                o.number = OrderNumber.make(date: now, sequence: nextID)
                 o.status = OrderStatus.submitted.rawValue
                 o.version = 0
                 o.$menuItem.id = offered?.id
@@ -72,8 +74,6 @@ struct OrderService {
                 o.overdue = false
                 o.openForClaim = false
                 o.ratedByProxy = false
-                try await o.create(on: db)
-                o.number = OrderNumber.make(date: now, sequence: try o.requireID())
                 var events = [try event(o, .submit, from: nil, actor: .requester, account: p.accountID)]
                 // 系统自动接单: the best team takes it at once. Nobody else can see the order before this
                 // transaction commits, so there is no version to claim.
@@ -83,18 +83,7 @@ struct OrderService {
                     o.version = 1
                     events.append(try event(o, .dispatch, from: .submitted, actor: .system, account: nil, detail: Self.json(score), team: team.id))
                 }
-                // The number (from the id) and the dispatch, in one plain UPDATE: this is the hot path.
-                if let sql = db as? SQLDatabase {
-                    try await sql.update(Order.schema)
-                        .set(SQLColumn("number"), to: SQLBind(o.number))
-                        .set(SQLColumn("team_id"), to: SQLBind(o.$team.id))
-                        .set(SQLColumn("status"), to: SQLBind(o.status))
-                        .set(SQLColumn("version"), to: SQLBind(o.version))
-                        .where(SQLColumn("id"), .equal, SQLBind(try o.requireID()))
-                        .run()
-                } else {
-                    try await o.save(on: db)
-                }
+                try await o.create(on: db)
                 if let last = events.last, let action = OrderAction(rawValue: last.action) { last.noticeTopic = noticeTopic(o, action) }
                 try await events.create(on: db)
                 if let key {
@@ -125,16 +114,20 @@ struct OrderService {
 
     /// The station, and the menu item if it is active, in an active category, and covers the station
     /// (a covered site is the station or above it): one query, on the path of every order.
-    private func stationAndItem(_ stationID: Int, menuItemID: Int?) async throws -> (Site, OfferedItem?) {
+    private func stationAndItem(_ stationID: Int, menuItemID: Int?, on db: Database) async throws -> (Site, OfferedItem?, Int) {
         guard let sql = db as? SQLDatabase else { throw AppError.notFound }
+        // The id the next order gets: PostgreSQL's sequence; on SQLite, under the write lock, one past the highest.
+        let nextID: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "nextval(pg_get_serial_sequence('orders', 'id'))" : "(SELECT COALESCE(MAX(id), 0) + 1 FROM orders)"
         struct Row: Decodable {
             let id: Int, code: String, name: String, kind: String, path: String, latitude: Double, longitude: Double, zone: String
             let active: Bool, response_minutes: Int?, parent_id: Int?
             let m_id: Int?, m_title: String?, m_auto: Bool?, m_category: Int?
+            let next_id: Int
         }
         let row = try await sql.raw("""
             SELECT s.id, s.code, s.name, s.kind, s.path, s.latitude, s.longitude, s.zone, s.active, s.response_minutes, s.parent_id,
-                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category
+                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category, \(nextID) AS next_id
             FROM sites s
             LEFT JOIN menu_items m ON m.id = \(bind: menuItemID ?? -1) AND m.active = \(bind: true)
                  AND EXISTS (SELECT 1 FROM categories c WHERE c.id = m.category_id AND c.active = \(bind: true))
@@ -156,7 +149,7 @@ struct OrderService {
         site.responseMinutes = row.response_minutes
         site.$parent.id = row.parent_id
         let item = row.m_id.map { OfferedItem(id: $0, title: row.m_title ?? "", autoAccept: row.m_auto ?? false, categoryID: row.m_category ?? 0) }
-        return (site, item)
+        return (site, item, row.next_id)
     }
 
     // MARK: Dispatching
