@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import DiandanCore
+
+/// Every metric on a hand-made set of orders whose answers were worked out on paper.
+@Suite("Assessment metrics")
+struct AssessmentTests {
+    let t0 = Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 2, hour: 9))!
+    func at(_ minutes: Double) -> Date { t0.addingTimeInterval(minutes * 60) }
+
+    var facts: [OrderFacts] {
+        [
+            // 1: dispatched after 2 min, accepted after 5, completed, rated 5.
+            OrderFacts(id: 1, createdAt: t0, status: .rated, categoryID: 1, channel: "web", stationID: 10, teamID: 7,
+                       firstDispatchAt: at(2), firstAcceptAt: at(5), completedAt: at(120), rating: 5),
+            // 2: dispatched after 4, accepted after 30 — but escalated first; completed, rated 3.
+            OrderFacts(id: 2, createdAt: t0, status: .closed, categoryID: 1, channel: "phone", stationID: 10, teamID: 7,
+                       firstDispatchAt: at(4), firstAcceptAt: at(30), escalations: 1, escalatedBeforeAccept: true, completedAt: at(200), rating: 3),
+            // 3: dispatched after 10, declined, never accepted; escalated twice.
+            OrderFacts(id: 3, createdAt: t0, status: .submitted, categoryID: 2, channel: "web", stationID: 11,
+                       firstDispatchAt: at(10), escalations: 2, escalatedBeforeAccept: true),
+            // 4: claimed after 6 (dispatch and accept at once), in service.
+            OrderFacts(id: 4, createdAt: t0, status: .inService, categoryID: 2, channel: "walk_in", stationID: 11, teamID: 8,
+                       placedBy: 99, onBehalf: true, firstDispatchAt: at(6), firstAcceptAt: at(6)),
+            // 5: cancelled while waiting.
+            OrderFacts(id: 5, createdAt: t0, status: .cancelled, categoryID: 3, channel: "web", stationID: 10),
+        ]
+    }
+
+    @Test func theHandCountedAnswers() {
+        let a = Assessment.compute(facts, serviceHours: 12.5, activeVolunteers: 4)
+        #expect(a.orders == 5)
+        #expect(a.byStatus == ["rated": 1, "closed": 1, "submitted": 1, "in_service": 1, "cancelled": 1])
+        #expect(a.byCategory == [1: 2, 2: 2, 3: 1])
+        #expect(a.byChannel == ["web": 3, "phone": 1, "walk_in": 1])
+        // Dispatch minutes 2, 4, 6, 10: median 5, p90 10.
+        #expect(a.dispatchMinutesMedian == 5)
+        #expect(a.dispatchMinutesP90 == 10)
+        // Accept minutes 5, 6, 30: median 6, p90 30.
+        #expect(a.acceptMinutesMedian == 6)
+        #expect(a.acceptMinutesP90 == 30)
+        // 3 accepted of 4 dispatched.
+        #expect(a.acceptanceRate == 0.75)
+        // Responded (accepted or escalated): 1, 2, 3, 4; on time: 1 and 4.
+        #expect(a.onTimeResponseRate == 0.5)
+        // Completed 2 of 3 accepted.
+        #expect(a.completionRate == 2.0 / 3.0)
+        #expect(a.ratings == 2)
+        #expect(a.ratingMean == 4)
+        #expect(a.ratingDistribution == [0, 0, 1, 0, 1])
+        #expect(a.escalations == 3)
+        #expect(a.serviceHours == 12.5)
+        #expect(a.activeVolunteers == 4)
+    }
+
+    @Test func nothingToMeasureIsNotZero() {
+        let a = Assessment.compute([], serviceHours: 0, activeVolunteers: 0)
+        #expect(a.orders == 0)
+        #expect(a.acceptanceRate == nil && a.ratingMean == nil && a.dispatchMinutesMedian == nil)
+    }
+
+    @Test func percentilesAndRanges() {
+        #expect(Stats.median([3, 1, 2]) == 2)
+        #expect(Stats.median([4, 1, 3, 2]) == 2.5)
+        #expect(Stats.percentile(Array(1...10).map(Double.init), 90) == 9)
+        #expect(Stats.percentile([7], 90) == 7)
+        let day = Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 8, day: 15, hour: 23))!
+        let q = AssessmentRange.make("quarter", containing: day)!
+        #expect(q.days == ("2026-07-01", "2026-09-30"))
+        #expect(AssessmentRange.make("custom", containing: day, from: "2026-02-01", to: "2026-02-28")!.days == ("2026-02-01", "2026-02-28"))
+        #expect(AssessmentRange.make("custom", containing: day, from: "2026-03-01", to: "2026-02-28") == nil)
+        #expect(AssessmentRange.make("decade", containing: day) == nil)
+    }
+}
