@@ -20,6 +20,7 @@ func routes(_ app: Application) throws {
     RankingController.register(web: web, api: api)
     CalendarController.register(web: web, api: api)
     RecordController.register(api: api)
+    AssessmentController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))

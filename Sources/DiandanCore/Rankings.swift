@@ -50,3 +50,28 @@ public enum BarChart {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
+
+/// A column chart over time (one column per day, week or month), drawn as SVG.
+public enum ColumnChart {
+    public static func svg(_ points: [BarChart.Bar], title: String, width: Int = 640, height: Int = 180) -> String {
+        let left = 36, bottom = 24, top = 10
+        let plotW = Double(width - left - 8), plotH = Double(height - top - bottom)
+        let maxValue = max(points.map(\.value).max() ?? 0, 1)
+        let step = points.isEmpty ? plotW : plotW / Double(points.count)
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
+        out += "<title>\(BarChart.escape(title))</title>"
+        out += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - 8)\" y2=\"\(height - bottom)\" stroke=\"#999\"/>"
+        out += "<text x=\"\(left - 4)\" y=\"\(top + 10)\" text-anchor=\"end\" font-size=\"11\" fill=\"#666\">\(Int(maxValue))</text>"
+        let labelEvery = max(1, points.count / 8)
+        for (i, p) in points.enumerated() {
+            let h = p.value / maxValue * plotH
+            let x = Double(left) + Double(i) * step
+            out += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#c0392b\">", x + step * 0.1, Double(height - bottom) - h, max(1, step * 0.8), h)
+                + "<title>\(BarChart.escape("\(p.label): \(Int(p.value))"))</title></rect>"
+            if i % labelEvery == 0 {
+                out += "<text x=\"\(String(format: "%.1f", x + step / 2))\" y=\"\(height - 8)\" text-anchor=\"middle\" font-size=\"10\" fill=\"#666\">\(BarChart.escape(p.label))</text>"
+            }
+        }
+        return out + "</svg>"
+    }
+}

@@ -40,6 +40,9 @@ extension Chrome {
         if let p, p.roles.contains(.volunteer) || p.roles.contains(.teamLeader) {
             nav.append(Link(href: "/me/service", label: req.t("nav.my_service"), current: req.url.path == "/me/service"))
         }
+        if let p, !Policy.grants(p.grants, allowing: .orders, .read).isEmpty {
+            nav.append(Link(href: "/assessment", label: req.t("nav.assessment"), current: req.url.path.hasPrefix("/assessment")))
+        }
         if let p, !Policy.grants(p.grants, allowing: .sites, .read).isEmpty {
             nav.append(Link(href: Paths.admin, label: req.t("nav.admin"), current: req.url.path.hasPrefix("/admin")))
         }

@@ -1,0 +1,181 @@
+import Vapor
+import Fluent
+import DiandanCore
+
+struct AssessmentPage: Encodable {
+    struct Card: Encodable { var label: String; var value: String; var id: String }
+    struct Table: Encodable { var key: String; var heading: String; var columns: [String]; var rows: [[Cell]]; var export: String }
+    struct Cell: Encodable { var text: String; var link: String? }
+    var chrome: Chrome
+    var heading: String
+    var crumbs: [Cell]
+    var periods: [FormField.Option]
+    var siteID: Int
+    var from: String
+    var to: String
+    var cards: [Card]
+    var charts: [Chart]
+    var tables: [Table]
+    struct Chart: Encodable { var title: String; var svg: String }
+}
+
+/// 考核: a site's numbers for a period, with its child sites (drill down), teams and practitioners.
+enum AssessmentController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.get("assessment", use: page).rule(.resource(.orders, .read))
+        web.get("assessment", "export.csv", use: csv).rule(.resource(.orders, .read))
+        api.get("assessment", use: json).rule(.resource(.orders, .read))
+    }
+
+    /// The site asked for (within the person's reach) and the range.
+    static func parse(_ req: Request) async throws -> (Site, AssessmentRange, String) {
+        let scopes = try req.scopes(.orders, .read)
+        let site: Site
+        if let id = req.query[Int.self, at: "site"] {
+            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
+            try req.authorize(.orders, .read, at: s.sitePath)
+            site = s
+        } else {
+            guard let top = scopes.first, let id = top.ids.last, let s = try await Site.find(id, on: req.db) else { throw AppError.forbidden() }
+            site = s
+        }
+        let period = req.query[String.self, at: "period"] ?? "month"
+        guard let range = AssessmentRange.make(period, containing: req.now, from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"]) else {
+            throw ValidationFailure(field: "period", "error.assessment.period")
+        }
+        return (site, range, period)
+    }
+
+    static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    static func number(_ x: Double?, digits: Int = 1) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+
+    static let columnKeys = ["assessment.orders", "assessment.acceptance", "assessment.on_time", "assessment.completion", "assessment.satisfaction",
+                             "assessment.dispatch_median", "assessment.hours", "assessment.active_volunteers", "assessment.escalations"]
+
+    static func cells(_ a: Assessment) -> [String] {
+        [String(a.orders), percent(a.acceptanceRate), percent(a.onTimeResponseRate), percent(a.completionRate), number(a.ratingMean, digits: 2),
+         number(a.dispatchMinutesMedian), OrderPages.hours(a.serviceHours), String(a.activeVolunteers), String(a.escalations)]
+    }
+
+    static func query(_ site: Site, _ period: String, _ range: AssessmentRange) -> String {
+        var q = "site=\(site.id ?? 0)&period=\(period)"
+        if period == "custom" { q += "&from=\(range.days.from)&to=\(range.days.to)" }
+        return q
+    }
+
+    static func page(req: Request) async throws -> Response {
+        let (site, range, period) = try await parse(req)
+        let report = try await AssessmentService(db: req.db).report(site, range)
+        let a = report.total
+        let q = { (s: Site) in query(s, period, range) }
+        // Breadcrumbs: from the top of the person's reach down to this site.
+        var crumbs: [AssessmentPage.Cell] = []
+        let visible = try await Site.query(on: req.db).filter(\.$id ~~ site.sitePath.ids).all()
+        for id in site.sitePath.ids {
+            guard let s = visible.first(where: { $0.id == id }), Policy.allows(try req.requirePrincipal().grants, .orders, .read, at: s.sitePath) else { continue }
+            crumbs.append(.init(text: s.name, link: id == site.id ? nil : "/assessment?" + q(s)))
+        }
+        let categories = try await Category.query(on: req.db).all()
+        let categoryName = { (id: Int) in categories.first { $0.id == id }?.displayName(req.locale) ?? String(id) }
+        // Orders per day over the range (per month for a year or longer).
+        let monthly = range.to.timeIntervalSince(range.from) > 100 * 86_400
+        var trend: [String: Int] = [:]
+        for f in report.facts {
+            let c = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: f.facts.createdAt)
+            trend[monthly ? String(format: "%04d-%02d", c.year!, c.month!) : String(format: "%02d-%02d", c.month!, c.day!), default: 0] += 1
+        }
+        var labels: [String] = []
+        var day = range.from
+        while day < range.to {
+            let c = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: day)
+            let label = monthly ? String(format: "%04d-%02d", c.year!, c.month!) : String(format: "%02d-%02d", c.month!, c.day!)
+            if labels.last != label { labels.append(label) }
+            day = day.addingTimeInterval(86_400)
+        }
+        let columns = columnKeys.map { req.t($0) }
+        func table(_ key: String, _ heading: String, _ lines: [AssessmentService.Report.Line], link: ((Int) -> String)?) -> AssessmentPage.Table {
+            .init(key: key, heading: req.t(heading), columns: [req.t("assessment.name")] + columns,
+                  rows: lines.map { l in [AssessmentPage.Cell(text: l.name, link: link?(l.id))] + cells(l.assessment).map { .init(text: $0, link: nil) } },
+                  export: "/assessment/export.csv?table=\(key)&" + q(site))
+        }
+        let page = AssessmentPage(
+            chrome: .make(req, title: req.t("assessment.title")), heading: site.name + " · " + req.t("assessment.title"), crumbs: crumbs,
+            periods: ["month", "quarter", "year", "custom"].map { .init(value: $0, label: req.t("period.\($0 == "custom" ? "custom" : $0)"), selected: $0 == period) },
+            siteID: try site.requireID(), from: range.days.from, to: range.days.to,
+            cards: [
+                .init(label: req.t("assessment.orders"), value: String(a.orders), id: "orders"),
+                .init(label: req.t("assessment.acceptance"), value: percent(a.acceptanceRate), id: "acceptance"),
+                .init(label: req.t("assessment.on_time"), value: percent(a.onTimeResponseRate), id: "on-time"),
+                .init(label: req.t("assessment.completion"), value: percent(a.completionRate), id: "completion"),
+                .init(label: req.t("assessment.satisfaction"), value: number(a.ratingMean, digits: 2), id: "satisfaction"),
+                .init(label: req.t("assessment.dispatch_times"), value: number(a.dispatchMinutesMedian) + " / " + number(a.dispatchMinutesP90), id: "dispatch"),
+                .init(label: req.t("assessment.accept_times"), value: number(a.acceptMinutesMedian) + " / " + number(a.acceptMinutesP90), id: "accept"),
+                .init(label: req.t("assessment.escalations"), value: String(a.escalations), id: "escalations"),
+                .init(label: req.t("assessment.hours"), value: OrderPages.hours(a.serviceHours), id: "hours"),
+                .init(label: req.t("assessment.active_volunteers"), value: String(a.activeVolunteers), id: "volunteers"),
+            ],
+            charts: [
+                .init(title: req.t("assessment.trend"), svg: ColumnChart.svg(labels.map { .init(label: $0, value: Double(trend[$0] ?? 0)) }, title: req.t("assessment.trend"))),
+                .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { $0.value > $1.value }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
+                .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { $0.value > $1.value }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
+                .init(title: req.t("assessment.rating_distribution"), svg: BarChart.svg((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
+            ],
+            tables: [
+                table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query(Site.init(id: $0), period, range) }),
+                table("teams", "assessment.by_team", report.teams, link: nil),
+                table("practitioners", "assessment.by_practitioner", report.practitioners, link: nil),
+            ])
+        return try await Pages.render(req, "assessment", page)
+    }
+
+    /// One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese).
+    static func csv(req: Request) async throws -> Response {
+        let (site, range, _) = try await parse(req)
+        let report = try await AssessmentService(db: req.db).report(site, range)
+        let key = req.query[String.self, at: "table"] ?? "sites"
+        let lines: [AssessmentService.Report.Line]
+        switch key {
+        case "sites": lines = report.children
+        case "teams": lines = report.teams
+        case "practitioners": lines = report.practitioners
+        case "total": lines = [.init(id: try site.requireID(), name: site.name, assessment: report.total)]
+        default: throw AppError.notFound
+        }
+        func field(_ s: String) -> String {
+            s.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var text = "\u{FEFF}" + ([req.t("assessment.name")] + columnKeys.map { req.t($0) }).map(field).joined(separator: ",") + "\r\n"
+        for l in lines { text += ([l.name] + cells(l.assessment)).map(field).joined(separator: ",") + "\r\n" }
+        let r = Response(status: .ok, body: .init(string: text))
+        r.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        let name = "assessment-\(key)-\(range.days.from)-\(range.days.to).csv"
+        r.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return r
+    }
+
+    struct ReportDTO: Content {
+        struct Line: Content { var id: Int; var name: String; var assessment: Assessment }
+        var site_id: Int
+        var from: String
+        var to: String
+        var total: Assessment
+        var sites: [Line]
+        var teams: [Line]
+        var practitioners: [Line]
+    }
+
+    static func json(req: Request) async throws -> ReportDTO {
+        let (site, range, _) = try await parse(req)
+        let r = try await AssessmentService(db: req.db).report(site, range)
+        func lines(_ l: [AssessmentService.Report.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
+        return ReportDTO(site_id: try site.requireID(), from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
+                         teams: lines(r.teams), practitioners: lines(r.practitioners))
+    }
+}
+
+private extension Site {
+    convenience init(id: Int) {
+        self.init()
+        self.id = id
+    }
+}
