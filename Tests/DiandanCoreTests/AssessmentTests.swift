@@ -72,3 +72,28 @@ struct AssessmentTests {
         #expect(AssessmentRange.make("decade", containing: day) == nil)
     }
 }
+
+@Suite("XLSX and ZIP writers")
+struct XLSXTests {
+    @Test func theArchiveIsAValidZipWithTheWorkbookParts() throws {
+        let bytes = XLSX.workbook(sheet: "考核评价", rows: [[.text("名称"), .text("订单数"), .text("接单率")],
+                                                          [.text("甲镇 <实践所> & 乙"), .number(4), .percent(1.0 / 3.0)]])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("x-\(UUID().uuidString).xlsx")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        // Python's zipfile checks every entry's CRC.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(' '.join(z.namelist())); print(z.read('xl/worksheets/sheet1.xml').decode())", file.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text.contains("[Content_Types].xml _rels/.rels xl/workbook.xml xl/_rels/workbook.xml.rels xl/styles.xml xl/worksheets/sheet1.xml"))
+        #expect(text.contains("甲镇 &lt;实践所&gt; &amp; 乙"))
+        #expect(text.contains(#"<c r="C2" s="2"><v>0.3333333333333333</v></c>"#))
+        #expect(XLSX.column(0) == "A" && XLSX.column(25) == "Z" && XLSX.column(26) == "AA" && XLSX.column(701) == "ZZ")
+    }
+}

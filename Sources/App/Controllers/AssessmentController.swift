@@ -4,7 +4,7 @@ import DiandanCore
 
 struct AssessmentPage: Encodable {
     struct Card: Encodable { var label: String; var value: String; var id: String }
-    struct Table: Encodable { var key: String; var heading: String; var columns: [String]; var rows: [[Cell]]; var export: String }
+    struct Table: Encodable { var key: String; var heading: String; var columns: [String]; var rows: [[Cell]]; var export: String; var exportXLSX: String }
     struct Cell: Encodable { var text: String; var link: String? }
     var chrome: Chrome
     var heading: String
@@ -24,6 +24,7 @@ enum AssessmentController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.get("assessment", use: page).rule(.resource(.orders, .read))
         web.get("assessment", "export.csv", use: csv).rule(.resource(.orders, .read))
+        web.get("assessment", "export.xlsx", use: xlsx).rule(.resource(.orders, .read))
         api.get("assessment", use: json).rule(.resource(.orders, .read))
     }
 
@@ -96,7 +97,7 @@ enum AssessmentController {
         func table(_ key: String, _ heading: String, _ lines: [AssessmentService.Report.Line], link: ((Int) -> String)?) -> AssessmentPage.Table {
             .init(key: key, heading: req.t(heading), columns: [req.t("assessment.name")] + columns,
                   rows: lines.map { l in [AssessmentPage.Cell(text: l.name, link: link?(l.id))] + cells(l.assessment).map { .init(text: $0, link: nil) } },
-                  export: "/assessment/export.csv?table=\(key)&" + q(site))
+                  export: "/assessment/export.csv?table=\(key)&" + q(site), exportXLSX: "/assessment/export.xlsx?table=\(key)&" + q(site))
         }
         let page = AssessmentPage(
             chrome: .make(req, title: req.t("assessment.title")), heading: site.name + " · " + req.t("assessment.title"), crumbs: crumbs,
@@ -128,19 +129,28 @@ enum AssessmentController {
         return try await Pages.render(req, "assessment", page)
     }
 
-    /// One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese).
-    static func csv(req: Request) async throws -> Response {
+    /// The lines of one table of the report, named as the page names it.
+    static func exportLines(_ req: Request) async throws -> (key: String, lines: [AssessmentService.Report.Line], range: AssessmentRange) {
         let (site, range, _) = try await parse(req)
         let report = try await AssessmentService(db: req.db).report(site, range)
         let key = req.query[String.self, at: "table"] ?? "sites"
-        let lines: [AssessmentService.Report.Line]
         switch key {
-        case "sites": lines = report.children
-        case "teams": lines = report.teams
-        case "practitioners": lines = report.practitioners
-        case "total": lines = [.init(id: try site.requireID(), name: site.name, assessment: report.total)]
+        case "sites": return (key, report.children, range)
+        case "teams": return (key, report.teams, range)
+        case "practitioners": return (key, report.practitioners, range)
+        case "total": return (key, [.init(id: try site.requireID(), name: site.name, assessment: report.total)], range)
         default: throw AppError.notFound
         }
+    }
+
+    static func attachment(_ r: Response, _ key: String, _ range: AssessmentRange, _ ext: String) {
+        r.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"assessment-\(key)-\(range.days.from)-\(range.days.to).\(ext)\"")
+        r.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+    }
+
+    /// One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese).
+    static func csv(req: Request) async throws -> Response {
+        let (key, lines, range) = try await exportLines(req)
         func field(_ s: String) -> String {
             s.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
@@ -148,8 +158,25 @@ enum AssessmentController {
         for l in lines { text += ([l.name] + cells(l.assessment)).map(field).joined(separator: ",") + "\r\n" }
         let r = Response(status: .ok, body: .init(string: text))
         r.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        let name = "assessment-\(key)-\(range.days.from)-\(range.days.to).csv"
-        r.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        attachment(r, key, range, "csv")
+        return r
+    }
+
+    /// The same table as an Excel workbook: numbers stay numbers, rates are percentages.
+    static func xlsx(req: Request) async throws -> Response {
+        let (key, lines, range) = try await exportLines(req)
+        let header: [XLSX.Cell] = ([req.t("assessment.name")] + columnKeys.map { req.t($0) }).map { .text($0) }
+        let rows: [[XLSX.Cell]] = lines.map { l in
+            let a = l.assessment
+            func ratio(_ x: Double?) -> XLSX.Cell { x.map { .percent($0) } ?? .empty }
+            func num(_ x: Double?) -> XLSX.Cell { x.map { .number($0) } ?? .empty }
+            return [.text(l.name), .number(Double(a.orders)), ratio(a.acceptanceRate), ratio(a.onTimeResponseRate), ratio(a.completionRate),
+                    num(a.ratingMean), num(a.dispatchMinutesMedian), .number(a.serviceHours), .number(Double(a.activeVolunteers)), .number(Double(a.escalations))]
+        }
+        let bytes = XLSX.workbook(sheet: req.t("assessment.title"), rows: [header] + rows)
+        let r = Response(status: .ok, body: .init(data: Data(bytes)))
+        r.headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        attachment(r, key, range, "xlsx")
         return r
     }
 
