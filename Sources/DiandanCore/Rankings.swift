@@ -75,3 +75,36 @@ public enum ColumnChart {
         return out + "</svg>"
     }
 }
+
+/// Order locations as dots on a plane (longitude across, latitude up), coloured by group.
+public enum ScatterChart {
+    public struct Point: Sendable, Equatable {
+        public var x: Double, y: Double, group: String
+        public init(x: Double, y: Double, group: String) { self.x = x; self.y = y; self.group = group }
+    }
+
+    static let palette = ["#c0392b", "#2e7d32", "#1565c0", "#f39c12", "#6a1b9a", "#00838f", "#795548", "#607d8b", "#d81b60"]
+
+    /// `groups` fixes the order of colours and the legend (label for each group key).
+    public static func svg(_ points: [Point], groups: [(key: String, label: String)], title: String, width: Int = 640, height: Int = 360) -> String {
+        let pad = 16.0, legend = 22.0
+        let xs = points.map(\.x), ys = points.map(\.y)
+        let minX = xs.min() ?? 0, maxX = xs.max() ?? 1, minY = ys.min() ?? 0, maxY = ys.max() ?? 1
+        let spanX = max(maxX - minX, 0.01), spanY = max(maxY - minY, 0.01)
+        let plotW = Double(width) - 2 * pad, plotH = Double(height) - 2 * pad - legend
+        func colour(_ key: String) -> String { palette[(groups.firstIndex { $0.key == key } ?? 0) % palette.count] }
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
+        out += "<title>\(BarChart.escape(title))</title><rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#fbfaf8\"/>"
+        for p in points {
+            let cx = pad + (p.x - minX) / spanX * plotW, cy = pad + legend + (maxY - p.y) / spanY * plotH
+            out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill-opacity=\"0.75\" ", cx, cy) + "fill=\"\(colour(p.group))\"/>"
+        }
+        var lx = pad
+        for g in groups where points.contains(where: { $0.group == g.key }) {
+            out += String(format: "<circle cx=\"%.1f\" cy=\"12\" r=\"5\" ", lx + 5) + "fill=\"\(colour(g.key))\"/>"
+            out += String(format: "<text x=\"%.1f\" y=\"16\" font-size=\"12\" fill=\"#333\">", lx + 14) + BarChart.escape(g.label) + "</text>"
+            lx += 24 + Double(g.label.count) * 12
+        }
+        return out + "</svg>"
+    }
+}

@@ -119,6 +119,9 @@ enum AssessmentController {
                 .init(title: req.t("assessment.trend"), svg: ColumnChart.svg(labels.map { .init(label: $0, value: Double(trend[$0] ?? 0)) }, title: req.t("assessment.trend"))),
                 .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { $0.value > $1.value }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
                 .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { $0.value > $1.value }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
+                .init(title: req.t("assessment.map"), svg: ScatterChart.svg(
+                    report.facts.compactMap { f in f.longitude.flatMap { lon in f.latitude.map { .init(x: lon, y: $0, group: f.facts.status.rawValue) } } },
+                    groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"))),
                 .init(title: req.t("assessment.rating_distribution"), svg: BarChart.svg((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
             ],
             tables: [

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+@testable import App
+@testable import DiandanCore
+
+@Suite("Big screen counters")
+struct ScreenTests {
+    @Test func theCountersCountWhatIsHappening() async throws {
+        let clock = TestClock(CheckinFlowTests.start.addingTimeInterval(-3600))   // 08:00 on the activity's day
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            // Yesterday's order does not count as today's.
+            clock.advance(-86_400)
+            try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder())
+            clock.advance(86_400)
+            let a = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()["id"] as! Int
+            try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder())
+            try await leader.call(.POST, "/api/v1/orders/\(a)/accept")
+            try await leader.call(.POST, "/api/v1/orders/\(a)/start")
+            // One volunteer checked in at the 09:00 activity, one checked in and out.
+            let activity = try await ActivityFlowTests.published(app, w, slots: 5)
+            var people = try await volunteerClients(app, count: 2, site: w.f.s1)
+            for i in 0..<2 { try await people[i].call(.POST, "/api/v1/activities/\(activity)/signup") }
+            clock.advance(45 * 60)
+            var admin = try await APIClient.signIn(app, Fixture.user(.siteAdmin))
+            let inURL = try await admin.call(.GET, "/api/v1/activities/\(activity)/qr?kind=in").json()["url"] as! String
+            for i in 0..<2 { #expect(try await people[i].call(.POST, "/api/v1/activities/\(activity)/check-in", CheckinFlowTests.body(inURL)).status == .ok) }
+            clock.advance(30 * 60)
+            let outURL = try await admin.call(.GET, "/api/v1/activities/\(activity)/qr?kind=out").json()["url"] as! String
+            #expect(try await people[1].call(.POST, "/api/v1/activities/\(activity)/check-out", CheckinFlowTests.body(outURL)).status == .ok)
+            try await Ledger(db: app.db, now: clock.now).record(volunteerID: w.f.volunteerS1.id!, hours: 3.5, date: clock.now, content: "服务",
+                                                               orderID: nil, activityID: nil, recordedBy: nil, points: 0, reason: "points.service")
+
+            let c = try await admin.call(.GET, "/api/v1/screen?site=\(w.f.s1.id!)").json()
+            #expect(c["orders_today"] as? Int == 2)
+            #expect(c["in_service"] as? Int == 1)
+            #expect(c["on_duty"] as? Int == 1)
+            #expect(c["hours_this_year"] as? Double == 3.5)
+            // Another station's screen shows none of it; residents see no screen.
+            #expect(try await admin.call(.GET, "/api/v1/screen?site=\(w.f.s2.id!)").status == .forbidden)
+            #expect(try await resident.call(.GET, "/api/v1/screen").status == .forbidden)
+            var web = WebClient(app)
+            try await web.login(Fixture.user(.siteAdmin))
+            let page = try await web.send(.GET, "/screen?every=2").text
+            #expect(page.contains(#"id="c-orders_today">2<"#))
+            #expect(page.contains(#"data-every="2""#))
+            #expect(try await web.send(.GET, "/screen/data").json()["in_service"] as? Int == 1)
+        }
+    }
+
+    @Test func theScatterChartPlacesEveryOrderAndNamesOnlyGroupsPresent() {
+        let svg = ScatterChart.svg([.init(x: 116.0, y: 25.9, group: "submitted"), .init(x: 116.1, y: 26.0, group: "rated")],
+                                   groups: [("submitted", "待派单"), ("accepted", "已接单"), ("rated", "已评价")], title: "t")
+        #expect(svg.components(separatedBy: "r=\"3.5\"").count - 1 == 2)
+        #expect(svg.contains("待派单") && svg.contains("已评价") && !svg.contains("已接单"))
+    }
+}
