@@ -172,3 +172,45 @@ public struct AssessmentRange: Sendable, Equatable {
         return (s(from), s(to.addingTimeInterval(-1)))
     }
 }
+
+/// How a trend groups its days: by day, ISO week (Monday first) or month, in China time.
+public enum TrendGrain: String, Sendable, CaseIterable {
+    case day, week, month
+
+    /// A sensible default for a range: days up to ten weeks, weeks up to a year, then months.
+    public static func suggested(for range: AssessmentRange) -> TrendGrain {
+        let days = range.to.timeIntervalSince(range.from) / 86_400
+        return days <= 70 ? .day : days <= 366 ? .week : .month
+    }
+
+    public func label(_ d: Date) -> String {
+        var cal = Calendar.chinaStandard
+        switch self {
+        case .day:
+            let c = cal.dateComponents([.month, .day], from: d)
+            return String(format: "%02d-%02d", c.month!, c.day!)
+        case .week:
+            cal.firstWeekday = 2
+            cal.minimumDaysInFirstWeek = 4
+            let c = cal.dateComponents([.yearForWeekOfYear, .weekOfYear], from: d)
+            return String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!)
+        case .month:
+            let c = cal.dateComponents([.year, .month], from: d)
+            return String(format: "%04d-%02d", c.year!, c.month!)
+        }
+    }
+
+    /// Every bucket of the range in order (empty ones included), with the count of `dates` in each.
+    public func series(_ dates: [Date], over range: AssessmentRange) -> [(label: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for d in dates where d >= range.from && d < range.to { counts[label(d), default: 0] += 1 }
+        var labels: [String] = []
+        var day = range.from
+        while day < range.to {
+            let l = label(day)
+            if labels.last != l { labels.append(l) }
+            day = day.addingTimeInterval(86_400)
+        }
+        return labels.map { ($0, counts[$0] ?? 0) }
+    }
+}

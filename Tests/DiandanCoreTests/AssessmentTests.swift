@@ -97,3 +97,26 @@ struct XLSXTests {
         #expect(XLSX.column(0) == "A" && XLSX.column(25) == "Z" && XLSX.column(26) == "AA" && XLSX.column(701) == "ZZ")
     }
 }
+
+@Suite("Trends by day, week and month")
+struct TrendTests {
+    let cal = Calendar.chinaStandard
+    func d(_ m: Int, _ day: Int, _ h: Int = 12) -> Date { cal.date(from: DateComponents(year: 2026, month: m, day: day, hour: h))! }
+
+    @Test func bucketsCoverTheRangeAndCountEachDateOnce() {
+        let q = AssessmentRange.make("quarter", containing: d(11, 22))!
+        let dates = [d(10, 1, 0), d(10, 1, 23), d(11, 30), d(12, 31, 23), d(9, 30, 23)]
+        let months = TrendGrain.month.series(dates, over: q)
+        #expect(months.map(\.label) == ["2026-10", "2026-11", "2026-12"])
+        #expect(months.map(\.count) == [2, 1, 1])
+        let weeks = TrendGrain.week.series(dates, over: q)
+        #expect(weeks.first?.label == "2026-W40")     // Thursday 1 October lies in ISO week 40
+        #expect(weeks.last?.label == "2026-W53")      // 31 December 2026 is in week 53 of 2026
+        #expect(weeks.map(\.count).reduce(0, +) == 4)
+        let days = TrendGrain.day.series(dates, over: AssessmentRange.make("month", containing: d(10, 5))!)
+        #expect(days.count == 31 && days[0] == ("10-01", 2))
+        #expect(TrendGrain.suggested(for: q) == .week)
+        #expect(TrendGrain.suggested(for: AssessmentRange.make("year", containing: d(5, 1))!) == .week)
+        #expect(TrendGrain.suggested(for: AssessmentRange.make("month", containing: d(5, 1))!) == .day)
+    }
+}

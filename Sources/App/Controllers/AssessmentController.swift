@@ -10,6 +10,7 @@ struct AssessmentPage: Encodable {
     var heading: String
     var crumbs: [Cell]
     var periods: [FormField.Option]
+    var grains: [FormField.Option]
     var siteID: Int
     var from: String
     var to: String
@@ -78,21 +79,9 @@ enum AssessmentController {
         }
         let categories = try await Category.query(on: req.db).all()
         let categoryName = { (id: Int) in categories.first { $0.id == id }?.displayName(req.locale) ?? String(id) }
-        // Orders per day over the range (per month for a year or longer).
-        let monthly = range.to.timeIntervalSince(range.from) > 100 * 86_400
-        var trend: [String: Int] = [:]
-        for f in report.facts {
-            let c = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: f.facts.createdAt)
-            trend[monthly ? String(format: "%04d-%02d", c.year!, c.month!) : String(format: "%02d-%02d", c.month!, c.day!), default: 0] += 1
-        }
-        var labels: [String] = []
-        var day = range.from
-        while day < range.to {
-            let c = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: day)
-            let label = monthly ? String(format: "%04d-%02d", c.year!, c.month!) : String(format: "%02d-%02d", c.month!, c.day!)
-            if labels.last != label { labels.append(label) }
-            day = day.addingTimeInterval(86_400)
-        }
+        // Orders over the range, by the grain asked for (or one that suits the range).
+        let grain = TrendGrain(rawValue: req.query[String.self, at: "grain"] ?? "") ?? TrendGrain.suggested(for: range)
+        let trend = grain.series(report.facts.map(\.facts.createdAt), over: range)
         let columns = columnKeys.map { req.t($0) }
         func table(_ key: String, _ heading: String, _ lines: [AssessmentService.Report.Line], link: ((Int) -> String)?) -> AssessmentPage.Table {
             .init(key: key, heading: req.t(heading), columns: [req.t("assessment.name")] + columns,
@@ -102,6 +91,7 @@ enum AssessmentController {
         let page = AssessmentPage(
             chrome: .make(req, title: req.t("assessment.title")), heading: site.name + " · " + req.t("assessment.title"), crumbs: crumbs,
             periods: ["month", "quarter", "year", "custom"].map { .init(value: $0, label: req.t("period.\($0 == "custom" ? "custom" : $0)"), selected: $0 == period) },
+            grains: TrendGrain.allCases.map { .init(value: $0.rawValue, label: req.t("grain.\($0.rawValue)"), selected: $0 == grain) },
             siteID: try site.requireID(), from: range.days.from, to: range.days.to,
             cards: [
                 .init(label: req.t("assessment.orders"), value: String(a.orders), id: "orders"),
@@ -116,7 +106,8 @@ enum AssessmentController {
                 .init(label: req.t("assessment.active_volunteers"), value: String(a.activeVolunteers), id: "volunteers"),
             ],
             charts: [
-                .init(title: req.t("assessment.trend"), svg: ColumnChart.svg(labels.map { .init(label: $0, value: Double(trend[$0] ?? 0)) }, title: req.t("assessment.trend"))),
+                .init(title: req.t("assessment.trend") + " · " + req.t("grain.\(grain.rawValue)"),
+                      svg: ColumnChart.svg(trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("assessment.trend"))),
                 .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { $0.value > $1.value }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
                 .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { $0.value > $1.value }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
                 .init(title: req.t("assessment.map"), svg: ScatterChart.svg(
