@@ -18,6 +18,10 @@ public enum NoticeTopic: String, Sendable, Codable, CaseIterable {
     case rejected = "order.rejected"
     case urged = "order.urged"
     case message = "order.message"
+    /// Your micro-wish was claimed by a volunteer.
+    case wishClaimed = "wish.claimed"
+    /// Your micro-wish was fulfilled: please confirm.
+    case wishFulfilled = "wish.fulfilled"
 }
 
 /// The groups of people an order's notice can go to. Resolved to accounts when it is delivered.
@@ -29,6 +33,8 @@ public enum Audience: String, Sendable, Codable, CaseIterable {
     /// Admins of the site that owns the order after the event; if that site has none, the nearest
     /// site above it that has.
     case siteAdmins
+    /// The one account the notice names (for notices about something other than an order).
+    case named
 }
 
 public enum NoticeRules {
@@ -60,13 +66,16 @@ public enum NoticeRules {
         case .accepted, .completed, .rejected: [.requester]
         case .cancelled, .urged: [.teamLeaders, .siteAdmins]
         case .message: [.requester, .teamLeaders, .siteAdmins]
+        case .wishClaimed, .wishFulfilled: [.named]
         }
     }
 
     /// The accounts to tell: everyone in the audiences except the person who acted.
-    public static func recipients(_ topic: NoticeTopic, requester: [Int], teamLeaders: [Int], siteAdmins: [Int], actor: Int?) -> [Int] {
+    public static func recipients(_ topic: NoticeTopic, requester: [Int], teamLeaders: [Int], siteAdmins: [Int], named: [Int] = [],
+                                  actor: Int?) -> [Int] {
         let audiences = audiences(of: topic)
         var out: [Int] = []
+        if audiences.contains(.named) { out += named }
         if audiences.contains(.requester) { out += requester }
         if audiences.contains(.teamLeaders) { out += teamLeaders }
         if audiences.contains(.siteAdmins) { out += siteAdmins }

@@ -35,6 +35,16 @@ struct WishTests {
             #expect(try await c.call(.POST, "/api/v1/wishes/\(id)/fulfil", "{}").status == .unprocessableEntity)
             #expect(try await c.call(.POST, "/api/v1/wishes/\(id)/fulfil", #"{"note":"配好了 200 度的老花镜，送到家"}"#).status == .ok)
             #expect(try await c.call(.POST, "/api/v1/wishes/\(id)/confirm").status == .forbidden)
+            // The one who wished heard both steps, and each notice leads to the wish.
+            _ = try await NoticeDispatcher(db: app.db, now: Date()).runOnce()
+            let inbox = try await resident.call(.GET, "/api/v1/notifications").json()["items"] as? [[String: Any]] ?? []
+            #expect(inbox.compactMap { $0["topic"] as? String }.sorted() == ["wish.claimed", "wish.fulfilled"])
+            #expect(inbox.contains { ($0["text"] as? String) == "你的微心愿「想要一副老花镜」已完成，请确认" })
+            let notice = try #require(try await InboxItem.query(on: app.db).filter(\.$topic == "wish.fulfilled").first())
+            var residentWeb = WebClient(app)
+            try await residentWeb.login(Fixture.user(.resident))
+            let token = try await residentWeb.csrf(from: "/inbox")
+            #expect(try await residentWeb.send(.POST, "/inbox/\(notice.id!)/open", form: [("_csrf", token)]).headers.first(name: .location) == "/wishes/\(id)")
             #expect(try await resident.call(.POST, "/api/v1/wishes/\(id)/confirm").status == .ok)
             #expect(try await resident.call(.POST, "/api/v1/wishes/\(id)/confirm").status == .conflict)
 

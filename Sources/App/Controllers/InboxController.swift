@@ -86,7 +86,8 @@ enum InboxController {
 
     static func open(req: Request) async throws -> Response {
         let item = try await markRead(req)
-        return req.redirect(to: item.orderID.map(Paths.order) ?? Paths.inbox, redirectType: .normal)
+        let target = item.link.flatMap { Paths.isLocal($0) ? $0 : nil } ?? item.orderID.map(Paths.order) ?? Paths.inbox
+        return req.redirect(to: target, redirectType: .normal)
     }
 
     static func readAllPage(req: Request) async throws -> Response {

@@ -11,6 +11,10 @@ struct CreateNotifications: AsyncMigration {
             .field("site_id", .int)
             .field("actor_account_id", .int)
             .field("text", .string)
+            // A notice about something other than an order names its one recipient, subject and page.
+            .field("recipient_account_id", .int)
+            .field("subject", .string)
+            .field("link", .string)
             .field("attempts", .int, .required)
             .field("next_attempt_at", .datetime, .required)
             .field("processed_at", .datetime)
@@ -29,6 +33,7 @@ struct CreateNotifications: AsyncMigration {
             .field("topic", .string, .required)
             .field("order_id", .int)
             .field("params", .string, .required)
+            .field("link", .string)
             .field("read_at", .datetime)
             // Delivering the same entry twice can never give anyone two copies.
             .unique(on: "outbox_id", "account_id")

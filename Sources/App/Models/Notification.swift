@@ -18,6 +18,9 @@ final class OutboxEntry: Model, @unchecked Sendable {
     @OptionalField(key: "actor_account_id") var actorAccountID: Int?
     /// A reason or message text that goes with the notice.
     @OptionalField(key: "text") var text: String?
+    @OptionalField(key: "recipient_account_id") var recipientAccountID: Int?
+    @OptionalField(key: "subject") var subject: String?
+    @OptionalField(key: "link") var link: String?
     @Field(key: "attempts") var attempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     /// Set when delivered, or when set aside after too many failures (then `failed` is true).
@@ -41,6 +44,8 @@ final class InboxItem: Model, @unchecked Sendable {
     @OptionalField(key: "order_id") var orderID: Int?
     /// JSON object of the values the catalogue text needs (order number, title, team, site, text).
     @Field(key: "params") var params: String
+    /// Where opening it leads, when that is not an order.
+    @OptionalField(key: "link") var link: String?
     @OptionalField(key: "read_at") var readAt: Date?
 
     init() {}

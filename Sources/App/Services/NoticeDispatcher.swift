@@ -28,6 +28,9 @@ struct NoticeDispatcher {
         var siteID: Int?
         var actorAccountID: Int?
         var text: String?
+        var recipient: Int? = nil
+        var subject: String? = nil
+        var link: String? = nil
     }
 
     /// Delivers what is due in batches of `batch`, each batch in one transaction (one commit for many
@@ -45,7 +48,7 @@ struct NoticeDispatcher {
                        actorAccountID: e.$actorAccount.id, text: e.reason)
             } + (try outbox.map { e in
                 Source(origin: .outbox(try e.requireID()), topic: e.topic, orderID: e.orderID, teamID: e.teamID, siteID: e.siteID,
-                       actorAccountID: e.actorAccountID, text: e.text)
+                       actorAccountID: e.actorAccountID, text: e.text, recipient: e.recipientAccountID, subject: e.subject, link: e.link)
             })
             guard !due.isEmpty else { break }
             do {
@@ -92,7 +95,7 @@ struct NoticeDispatcher {
                 guard let topic = NoticeTopic(rawValue: source.topic) else { continue }
                 let audience = try await Audience.accounts(for: source, on: sql)
                 let accounts = NoticeRules.recipients(topic, requester: audience.requester, teamLeaders: audience.teamLeaders,
-                                                      siteAdmins: audience.siteAdmins, actor: source.actorAccountID)
+                                                      siteAdmins: audience.siteAdmins, named: audience.named, actor: source.actorAccountID)
                 guard !accounts.isEmpty else { continue }
                 let params = try await Self.params(for: source, on: sql)
                 for account in accounts {
@@ -105,6 +108,7 @@ struct NoticeDispatcher {
                     }
                     n.topic = source.topic
                     n.orderID = source.orderID
+                    n.link = source.link
                     n.params = params
                     items.append(n)
                 }
@@ -149,7 +153,7 @@ struct NoticeDispatcher {
             """).first(decoding: Row.self)
         var params: [String: String] = [:]
         params["number"] = row?.number
-        params["title"] = row?.title
+        params["title"] = entry.subject ?? row?.title
         params["team"] = row?.team
         params["site"] = row?.site
         params["text"] = entry.text ?? ""
@@ -162,12 +166,14 @@ extension Audience {
         var requester: [Int] = []
         var teamLeaders: [Int] = []
         var siteAdmins: [Int] = []
+        var named: [Int] = []
     }
 
     /// The accounts behind each audience of an outbox entry; disabled accounts hear nothing.
     static func accounts(for entry: NoticeDispatcher.Source, on sql: SQLDatabase) async throws -> Accounts {
         struct Row: Decodable { let account_id: Int }
         var out = Accounts()
+        if let named = entry.recipient { out.named = try await enabled([named], on: sql) }
         if let order = entry.orderID {
             struct Parties: Decodable { let requester_account_id: Int?, placed_by_account_id: Int? }
             if let p = try await sql.raw("SELECT requester_account_id, placed_by_account_id FROM orders WHERE id = \(bind: order)").first(decoding: Parties.self) {

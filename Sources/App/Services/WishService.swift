@@ -109,6 +109,22 @@ struct WishService {
                 break
             }
             try await w.save(on: db)
+            // The one who wished hears that someone took it on, and when it is done.
+            let topic: NoticeTopic? = action == .claim ? .wishClaimed : action == .fulfil ? .wishFulfilled : nil
+            if let topic, let requester = w.$requester.id {
+                let e = OutboxEntry()
+                e.createdAt = now
+                e.topic = topic.rawValue
+                e.siteID = w.$site.id
+                e.actorAccountID = p.accountID
+                e.recipientAccountID = requester
+                e.subject = w.title
+                e.link = Paths.wish(wishID)
+                e.attempts = 0
+                e.nextAttemptAt = now
+                e.failed = false
+                try await e.create(on: db)
+            }
             return w
         }
     }
