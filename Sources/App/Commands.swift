@@ -5,16 +5,38 @@ import DiandanCore
 /// `diandan seed demo`: the demo county, on an empty development database.
 struct SeedCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "kind", help: "what to seed: demo")
+        @Argument(name: "kind", help: "what to seed: demo or synthetic")
         var kind: String
+        @Option(name: "scale", help: "synthetic: county, city or province")
+        var scale: String?
+        @Option(name: "seed", help: "synthetic: the random seed (the same seed gives the same data)")
+        var seed: Int?
         init() {}
     }
 
-    var help: String { "Seeds data: `seed demo` loads the demo county into an empty database." }
+    var help: String { "Seeds data: `seed demo` loads the demo county into an empty database; `seed synthetic --scale county|city|province [--seed N]` generates test data." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard signature.kind == "demo" else { throw ConfigurationError("Unknown seed `\(signature.kind)`; available: demo.") }
+        if signature.kind == "synthetic" {
+            guard app.environment != .production else { throw ConfigurationError("Synthetic data is never seeded in production.") }
+            guard let scale = SyntheticScale.named(signature.scale ?? "county") else {
+                throw ConfigurationError("Unknown scale `\(signature.scale ?? "")`; available: county, city, province.")
+            }
+            try await app.autoMigrate()
+            let start = ContinuousClock.now
+            let console = context.console
+            let counts = try await SyntheticSeeder(db: app.db, protector: app.protector, scale: scale, seed: UInt64(signature.seed ?? 1),
+                                                   now: app.clock.now(), progress: { console.output($0.consoleText()) }).run()
+            let seconds = (ContinuousClock.now - start).components.seconds
+            console.output("""
+                synthetic \(signature.scale ?? "county") (seed \(signature.seed ?? 1)) in \(seconds) s: \(counts.sites) sites, \(counts.teams) teams, \
+                \(counts.volunteers) volunteers, \(counts.menuItems) menu items, \(counts.projects) projects, \(counts.orders) orders, \
+                \(counts.events) events, \(counts.records) service records
+                """.consoleText())
+            return
+        }
+        guard signature.kind == "demo" else { throw ConfigurationError("Unknown seed `\(signature.kind)`; available: demo, synthetic.") }
         guard app.environment != .production else { throw ConfigurationError("Demo data is never seeded in production.") }
         try await app.autoMigrate()
         guard try await Site.query(on: app.db).count() == 0 else {
