@@ -32,3 +32,14 @@ def test_site_and_personal_feeds_parse(server):
     events = {str(e.get("uid")): e for e in mine.walk("VEVENT")}
     assert f"activity-{target['id']}@diandan" in events
     assert str(events[f"activity-{target['id']}@diandan"].get("status")) == "CONFIRMED"
+
+
+def test_the_demo_county_has_a_project_and_perks(server):
+    projects = json.loads(call(server, "GET", "/api/v1/projects"))
+    project = next(p for p in projects if p["title"] == "叶坪红色故事汇")
+    full = json.loads(call(server, "GET", f"/api/v1/projects/{project['id']}"))
+    assert full["awards"][0]["amount"] == 5000
+    assert full["totals"]["activities"] == 1
+    token = json.loads(call(server, "POST", "/api/v1/auth/token", {"username": "volunteer", "password": "Diandan2026"}))["token"]
+    titles = {p["title"] for p in json.loads(call(server, "GET", "/api/v1/perks", token=token))}
+    assert {"免费乘坐城区公交一次", "志愿者健康体检一次"} <= titles

@@ -59,8 +59,8 @@ enum AssessmentController {
          number(a.dispatchMinutesMedian), OrderPages.hours(a.serviceHours), String(a.activeVolunteers), String(a.escalations)]
     }
 
-    static func query(_ site: Site, _ period: String, _ range: AssessmentRange) -> String {
-        var q = "site=\(site.id ?? 0)&period=\(period)"
+    static func query(_ siteID: Int, _ period: String, _ range: AssessmentRange) -> String {
+        var q = "site=\(siteID)&period=\(period)"
         if period == "custom" { q += "&from=\(range.days.from)&to=\(range.days.to)" }
         return q
     }
@@ -69,7 +69,7 @@ enum AssessmentController {
         let (site, range, period) = try await parse(req)
         let report = try await AssessmentService(db: req.db).report(site, range)
         let a = report.total
-        let q = { (s: Site) in query(s, period, range) }
+        let q = { (s: Site) in query(s.id ?? 0, period, range) }
         // Breadcrumbs: from the top of the person's reach down to this site.
         var crumbs: [AssessmentPage.Cell] = []
         let visible = try await Site.query(on: req.db).filter(\.$id ~~ site.sitePath.ids).all()
@@ -116,7 +116,7 @@ enum AssessmentController {
                 .init(title: req.t("assessment.rating_distribution"), svg: BarChart.svg((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
             ],
             tables: [
-                table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query(Site.init(id: $0), period, range) }),
+                table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query($0, period, range) }),
                 table("teams", "assessment.by_team", report.teams, link: nil),
                 table("practitioners", "assessment.by_practitioner", report.practitioners, link: nil),
             ])
@@ -191,12 +191,5 @@ enum AssessmentController {
         func lines(_ l: [AssessmentService.Report.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
         return ReportDTO(site_id: try site.requireID(), from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
                          teams: lines(r.teams), practitioners: lines(r.practitioners))
-    }
-}
-
-private extension Site {
-    convenience init(id: Int) {
-        self.init()
-        self.id = id
     }
 }

@@ -185,6 +185,8 @@ struct DemoSeeder {
             volunteers[0].$account.id = try await Account.query(on: db).filter(\.$username == "leader").first()?.requireID()
             try await volunteers[0].save(on: db)
             volunteers[teams.count].$account.id = try await Account.query(on: db).filter(\.$username == "volunteer").first()?.requireID()
+            // The "volunteer" login lives at 叶坪村, like its account: its perks and screens are that station's.
+            volunteers[teams.count].$site.id = try sites["360781201001"]!.requireID()
             try await volunteers[teams.count].save(on: db)
 
             progress("[6/6] activities")
@@ -199,9 +201,43 @@ struct DemoSeeder {
                 ("垃圾分类入户宣传", "360781301002", 15, day.addingTimeInterval(3 * 86_400 + 15 * 3600), 2, 20, 6, .published, admin),
                 ("妇联亲子阅读会", "360781", 0, day.addingTimeInterval(6 * 86_400 + 14 * 3600), 2, 30, 2, .pending, leader),
             ]
-            for plan in plans {
+            // The project library (项目库): one branded project with its yearly support.
+            let project = Project()
+            project.createdAt = now
+            project.title = "叶坪红色故事汇"
+            project.description = "示例项目：志愿者在革命旧址为群众和游客讲红色故事。"
+            project.$category.id = try categories[0].requireID()
+            project.$team.id = try teams[14].requireID()
+            project.$site.id = try sites["360781201001"]!.requireID()
+            project.targetGroup = "村民与游客"
+            project.status = ProjectStatus.active.rawValue
+            try await project.create(on: db)
+            let award = ProjectAward()
+            award.createdAt = now
+            award.$project.id = try project.requireID()
+            award.year = Calendar.chinaStandard.component(.year, from: now)
+            award.amount = 5000
+            award.approvedBy = "瑞金市文明办"
+            award.note = "示例"
+            try await award.create(on: db)
+            // Perks (礼遇) volunteers can spend points on.
+            for (title, siteCode, cost, stock) in [("免费乘坐城区公交一次", "360781201001", 50, Int?.none), ("便民服务优先办理", "360781201001", 100, Int?(20)),
+                                                   ("志愿者健康体检一次", "360781", 300, Int?(50))] {
+                let perk = Perk()
+                perk.createdAt = now
+                perk.title = title
+                perk.description = "示例礼遇。"
+                perk.$site.id = try sites[siteCode]!.requireID()
+                perk.pointsCost = cost
+                perk.stock = stock
+                perk.redeemed = 0
+                perk.active = true
+                try await perk.create(on: db)
+            }
+            for (index, plan) in plans.enumerated() {
                 let site = sites[plan.1]!
                 let a = Activity()
+                if index == 0 { a.projectID = project.id }
                 a.createdAt = now
                 a.updatedAt = now
                 a.title = plan.0
