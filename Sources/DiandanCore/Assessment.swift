@@ -1,8 +1,8 @@
 import Foundation
 
 /// Assessment (考核): the numbers county leaders judge the work by ("从无法比到天天比"). Each metric is
-/// defined here once, as a pure function of per-order facts, so the definitions are tested on
-/// hand-made data and every page, export and API shows the same figures.
+/// defined here once, as a pure function of per-order facts (through a `Tally`, which adds up), so
+/// the definitions are tested on hand-made data and every page, export, API and rollup agrees.
 public struct OrderFacts: Sendable, Equatable {
     public var id: Int
     public var createdAt: Date
@@ -13,18 +13,19 @@ public struct OrderFacts: Sendable, Equatable {
     public var teamID: Int?
     public var placedBy: Int?
     public var onBehalf: Bool
-    /// First dispatch or claim, and first acceptance (a claim counts as both).
-    public var firstDispatchAt: Date?
-    public var firstAcceptAt: Date?
+    /// Whole minutes from placing to the first dispatch (or claim), and to the first acceptance (a
+    /// claim counts as both); see `Minutes.between`.
+    public var dispatchMinutes: Int?
+    public var acceptMinutes: Int?
     public var escalations: Int
     /// An escalation happened before the order was accepted (or it was never accepted).
     public var escalatedBeforeAccept: Bool
-    public var completedAt: Date?
+    public var completed: Bool
     public var rating: Int?
 
     public init(id: Int, createdAt: Date, status: OrderStatus, categoryID: Int, channel: String, stationID: Int, teamID: Int? = nil,
-                placedBy: Int? = nil, onBehalf: Bool = false, firstDispatchAt: Date? = nil, firstAcceptAt: Date? = nil, escalations: Int = 0,
-                escalatedBeforeAccept: Bool = false, completedAt: Date? = nil, rating: Int? = nil) {
+                placedBy: Int? = nil, onBehalf: Bool = false, dispatchMinutes: Int?, acceptMinutes: Int?, escalations: Int = 0,
+                escalatedBeforeAccept: Bool = false, completed: Bool, rating: Int? = nil) {
         self.id = id
         self.createdAt = createdAt
         self.status = status
@@ -34,12 +35,50 @@ public struct OrderFacts: Sendable, Equatable {
         self.teamID = teamID
         self.placedBy = placedBy
         self.onBehalf = onBehalf
-        self.firstDispatchAt = firstDispatchAt
-        self.firstAcceptAt = firstAcceptAt
+        self.dispatchMinutes = dispatchMinutes
+        self.acceptMinutes = acceptMinutes
         self.escalations = escalations
         self.escalatedBeforeAccept = escalatedBeforeAccept
-        self.completedAt = completedAt
+        self.completed = completed
         self.rating = rating
+    }
+
+    /// From the instants of the timeline.
+    public init(id: Int, createdAt: Date, status: OrderStatus, categoryID: Int, channel: String, stationID: Int, teamID: Int? = nil,
+                placedBy: Int? = nil, onBehalf: Bool = false, firstDispatchAt: Date? = nil, firstAcceptAt: Date? = nil, escalations: Int = 0,
+                escalatedBeforeAccept: Bool = false, completedAt: Date? = nil, rating: Int? = nil) {
+        self.init(id: id, createdAt: createdAt, status: status, categoryID: categoryID, channel: channel, stationID: stationID, teamID: teamID,
+                  placedBy: placedBy, onBehalf: onBehalf, dispatchMinutes: firstDispatchAt.map { Minutes.between(createdAt, $0) },
+                  acceptMinutes: firstAcceptAt.map { Minutes.between(createdAt, $0) }, escalations: escalations,
+                  escalatedBeforeAccept: escalatedBeforeAccept, completed: completedAt != nil, rating: rating)
+    }
+
+    /// The practitioner (文明实践员) who placed it for a resident, if any.
+    public var practitioner: Int? { onBehalf ? placedBy : nil }
+
+    /// The facts after one more step of the loop, taken at `at`, leaving the order as described.
+    public func advanced(by action: OrderAction, at: Date, status: OrderStatus, teamID: Int?, completed: Bool, rating: Int?) -> OrderFacts {
+        var f = self
+        f.status = status
+        f.teamID = teamID
+        f.completed = completed
+        f.rating = rating
+        if action == .dispatch || action == .claim, f.dispatchMinutes == nil { f.dispatchMinutes = Minutes.between(createdAt, at) }
+        if action == .accept || action == .claim, f.acceptMinutes == nil { f.acceptMinutes = Minutes.between(createdAt, at) }
+        if action == .escalate {
+            f.escalations += 1
+            if f.acceptMinutes == nil { f.escalatedBeforeAccept = true }
+        }
+        return f
+    }
+}
+
+/// Durations are counted in whole minutes, rounded up (to the nearest second first, so that clocks
+/// stored with different precision agree): dispatched within the minute is "1 minute", at once is 0.
+public enum Minutes {
+    public static func between(_ start: Date, _ end: Date) -> Int {
+        let seconds = max(0, end.timeIntervalSince(start).rounded())
+        return Int((seconds / 60).rounded(.up))
     }
 }
 
@@ -51,9 +90,11 @@ public struct Assessment: Codable, Sendable, Equatable {
     /// Minutes from placing to the first dispatch (or claim), over orders that were dispatched.
     public var dispatchMinutesMedian: Double?
     public var dispatchMinutesP90: Double?
+    public var dispatchMinutesMean: Double?
     /// Minutes from placing to acceptance (or claim), over orders that were accepted.
     public var acceptMinutesMedian: Double?
     public var acceptMinutesP90: Double?
+    public var acceptMinutesMean: Double?
     /// Accepted ÷ dispatched: of the orders that reached a team, the share a team took on.
     public var acceptanceRate: Double?
     /// Of the orders that were accepted or escalated, the share accepted before any escalation.
@@ -70,40 +111,30 @@ public struct Assessment: Codable, Sendable, Equatable {
     public var activeVolunteers: Int
 
     public static func compute(_ facts: [OrderFacts], serviceHours: Double, activeVolunteers: Int) -> Assessment {
-        var byStatus: [String: Int] = [:], byCategory: [Int: Int] = [:], byChannel: [String: Int] = [:]
-        var dispatch: [Double] = [], accept: [Double] = []
-        var dispatched = 0, accepted = 0, completed = 0, responded = 0, onTime = 0, escalations = 0
-        var distribution = [0, 0, 0, 0, 0]
-        for o in facts {
-            byStatus[o.status.rawValue, default: 0] += 1
-            byCategory[o.categoryID, default: 0] += 1
-            byChannel[o.channel, default: 0] += 1
-            escalations += o.escalations
-            if let d = o.firstDispatchAt {
-                dispatched += 1
-                dispatch.append(d.timeIntervalSince(o.createdAt) / 60)
-            }
-            if let a = o.firstAcceptAt {
-                accepted += 1
-                accept.append(a.timeIntervalSince(o.createdAt) / 60)
-                if o.completedAt != nil { completed += 1 }
-            }
-            if o.firstAcceptAt != nil || o.escalations > 0 {
-                responded += 1
-                if o.firstAcceptAt != nil && !o.escalatedBeforeAccept { onTime += 1 }
-            }
-            if let r = o.rating, (1...5).contains(r) { distribution[r - 1] += 1 }
-        }
+        var t = Tally()
+        for f in facts { t.add(f) }
+        return make(t, serviceHours: serviceHours, activeVolunteers: activeVolunteers)
+    }
+
+    /// The metrics of a tally. Without distributions (rollup rows of child sites), medians and p90s
+    /// are absent and the means stand in; hours and active volunteers default to the tally's own.
+    public static func make(_ t: Tally, serviceHours: Double? = nil, activeVolunteers: Int? = nil) -> Assessment {
+        func rate(_ n: Int, _ d: Int) -> Double? { d == 0 ? nil : Double(n) / Double(d) }
+        let distribution = (1...5).map { t[.rating($0)] }
         let ratings = distribution.reduce(0, +)
         let sum = distribution.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }
-        func rate(_ n: Int, _ d: Int) -> Double? { d == 0 ? nil : Double(n) / Double(d) }
+        var byStatus: [String: Int] = [:], byChannel: [String: Int] = [:]
+        for s in OrderStatus.allCases where t[.status(s)] != 0 { byStatus[s.rawValue] = t[.status(s)] }
+        for c in OrderChannel.allCases where t[.channel(c)] != 0 { byChannel[c.rawValue] = t[.channel(c)] }
         return Assessment(
-            orders: facts.count, byStatus: byStatus, byCategory: byCategory, byChannel: byChannel,
-            dispatchMinutesMedian: Stats.median(dispatch), dispatchMinutesP90: Stats.percentile(dispatch, 90),
-            acceptMinutesMedian: Stats.median(accept), acceptMinutesP90: Stats.percentile(accept, 90),
-            acceptanceRate: rate(accepted, dispatched), onTimeResponseRate: rate(onTime, responded), completionRate: rate(completed, accepted),
+            orders: t[.orders], byStatus: byStatus, byCategory: t.categories.filter { $0.value != 0 }, byChannel: byChannel,
+            dispatchMinutesMedian: Stats.median(histogram: t.dispatchMinutes), dispatchMinutesP90: Stats.percentile(histogram: t.dispatchMinutes, 90),
+            dispatchMinutesMean: rate(t[.dispatchMinutes], t[.dispatched]),
+            acceptMinutesMedian: Stats.median(histogram: t.acceptMinutes), acceptMinutesP90: Stats.percentile(histogram: t.acceptMinutes, 90),
+            acceptMinutesMean: rate(t[.acceptMinutes], t[.accepted]),
+            acceptanceRate: rate(t[.accepted], t[.dispatched]), onTimeResponseRate: rate(t[.onTime], t[.responded]), completionRate: rate(t[.completed], t[.accepted]),
             ratings: ratings, ratingMean: ratings == 0 ? nil : Double(sum) / Double(ratings), ratingDistribution: distribution,
-            escalations: escalations, serviceHours: serviceHours, activeVolunteers: activeVolunteers)
+            escalations: t[.escalations], serviceHours: serviceHours ?? Double(t[.hoursCenti]) / 100, activeVolunteers: activeVolunteers ?? t[.active])
     }
 }
 
@@ -113,6 +144,31 @@ public enum Stats {
         guard !values.isEmpty else { return nil }
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// The median of values given as value → count.
+    public static func median(histogram h: [Int: Int]) -> Double? {
+        let n = h.values.reduce(0, +)
+        guard n > 0 else { return nil }
+        let lower = value(at: (n + 1) / 2, h), upper = value(at: n / 2 + 1, h)
+        return n % 2 == 1 ? Double(lower) : Double(lower + upper) / 2
+    }
+
+    /// Nearest-rank percentile of values given as value → count.
+    public static func percentile(histogram h: [Int: Int], _ p: Double) -> Double? {
+        let n = h.values.reduce(0, +)
+        guard n > 0 else { return nil }
+        return Double(value(at: min(max(Int((p / 100 * Double(n)).rounded(.up)), 1), n), h))
+    }
+
+    /// The `rank`-th smallest value (from 1).
+    static func value(at rank: Int, _ h: [Int: Int]) -> Int {
+        var seen = 0
+        for (v, c) in h.sorted(by: { $0.key < $1.key }) where c > 0 {
+            seen += c
+            if seen >= rank { return v }
+        }
+        return h.keys.max() ?? 0
     }
 
     /// Nearest-rank percentile: the smallest value with at least p% of the values at or below it.
@@ -162,6 +218,17 @@ public struct AssessmentRange: Sendable, Equatable {
         }
     }
 
+    /// Every day of the range (its start in China time).
+    public var dayStarts: [Date] {
+        var out: [Date] = []
+        var day = from
+        while day < to {
+            out.append(day)
+            day = Calendar.chinaStandard.date(byAdding: .day, value: 1, to: day)!
+        }
+        return out
+    }
+
     /// The first and last day as `yyyy-MM-dd` (for service records, which are kept by day).
     public var days: (from: String, to: String) {
         let cal = Calendar.chinaStandard
@@ -202,8 +269,13 @@ public enum TrendGrain: String, Sendable, CaseIterable {
 
     /// Every bucket of the range in order (empty ones included), with the count of `dates` in each.
     public func series(_ dates: [Date], over range: AssessmentRange) -> [(label: String, count: Int)] {
+        series(counts: dates.map { ($0, 1) }, over: range)
+    }
+
+    /// The same from counts at instants (a day's rollup counted at its start).
+    public func series(counts weighted: [(Date, Int)], over range: AssessmentRange) -> [(label: String, count: Int)] {
         var counts: [String: Int] = [:]
-        for d in dates where d >= range.from && d < range.to { counts[label(d), default: 0] += 1 }
+        for (d, n) in weighted where d >= range.from && d < range.to { counts[label(d), default: 0] += n }
         var labels: [String] = []
         var day = range.from
         while day < range.to {

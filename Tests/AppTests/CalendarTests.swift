@@ -63,7 +63,7 @@ struct RecordAPITests {
         try await withTestApp { app in
             let w = try await LoopWorld.make(app)
             try await Ledger(db: app.db, now: Date()).record(volunteerID: w.f.volunteerS1.id!, hours: 120, date: Date(), content: "长期结对帮扶",
-                                                             orderID: nil, activityID: nil, recordedBy: nil, points: 1200, reason: "points.service")
+                                                             orderID: nil, activityID: nil, teamID: nil, recordedBy: nil, points: 1200, reason: "points.service")
             var leader = try await APIClient.signIn(app, w.leaderS1)
             let mine = try await leader.call(.GET, "/api/v1/me/record").json()
             #expect(mine["hours_total"] as? Double == 120)

@@ -35,7 +35,7 @@ struct CertificateFlowTests {
             try await leader.call(.POST, "/api/v1/orders/\(order)/complete", #"{"volunteer_ids":[\#(w.f.volunteerS1.id!)],"hours_\#(w.f.volunteerS1.id!)":1.5}"#)
             // Volunteer S2's own record, which must not appear.
             try await Ledger(db: app.db, now: clock.now).record(volunteerID: w.f.volunteerS2.id!, hours: 3, date: clock.now, content: "二号站宣讲",
-                                                               orderID: nil, activityID: nil, recordedBy: nil, points: 30, reason: "points.service")
+                                                               orderID: nil, activityID: nil, teamID: nil, recordedBy: nil, points: 30, reason: "points.service")
             let activity = try await ActivityFlowTests.published(app, w, slots: 3)
             try await leader.call(.POST, "/api/v1/activities/\(activity)/signup")
             let wish = try await resident.call(.POST, "/api/v1/wishes", WishTests.wishJSON(w.f)).json()["id"] as! Int

@@ -25,7 +25,7 @@ struct RankingTests {
             let o1 = try await order(team: w.f.teamS1), o2 = try await order(team: w.f.teamS2)
             func record(_ v: Volunteer, _ day: DateComponents, _ hours: Double, _ order: Int?) async throws {
                 try await ledger.record(volunteerID: v.id!, hours: hours, date: Calendar.chinaStandard.date(from: day)!, content: "服务",
-                                        orderID: order, activityID: nil, recordedBy: nil, points: 0, reason: "points.service")
+                                        orderID: order, activityID: nil, teamID: nil, recordedBy: nil, points: 0, reason: "points.service")
             }
             try await record(w.f.volunteerS1, DateComponents(year: 2026, month: 11, day: 3), 2, o1)
             try await record(w.f.volunteerS1, DateComponents(year: 2026, month: 3, day: 5), 10, o1)

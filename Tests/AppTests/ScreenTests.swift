@@ -33,7 +33,7 @@ struct ScreenTests {
             let outURL = try await admin.call(.GET, "/api/v1/activities/\(activity)/qr?kind=out").json()["url"] as! String
             #expect(try await people[1].call(.POST, "/api/v1/activities/\(activity)/check-out", CheckinFlowTests.body(outURL)).status == .ok)
             try await Ledger(db: app.db, now: clock.now).record(volunteerID: w.f.volunteerS1.id!, hours: 3.5, date: clock.now, content: "服务",
-                                                               orderID: nil, activityID: nil, recordedBy: nil, points: 0, reason: "points.service")
+                                                               orderID: nil, activityID: nil, teamID: nil, recordedBy: nil, points: 0, reason: "points.service")
 
             let c = try await admin.call(.GET, "/api/v1/screen?site=\(w.f.s1.id!)").json()
             #expect(c["orders_today"] as? Int == 2)

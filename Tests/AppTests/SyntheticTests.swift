@@ -75,7 +75,7 @@ struct SyntheticTests {
             // The assessment reads it: every order of two years at the first county.
             let centre = try #require(try await Site.query(on: app.db).filter(\.$kind == "centre").sort(\.$id).first())
             let range = AssessmentRange(from: Self.now.addingTimeInterval(-731 * 86_400), to: Self.now.addingTimeInterval(1))
-            let report = try await AssessmentService(db: app.db).report(centre, range)
+            let report = try await AssessmentService(db: app.db).report(centre, range, grain: .month)
             #expect(report.total.orders == 4 * 30)
             #expect(report.children.count == 2)
         }

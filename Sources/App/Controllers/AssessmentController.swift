@@ -4,7 +4,7 @@ import DiandanCore
 
 struct AssessmentPage: Encodable {
     struct Card: Encodable { var label: String; var value: String; var id: String }
-    struct Table: Encodable { var key: String; var heading: String; var columns: [String]; var rows: [[Cell]]; var export: String; var exportXLSX: String }
+    struct Table: Encodable { var key: String; var heading: String; var columns: [String]; var rows: [[Cell]]; var export: String; var exportXLSX: String; var note: String? }
     struct Cell: Encodable { var text: String; var link: String? }
     var chrome: Chrome
     var heading: String
@@ -29,34 +29,47 @@ enum AssessmentController {
         api.get("assessment", use: json).rule(.resource(.orders, .read))
     }
 
-    /// The site asked for (within the person's reach) and the range.
-    static func parse(_ req: Request) async throws -> (Site, AssessmentRange, String) {
+    /// The site asked for (within the person's reach), or everything (`site=0`, the province overview,
+    /// for someone whose reach covers every centre), and the range.
+    static func parse(_ req: Request) async throws -> (Site?, AssessmentRange, String) {
         let scopes = try req.scopes(.orders, .read)
-        let site: Site
-        if let id = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
-            try req.authorize(.orders, .read, at: s.sitePath)
-            site = s
-        } else {
-            guard let top = scopes.first, let id = top.ids.last, let s = try await Site.find(id, on: req.db) else { throw AppError.forbidden() }
-            site = s
-        }
         let period = req.query[String.self, at: "period"] ?? "month"
         guard let range = AssessmentRange.make(period, containing: req.now, from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"]) else {
             throw ValidationFailure(field: "period", "error.assessment.period")
         }
-        return (site, range, period)
+        let asked = req.query[Int.self, at: "site"]
+        if let id = asked, id != 0 {
+            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
+            try req.authorize(.orders, .read, at: s.sitePath)
+            return (s, range, period)
+        }
+        let everything = try await coversEverything(req, scopes)
+        if asked == 0 {
+            guard everything else { throw AppError.forbidden() }
+            return (nil, range, period)
+        }
+        // By default the top of the person's reach: everything when it spans several centres.
+        if everything && scopes.count > 1 { return (nil, range, period) }
+        guard let top = scopes.first, let id = top.ids.last, let s = try await Site.find(id, on: req.db) else { throw AppError.forbidden() }
+        return (s, range, period)
+    }
+
+    /// Whether the person may read every centre (and so the whole).
+    static func coversEverything(_ req: Request, _ scopes: [SitePath]) async throws -> Bool {
+        let roots = try await Site.query(on: req.db).filter(\.$parent.$id == nil).all()
+        return !roots.isEmpty && roots.allSatisfy { r in scopes.contains { $0.covers(r.sitePath) } }
     }
 
     static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
     static func number(_ x: Double?, digits: Int = 1) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "—" }
 
     static let columnKeys = ["assessment.orders", "assessment.acceptance", "assessment.on_time", "assessment.completion", "assessment.satisfaction",
-                             "assessment.dispatch_median", "assessment.hours", "assessment.active_volunteers", "assessment.escalations"]
+                             "assessment.dispatch_mean", "assessment.hours", "assessment.active_volunteers", "assessment.escalations"]
 
+    /// A table row: rates and means, which add up from the rollups (medians are on the cards).
     static func cells(_ a: Assessment) -> [String] {
         [String(a.orders), percent(a.acceptanceRate), percent(a.onTimeResponseRate), percent(a.completionRate), number(a.ratingMean, digits: 2),
-         number(a.dispatchMinutesMedian), OrderPages.hours(a.serviceHours), String(a.activeVolunteers), String(a.escalations)]
+         number(a.dispatchMinutesMean), OrderPages.hours(a.serviceHours), String(a.activeVolunteers), String(a.escalations)]
     }
 
     static func query(_ siteID: Int, _ period: String, _ range: AssessmentRange) -> String {
@@ -65,34 +78,46 @@ enum AssessmentController {
         return q
     }
 
+    static func grain(_ req: Request, _ range: AssessmentRange) -> TrendGrain {
+        TrendGrain(rawValue: req.query[String.self, at: "grain"] ?? "") ?? TrendGrain.suggested(for: range)
+    }
+
     static func page(req: Request) async throws -> Response {
         let (site, range, period) = try await parse(req)
-        let report = try await AssessmentService(db: req.db).report(site, range)
+        let grain = grain(req, range)
+        let report = try await AssessmentService(db: req.db).report(site, range, grain: grain)
         let a = report.total
-        let q = { (s: Site) in query(s.id ?? 0, period, range) }
-        // Breadcrumbs: from the top of the person's reach down to this site.
+        let siteID = site?.id ?? 0
+        let here = query(siteID, period, range)
+        // Breadcrumbs: from the top of the person's reach (everything, if it covers every centre) down to this site.
         var crumbs: [AssessmentPage.Cell] = []
-        let visible = try await Site.query(on: req.db).filter(\.$id ~~ site.sitePath.ids).all()
-        for id in site.sitePath.ids {
-            guard let s = visible.first(where: { $0.id == id }), Policy.allows(try req.requirePrincipal().grants, .orders, .read, at: s.sitePath) else { continue }
-            crumbs.append(.init(text: s.name, link: id == site.id ? nil : "/assessment?" + q(s)))
+        let grants = try req.requirePrincipal().grants
+        if try await coversEverything(req, try req.scopes(.orders, .read)) {
+            crumbs.append(.init(text: req.t("assessment.everything"), link: site == nil ? nil : "/assessment?" + query(0, period, range)))
+        }
+        if let site {
+            let visible = try await Site.query(on: req.db).filter(\.$id ~~ site.sitePath.ids).all()
+            for id in site.sitePath.ids {
+                guard let s = visible.first(where: { $0.id == id }), Policy.allows(grants, .orders, .read, at: s.sitePath) else { continue }
+                crumbs.append(.init(text: s.name, link: id == site.id ? nil : "/assessment?" + query(id, period, range)))
+            }
         }
         let categories = try await Category.query(on: req.db).all()
         let categoryName = { (id: Int) in categories.first { $0.id == id }?.displayName(req.locale) ?? String(id) }
-        // Orders over the range, by the grain asked for (or one that suits the range).
-        let grain = TrendGrain(rawValue: req.query[String.self, at: "grain"] ?? "") ?? TrendGrain.suggested(for: range)
-        let trend = grain.series(report.facts.map(\.facts.createdAt), over: range)
         let columns = columnKeys.map { req.t($0) }
-        func table(_ key: String, _ heading: String, _ lines: [AssessmentService.Report.Line], link: ((Int) -> String)?) -> AssessmentPage.Table {
+        func table(_ key: String, _ heading: String, _ lines: [AssessmentService.Line], link: ((Int) -> String)?, note: String? = nil) -> AssessmentPage.Table {
             .init(key: key, heading: req.t(heading), columns: [req.t("assessment.name")] + columns,
-                  rows: lines.map { l in [AssessmentPage.Cell(text: l.name, link: link?(l.id))] + cells(l.assessment).map { .init(text: $0, link: nil) } },
-                  export: "/assessment/export.csv?table=\(key)&" + q(site), exportXLSX: "/assessment/export.xlsx?table=\(key)&" + q(site))
+                  rows: lines.prefix(pageRows).map { l in [AssessmentPage.Cell(text: l.name, link: link?(l.id))] + cells(l.assessment).map { .init(text: $0, link: nil) } },
+                  export: "/assessment/export.csv?table=\(key)&" + here, exportXLSX: "/assessment/export.xlsx?table=\(key)&" + here,
+                  note: note ?? (lines.count > pageRows ? req.t("assessment.more_in_export", ["count": String(lines.count)]) : nil))
         }
+        let mapTitle = req.t("assessment.map") + (report.points.count >= AssessmentService.mapLimit ? " · " + req.t("assessment.map_latest", ["count": String(AssessmentService.mapLimit)]) : "")
         let page = AssessmentPage(
-            chrome: .make(req, title: req.t("assessment.title")), heading: site.name + " · " + req.t("assessment.title"), crumbs: crumbs,
+            chrome: .make(req, title: req.t("assessment.title")), heading: (site?.name ?? req.t("assessment.everything")) + " · " + req.t("assessment.title"),
+            crumbs: crumbs,
             periods: ["month", "quarter", "year", "custom"].map { .init(value: $0, label: req.t("period.\($0 == "custom" ? "custom" : $0)"), selected: $0 == period) },
             grains: TrendGrain.allCases.map { .init(value: $0.rawValue, label: req.t("grain.\($0.rawValue)"), selected: $0 == grain) },
-            siteID: try site.requireID(), from: range.days.from, to: range.days.to,
+            siteID: siteID, from: range.days.from, to: range.days.to,
             cards: [
                 .init(label: req.t("assessment.orders"), value: String(a.orders), id: "orders"),
                 .init(label: req.t("assessment.acceptance"), value: percent(a.acceptanceRate), id: "acceptance"),
@@ -107,33 +132,36 @@ enum AssessmentController {
             ],
             charts: [
                 .init(title: req.t("assessment.trend") + " · " + req.t("grain.\(grain.rawValue)"),
-                      svg: ColumnChart.svg(trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("assessment.trend"))),
-                .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { $0.value > $1.value }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
-                .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { $0.value > $1.value }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
-                .init(title: req.t("assessment.map"), svg: ScatterChart.svg(
-                    report.facts.compactMap { f in f.longitude.flatMap { lon in f.latitude.map { .init(x: lon, y: $0, group: f.facts.status.rawValue) } } },
+                      svg: ColumnChart.svg(report.trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("assessment.trend"))),
+                .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
+                .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
+                .init(title: mapTitle, svg: ScatterChart.svg(
+                    report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) },
                     groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"))),
                 .init(title: req.t("assessment.rating_distribution"), svg: BarChart.svg((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
             ],
             tables: [
                 table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query($0, period, range) }),
-                table("teams", "assessment.by_team", report.teams, link: nil),
-                table("practitioners", "assessment.by_practitioner", report.practitioners, link: nil),
+                table("teams", "assessment.by_team", report.teams, link: nil, note: site == nil ? req.t("assessment.choose_county") : nil),
+                table("practitioners", "assessment.by_practitioner", report.practitioners, link: nil, note: site == nil ? req.t("assessment.choose_county") : nil),
             ])
         return try await Pages.render(req, "assessment", page)
     }
 
+    /// Rows shown on the page per table; the export has them all.
+    static let pageRows = 200
+
     /// The lines of one table of the report, named as the page names it.
-    static func exportLines(_ req: Request) async throws -> (key: String, lines: [AssessmentService.Report.Line], range: AssessmentRange) {
+    static func exportLines(_ req: Request) async throws -> (key: String, lines: [AssessmentService.Line], range: AssessmentRange) {
         let (site, range, _) = try await parse(req)
-        let report = try await AssessmentService(db: req.db).report(site, range)
         let key = req.query[String.self, at: "table"] ?? "sites"
+        guard ["sites", "teams", "practitioners", "total"].contains(key) else { throw AppError.notFound }
+        let report = try await AssessmentService(db: req.db).report(site, range, grain: grain(req, range))
         switch key {
         case "sites": return (key, report.children, range)
         case "teams": return (key, report.teams, range)
         case "practitioners": return (key, report.practitioners, range)
-        case "total": return (key, [.init(id: try site.requireID(), name: site.name, assessment: report.total)], range)
-        default: throw AppError.notFound
+        default: return (key, [.init(id: site?.id ?? 0, name: site?.name ?? req.t("assessment.everything"), assessment: report.total)], range)
         }
     }
 
@@ -165,7 +193,7 @@ enum AssessmentController {
             func ratio(_ x: Double?) -> XLSX.Cell { x.map { .percent($0) } ?? .empty }
             func num(_ x: Double?) -> XLSX.Cell { x.map { .number($0) } ?? .empty }
             return [.text(l.name), .number(Double(a.orders)), ratio(a.acceptanceRate), ratio(a.onTimeResponseRate), ratio(a.completionRate),
-                    num(a.ratingMean), num(a.dispatchMinutesMedian), .number(a.serviceHours), .number(Double(a.activeVolunteers)), .number(Double(a.escalations))]
+                    num(a.ratingMean), num(a.dispatchMinutesMean), .number(a.serviceHours), .number(Double(a.activeVolunteers)), .number(Double(a.escalations))]
         }
         let bytes = XLSX.workbook(sheet: req.t("assessment.title"), rows: [header] + rows)
         let r = Response(status: .ok, body: .init(data: Data(bytes)))
@@ -187,9 +215,9 @@ enum AssessmentController {
 
     static func json(req: Request) async throws -> ReportDTO {
         let (site, range, _) = try await parse(req)
-        let r = try await AssessmentService(db: req.db).report(site, range)
-        func lines(_ l: [AssessmentService.Report.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
-        return ReportDTO(site_id: try site.requireID(), from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
+        let r = try await AssessmentService(db: req.db).report(site, range, grain: grain(req, range))
+        func lines(_ l: [AssessmentService.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
+        return ReportDTO(site_id: site?.id ?? 0, from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
                          teams: lines(r.teams), practitioners: lines(r.practitioners))
     }
 }

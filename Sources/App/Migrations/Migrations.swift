@@ -23,5 +23,6 @@ enum Migrations {
         app.migrations.add(CreateCertificates())
         app.migrations.add(AddCalendarKeys())
         app.migrations.add(AddEventNotices())
+        app.migrations.add(CreateAssessmentRollups())
     }
 }

@@ -110,6 +110,9 @@ final class ServiceRecord: Model, @unchecked Sendable {
     @OptionalParent(key: "recorded_by_account_id") var recordedBy: Account?
     @OptionalField(key: "activity_id") var activityID: Int?
     @OptionalField(key: "wish_id") var wishID: Int?
+    /// Where the hours count: the volunteer's site when they were recorded, and the team that served.
+    @OptionalField(key: "site_id") var siteID: Int?
+    @OptionalField(key: "team_id") var teamID: Int?
 
     init() {}
 }

@@ -320,7 +320,7 @@ struct ActivityService {
             try await s.save(on: db)
             if hours > 0 {
                 try await Ledger(db: db, now: now).record(volunteerID: s.$volunteer.id, hours: hours, date: a.startsAt, content: a.title, orderID: nil,
-                                                          activityID: try a.requireID(), recordedBy: p.accountID,
+                                                          activityID: try a.requireID(), teamID: a.$team.id, recordedBy: p.accountID,
                                                           points: rewards.points(forHours: hours), reason: "points.activity")
             }
             return s

@@ -86,6 +86,10 @@ struct OrderService {
                 try await o.create(on: db)
                 if let last = events.last, let action = OrderAction(rawValue: last.action) { last.noticeTopic = noticeTopic(o, action) }
                 try await events.create(on: db)
+                let facts = OrderFacts(id: nextID, createdAt: now, status: o.orderStatus, categoryID: categoryID, channel: o.channel, stationID: o.$station.id,
+                                       teamID: o.$team.id, placedBy: p.accountID, onBehalf: onBehalf, dispatchMinutes: o.$team.id == nil ? nil : 0,
+                                       acceptMinutes: nil, completed: false)
+                try await AssessmentRollups(db: db).placed(facts, path: station.sitePath)
                 if let key {
                     let r = IdempotencyRecord()
                     r.createdAt = now
@@ -446,7 +450,7 @@ struct OrderService {
         let ledger = Ledger(db: db, now: now)
         for served in input.served {
             try await ledger.record(volunteerID: served.volunteerID, hours: served.hours, date: now,
-                                    content: o.title + (input.notes.isEmpty ? "" : "：" + input.notes), orderID: try o.requireID(), activityID: nil,
+                                    content: o.title + (input.notes.isEmpty ? "" : "：" + input.notes), orderID: try o.requireID(), activityID: nil, teamID: teamID,
                                     recordedBy: p.accountID, points: policy.rewards.points(forHours: served.hours), reason: "points.service")
         }
     }
@@ -492,6 +496,7 @@ struct OrderService {
         try await o.save(on: db)
         let actor: OrderActor = actors.contains(.system) ? .system : Self.primaryActor(for: action, actors)
         try await record(o, action, from: from, actor: actor, account: account, reason: reason, detail: detail, team: team, on: db)
+        try await AssessmentRollups(db: db).stepped(o, action, at: now)
     }
 
     static func primaryActor(for action: OrderAction, _ actors: Set<OrderActor>) -> OrderActor {

@@ -37,6 +37,7 @@ struct SiteService {
                     s.path = site.path + s.path.dropFirst(oldPath.count)
                     try await s.save(on: db)
                 }
+                try await AssessmentRollups(db: db).moved(site: id, from: SitePath(rawValue: oldPath), to: site.sitePath)
             }
         }
     }

@@ -116,7 +116,8 @@ struct SyntheticSeeder {
                                                         "people", "channel", "notes", "response_deadline", "completion_deadline", "overdue", "open_for_claim",
                                                         "completed_at", "rating", "rated_by_proxy"])
                 let events = BulkWriter(sql, "order_events", ["id", "at", "action", "from_status", "to_status", "actor", "team_id", "site_id", "order_id"], after: [orders])
-                let records = BulkWriter(sql, "service_records", ["id", "created_at", "service_date", "hours", "content", "volunteer_id", "order_id"], after: [orders])
+                let records = BulkWriter(sql, "service_records", ["id", "created_at", "service_date", "hours", "content", "volunteer_id", "order_id", "site_id", "team_id"],
+                                         after: [orders])
 
                 // The tree: centre, institutes, stations.
                 let region = 360_000 + (centre * 37) % 9_000
@@ -275,7 +276,7 @@ struct SyntheticSeeder {
                             let d = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: completed)
                             for (m, hours) in plan.served {
                                 try await records.add([cur.record, completed, String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!), hours,
-                                                       item?.title ?? "需求\(id)", crew[m % crew.count], id])
+                                                       item?.title ?? "需求\(id)", crew[m % crew.count], id, st.id, team])
                                 cur.record += 1
                             }
                         }
@@ -315,6 +316,8 @@ struct SyntheticSeeder {
                                   points_balance = CAST(COALESCE((SELECT SUM(r.hours) FROM service_records r WHERE r.volunteer_id = volunteers.id), 0) * 10 AS INTEGER)
             WHERE number LIKE 'SY%'
             """).run()
+        // The assessment's facts and rollups, counted once from what was written.
+        try await AssessmentRollups(db: db).rebuild(progress: progress)
         return counts
     }
 }

@@ -100,7 +100,7 @@ struct WishService {
                     let ledger = Ledger(db: db, now: now)
                     if hours > 0 {
                         try await ledger.record(volunteerID: volunteer, hours: hours, date: now, content: "微心愿：" + w.title, orderID: nil, activityID: nil,
-                                                wishID: wishID, recordedBy: p.accountID, points: points, reason: "points.wish")
+                                                wishID: wishID, teamID: nil, recordedBy: p.accountID, points: points, reason: "points.wish")
                     } else if points > 0 {
                         try await ledger.add(points: points, hours: 0, to: volunteer, reason: "points.wish", orderID: nil)
                     }
