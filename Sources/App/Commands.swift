@@ -11,7 +11,41 @@ struct SeedCommand: AsyncCommand {
         var scale: String?
         @Option(name: "seed", help: "synthetic: the random seed (the same seed gives the same data)")
         var seed: Int?
+        @Flag(name: "auditor", help: "synthetic: also create the auditor `province`, reading every centre (password from DIANDAN_ADMIN_PASSWORD)")
+        var auditor: Bool
+        @Flag(name: "if-empty", help: "synthetic: do nothing if the database already holds orders")
+        var ifEmpty: Bool
         init() {}
+    }
+
+    /// `province`: an auditor (领导, read-only) at every centre, for the province overview.
+    /// The password comes from DIANDAN_ADMIN_PASSWORD, never from the command line.
+    func provinceAuditor(_ app: Application, _ wanted: Bool) async throws {
+        guard wanted else { return }
+        guard let password = Environment.get("DIANDAN_ADMIN_PASSWORD"), password.count >= 8 else {
+            throw ConfigurationError("--auditor needs DIANDAN_ADMIN_PASSWORD (at least 8 characters).")
+        }
+        let hash = try await app.password.async.hash(password)
+        try await app.db.writeTransaction { db in
+            let roots = try await Site.query(on: db).filter(\.$parent.$id == nil).sort(\.$id).all()
+            guard let first = roots.first else { return }
+            let account: Account
+            if let existing = try await Account.query(on: db).filter(\.$username == "province").first() {
+                existing.passwordHash = hash
+                try await existing.save(on: db)
+                account = existing
+            } else {
+                account = try await Account.insert(username: "province", passwordHash: hash, site: first, role: .auditor, on: db)
+            }
+            let held = Set(try await RoleGrant.query(on: db).filter(\.$account.$id == account.requireID()).all().map(\.$site.id))
+            for root in roots where !held.contains(try root.requireID()) {
+                let g = RoleGrant()
+                g.role = Role.auditor.rawValue
+                g.$account.id = try account.requireID()
+                g.$site.id = try root.requireID()
+                try await g.create(on: db)
+            }
+        }
     }
 
     var help: String { "Seeds data: `seed demo` loads the demo county into an empty database; `seed synthetic --scale county|city|province [--seed N]` generates test data." }
@@ -24,8 +58,13 @@ struct SeedCommand: AsyncCommand {
                 throw ConfigurationError("Unknown scale `\(signature.scale ?? "")`; available: county, city, province.")
             }
             try await app.autoMigrate()
-            let start = ContinuousClock.now
             let console = context.console
+            if signature.ifEmpty, try await Order.query(on: app.db).count() > 0 {
+                try await provinceAuditor(app, signature.auditor)
+                console.output("the database already holds orders: not seeded")
+                return
+            }
+            let start = ContinuousClock.now
             let counts = try await SyntheticSeeder(db: app.db, protector: app.protector, scale: scale, seed: UInt64(signature.seed ?? 1),
                                                    now: app.clock.now(), progress: { console.output($0.consoleText()) }).run()
             let seconds = (ContinuousClock.now - start).components.seconds
@@ -34,6 +73,7 @@ struct SeedCommand: AsyncCommand {
                 \(counts.volunteers) volunteers, \(counts.menuItems) menu items, \(counts.projects) projects, \(counts.orders) orders, \
                 \(counts.events) events, \(counts.records) service records
                 """.consoleText())
+            try await provinceAuditor(app, signature.auditor)
             return
         }
         guard signature.kind == "demo" else { throw ConfigurationError("Unknown seed `\(signature.kind)`; available: demo, synthetic.") }

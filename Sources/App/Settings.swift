@@ -29,6 +29,10 @@ public struct Settings: Sendable {
     public var wishPoints: Int
     public var menuReview: MenuReview
     public var uploadsDirectory: String
+    /// SQLite's page cache per connection, in MB.
+    public var sqliteCacheMB: Int
+    /// How often `serve` looks for export jobs to run (0 = never; `diandan run-exports` does one pass).
+    public var exportInterval: TimeInterval
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -105,6 +109,8 @@ public struct Settings: Sendable {
         }
         let scan = Int(value("DIANDAN_SCAN_SECONDS") ?? "30")
         guard let scan, scan >= 0 else { throw ConfigurationError("DIANDAN_SCAN_SECONDS must be a whole number of seconds (0 = off).") }
+        let exports = Int(value("DIANDAN_EXPORT_SECONDS") ?? "1")
+        guard let exports, exports >= 0 else { throw ConfigurationError("DIANDAN_EXPORT_SECONDS must be a whole number of seconds (0 = off).") }
         let outbox = Int(value("DIANDAN_OUTBOX_SECONDS") ?? "2")
         guard let outbox, outbox >= 0 else { throw ConfigurationError("DIANDAN_OUTBOX_SECONDS must be a whole number of seconds (0 = off).") }
         let minAge = try positive("DIANDAN_MIN_AGE", 14), adultAge = try positive("DIANDAN_ADULT_AGE", 18)
@@ -144,7 +150,9 @@ public struct Settings: Sendable {
             wishHours: wishHours,
             wishPoints: wishPoints,
             menuReview: review,
-            uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads"
+            uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads",
+            sqliteCacheMB: try positive("DIANDAN_SQLITE_CACHE_MB", 64),
+            exportInterval: TimeInterval(exports)
         )
     }
 

@@ -6,5 +6,6 @@ extension Application {
         asyncCommands.use(AdminCommand(), as: "admin")
         asyncCommands.use(ScanDeadlinesCommand(), as: "scan-deadlines")
         asyncCommands.use(DeliverNoticesCommand(), as: "deliver-notices")
+        asyncCommands.use(RunExportsCommand(), as: "run-exports")
     }
 }

@@ -29,7 +29,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
     try configureDatabase(app, settings)
     if settings.databaseURL == nil {
-        try await configureSQLiteConnections(app, wal: settings.sqlitePath != ":memory:")
+        try await configureSQLiteConnections(app, wal: settings.sqlitePath != ":memory:", cacheMB: settings.sqliteCacheMB)
     }
     Migrations.register(on: app)
 
@@ -63,6 +63,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     if options.isServe {
         app.lifecycle.use(PeriodicService.deadlineScanner(app))
         app.lifecycle.use(PeriodicService.noticeDispatcher(app))
+        app.lifecycle.use(PeriodicService.exportRunner(app))
         try await app.autoMigrate()
         if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
             let logins = try await DemoSeeder(app: app).run()
@@ -96,11 +97,13 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
 /// sqlite-nio's busy handler retries at once, forever, on a pool thread; SQLite's own busy timeout
 /// sleeps between tries and gives up, after which the write transaction is retried (`writeTransaction`).
 /// The pool keeps one connection per event loop, so setting it once on each covers every connection.
-func configureSQLiteConnections(_ app: Application, wal: Bool) async throws {
+/// The page cache (SQLite's default is 2 MB) is per connection: a province's indexes want more.
+func configureSQLiteConnections(_ app: Application, wal: Bool, cacheMB: Int) async throws {
     for loop in app.eventLoopGroup.makeIterator() {
         guard let sql = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
         if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
         try await sql.raw("PRAGMA busy_timeout=10000").run()
+        try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(-cacheMB * 1024))").run()
     }
 }
 

@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     CalendarController.register(web: web, api: api)
     RecordController.register(api: api)
     AssessmentController.register(web: web, api: api)
+    ExportController.register(web: web, api: api)
     ScreenController.register(web: web, api: api)
 
     let admin = web.grouped("admin")

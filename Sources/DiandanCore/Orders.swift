@@ -103,8 +103,7 @@ public enum OrderMachine {
 public enum OrderNumber {
     public static func make(date: Date, sequence: Int, calendar: Calendar = .chinaStandard) -> String {
         let c = calendar.dateComponents([.year, .month, .day], from: date)
-        let seq = String(sequence)
-        return String(format: "DD%04d%02d%02d-", c.year!, c.month!, c.day!) + String(repeating: "0", count: max(0, 6 - seq.count)) + seq
+        return "DD" + c.year!.padded(4) + c.month!.padded(2) + c.day!.padded(2) + "-" + sequence.padded(6)
     }
 }
 

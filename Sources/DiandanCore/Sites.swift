@@ -59,3 +59,17 @@ public struct SitePath: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public static func < (lhs: SitePath, rhs: SitePath) -> Bool { lhs.rawValue < rhs.rawValue }
 }
+
+extension Int {
+    /// Zero-padded to `width` digits (`7.padded(3)` is "007"), without the cost of `String(format:)`
+    /// on paths that run millions of times.
+    public func padded(_ width: Int) -> String {
+        let digits = String(self)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// `yyyy-MM-dd` from a day code (20261122), as service records keep their day.
+public func isoDay(_ code: Int) -> String {
+    (code / 10_000).padded(4) + "-" + (code / 100 % 100).padded(2) + "-" + (code % 100).padded(2)
+}

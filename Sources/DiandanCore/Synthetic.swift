@@ -99,8 +99,9 @@ public struct OrderPlan: Sendable, Equatable {
         var t: TimeInterval = 0
         var status = OrderStatus.submitted
         func step(_ a: OrderAction, _ to: OrderStatus?, _ wait: ClosedRange<Double>) {
-            t += Double.random(in: wait, using: &rng)
-            steps.append(Step(action: a, after: min(t, max(0, age - 1)), from: status, to: to ?? status))
+            // Whole seconds, like a clock that is read to the second: durations in minutes then round alike everywhere.
+            t += Double.random(in: wait, using: &rng).rounded()
+            steps.append(Step(action: a, after: min(t, max(0, (age - 1).rounded(.down))), from: status, to: to ?? status))
             if let to { status = to }
         }
         var escalations = 0

@@ -39,6 +39,8 @@ func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> 
         "DIANDAN_PG_SCHEMA": TestDatabase.isPostgres ? schema : "",
         // Many tests run at once, each with its own pool.
         "DIANDAN_PG_CONNECTIONS": "2",
+        // Export jobs run when a test says so.
+        "DIANDAN_EXPORT_SECONDS": "0",
         "DIANDAN_UPLOADS_DIR": NSTemporaryDirectory() + "diandan-uploads-" + schema,
     ]
     var failure: Error?

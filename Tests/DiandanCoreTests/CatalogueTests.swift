@@ -67,6 +67,8 @@ struct CatalogueTests {
         for l in AppLocale.allCases { used.insert("lang.\(l.rawValue)") }
         for p in ["length", "characters", "region", "birthDate", "checkDigit"] { used.insert("error.id_number.\(p)") }
         for s in OrderStatus.allCases { used.insert("order.status.\(s.rawValue)") }
+        for c in OrderChannel.allCases { used.insert("order.channel.\(c.rawValue)") }
+        for s in ["queued", "running", "done", "failed"] { used.insert("export.status.\(s)") }
         for a in OrderAction.allCases { used.insert("order.action.\(a.rawValue)") }
         for a in [OrderAction.accept, .decline, .claim, .start, .urge, .close, .cancel, .reject, .escalate] { used.insert("order.do.\(a.rawValue)") }
         for a in OrderActor.allCases { used.insert("order.actor.\(a.rawValue)") }

@@ -6,6 +6,7 @@ import urllib.request
 
 import openpyxl
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_foundation import click_and_wait, login
 
@@ -73,3 +74,21 @@ def test_drill_down_and_export(server, browser):
     # Down to the station itself.
     click_and_wait(browser, element=browser.find_element(By.LINK_TEXT, "叶坪村新时代文明实践站"))
     assert "叶坪村新时代文明实践站" in browser.find_element(By.TAG_NAME, "h1").text
+
+    # The station's order list, written in the background: the page shows the progress and then the link.
+    browser.find_element(By.ID, "orders-export-format").send_keys("Excel")
+    click_and_wait(browser, "orders-export-start")
+    assert "/exports/" in browser.driver.current_url
+    WebDriverWait(browser.driver, 20).until(lambda d: d.find_element(By.ID, "export-ready").is_displayed())
+    assert browser.find_element(By.ID, "export-progress").get_attribute("value") == "100"
+    done, total = browser.find_element(By.ID, "export-count").text.split(" / ")
+    assert done == total and int(total) >= 2
+    href = browser.find_element(By.ID, "export-download").get_attribute("href")
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookie})) as r:
+        assert r.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        orders = openpyxl.load_workbook(io.BytesIO(r.read())).active
+    lines = list(orders.iter_rows(values_only=True))
+    assert lines[0][0] == "订单号"
+    assert len(lines) - 1 == int(total)
+    assert all(line[2] == "叶坪村新时代文明实践站" for line in lines[1:])

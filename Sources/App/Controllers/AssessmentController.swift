@@ -173,11 +173,8 @@ enum AssessmentController {
     /// One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese).
     static func csv(req: Request) async throws -> Response {
         let (key, lines, range) = try await exportLines(req)
-        func field(_ s: String) -> String {
-            s.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        var text = "\u{FEFF}" + ([req.t("assessment.name")] + columnKeys.map { req.t($0) }).map(field).joined(separator: ",") + "\r\n"
-        for l in lines { text += ([l.name] + cells(l.assessment)).map(field).joined(separator: ",") + "\r\n" }
+        var text = "\u{FEFF}" + ([req.t("assessment.name")] + columnKeys.map { req.t($0) }).map(CSV.field).joined(separator: ",") + "\r\n"
+        for l in lines { text += ([l.name] + cells(l.assessment)).map(CSV.field).joined(separator: ",") + "\r\n" }
         let r = Response(status: .ok, body: .init(string: text))
         r.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         attachment(r, key, range, "csv")

@@ -29,23 +29,26 @@ enum ScreenController {
         api.get("screen", use: data).rule(.resource(.orders, .read))
     }
 
+    /// Orders from the kept facts of the site's subtree; hours from its rollups (the months of this
+    /// year so far), so the screen and the assessment count alike.
     static func counters(_ req: Request, _ site: Site) async throws -> ScreenCounters {
         guard let sql = req.db as? SQLDatabase else { throw AppError.notFound }
         let cal = Calendar.chinaStandard
         let today = cal.startOfDay(for: req.now)
-        let year = cal.component(.year, from: req.now)
-        let like = site.path + "%"
-        struct Row: Decodable { let orders_today: Int, in_service: Int, on_duty: Int, hours: Double? }
+        let year = cal.component(.year, from: req.now), month = cal.component(.month, from: req.now)
+        let service = AssessmentService(db: req.db)
+        let under = service.under("path", site.path)
+        struct Row: Decodable { let orders_today: Int, in_service: Int, on_duty: Int }
         let row = try await sql.raw("""
-            SELECT (SELECT COUNT(*) FROM orders o JOIN sites s ON s.id = o.station_id WHERE s.path LIKE \(bind: like) AND o.created_at >= \(bind: today)) AS orders_today,
-                   (SELECT COUNT(*) FROM orders o JOIN sites s ON s.id = o.station_id WHERE s.path LIKE \(bind: like) AND o.status = \(bind: OrderStatus.inService.rawValue)) AS in_service,
+            SELECT (SELECT COUNT(*) FROM order_facts WHERE \(under) AND created_at >= \(bind: today)) AS orders_today,
+                   (SELECT COUNT(*) FROM order_facts WHERE \(under) AND status = \(bind: OrderStatus.inService.rawValue)) AS in_service,
                    (SELECT COUNT(DISTINCT g.volunteer_id) FROM activity_signups g JOIN activities a ON a.id = g.activity_id JOIN sites s ON s.id = a.site_id
-                     WHERE s.path LIKE \(bind: like) AND g.check_in_at IS NOT NULL AND g.check_out_at IS NULL AND a.ends_at > \(bind: req.now)) AS on_duty,
-                   (SELECT SUM(r.hours) FROM service_records r JOIN volunteers v ON v.id = r.volunteer_id JOIN sites s ON s.id = v.site_id
-                     WHERE s.path LIKE \(bind: like) AND r.service_date >= \(bind: String(format: "%04d-01-01", year))) AS hours
+                     WHERE s.path LIKE \(bind: site.path + "%") AND g.check_in_at IS NOT NULL AND g.check_out_at IS NULL AND a.ends_at > \(bind: req.now)) AS on_duty
             """).first(decoding: Row.self)
+        let months = try await service.rollups.counters(sites: [try site.requireID()], periods: (1...month).map { year * 100 + $0 })
+        let hours = Double(months.values.reduce(0) { $0 + $1[.hoursCenti] }) / 100
         return ScreenCounters(orders_today: row?.orders_today ?? 0, in_service: row?.in_service ?? 0, on_duty: row?.on_duty ?? 0,
-                              hours_this_year: row?.hours ?? 0, at: req.now)
+                              hours_this_year: hours, at: req.now)
     }
 
     static func site(_ req: Request) async throws -> Site {

@@ -24,5 +24,6 @@ enum Migrations {
         app.migrations.add(AddCalendarKeys())
         app.migrations.add(AddEventNotices())
         app.migrations.add(CreateAssessmentRollups())
+        app.migrations.add(CreateExportJobs())
     }
 }

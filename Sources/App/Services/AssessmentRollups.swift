@@ -124,20 +124,26 @@ struct AssessmentRollups {
     static func centi(_ hours: Double) -> Int { Int((hours * 100).rounded()) }
 
     /// Adds a difference to the rollup rows (creating them as needed), in key order.
+    /// Adds a difference to the rollup rows (creating them as needed), in key order, in statements of
+    /// at most 500 rows (a bulk load brings hundreds of thousands).
     func apply(_ d: Rollup.Delta) async throws {
         let (counters, dists) = d.changes
-        if !counters.isEmpty {
+        for start in stride(from: 0, to: counters.count, by: 500) {
             var insert = sql.insert(into: "assessment_rollups").columns(["site_id", "period"] + Tally.columns)
-            for (key, row) in counters { insert = insert.values([SQLBind(key.site), SQLBind(key.period)] + row.map { SQLBind($0) }) }
+            for (key, row) in counters[start..<min(start + 500, counters.count)] {
+                insert = insert.values([SQLBind(key.site), SQLBind(key.period)] + row.map { SQLBind($0) })
+            }
             try await insert.onConflict(with: ["site_id", "period"]) { u in
                 var u = u
                 for c in Tally.columns { u = u.set(c, to: SQLBinaryExpression(SQLColumn(c, table: "assessment_rollups"), .add, SQLExcludedColumn(c))) }
                 return u
             }.run()
         }
-        if !dists.isEmpty {
+        for start in stride(from: 0, to: dists.count, by: 2_000) {
             var insert = sql.insert(into: "assessment_dists").columns("period", "measure", "value", "n")
-            for (key, n) in dists { insert = insert.values(SQLBind(key.period), SQLBind(key.measure.rawValue), SQLBind(key.value), SQLBind(n)) }
+            for (key, n) in dists[start..<min(start + 2_000, dists.count)] {
+                insert = insert.values(SQLBind(key.period), SQLBind(key.measure.rawValue), SQLBind(key.value), SQLBind(n))
+            }
             try await insert.onConflict(with: ["period", "measure", "value"]) { u in
                 u.set("n", to: SQLBinaryExpression(SQLColumn("n", table: "assessment_dists"), .add, SQLExcludedColumn("n")))
             }.run()

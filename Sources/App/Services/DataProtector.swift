@@ -34,7 +34,15 @@ public struct DataProtector: Sendable {
 
     /// A deterministic keyed hash for uniqueness and lookup (e.g. duplicate ID numbers).
     public func lookupHash(_ plain: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(plain.utf8), using: hashKey).map { String(format: "%02x", $0) }.joined()
+        Self.hex(HMAC<SHA256>.authenticationCode(for: Data(plain.utf8), using: hashKey))
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        var out: [UInt8] = []
+        for b in bytes { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0x0F)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A short signature for URLs (check-in codes): HMAC-SHA256, 128 bits, base64url.

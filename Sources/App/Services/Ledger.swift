@@ -34,7 +34,7 @@ struct Ledger {
         let day = PeriodCode.day(date)
         let r = ServiceRecord()
         r.createdAt = now
-        r.serviceDate = String(format: "%04d-%02d-%02d", day / 10_000, day / 100 % 100, day % 100)
+        r.serviceDate = isoDay(day)
         r.hours = hours
         r.content = content
         r.$volunteer.id = volunteerID

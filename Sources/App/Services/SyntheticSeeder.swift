@@ -1,6 +1,7 @@
 import Fluent
 import Vapor
 import SQLKit
+import FluentSQLiteDriver
 import DiandanCore
 
 /// Writes many rows with multi-row INSERTs (a few hundred rows per statement, many statements per
@@ -32,13 +33,50 @@ final class BulkWriter: @unchecked Sendable {
     func flush() async throws {
         guard !rows.isEmpty else { return }
         for p in parents { try await p.flush() }
-        var insert = sql.insert(into: table).columns(columns)
-        for row in rows { insert = insert.values(row.map { SQLBind($0) }) }
-        try await insert.run()
+        if let sqlite = sql as? SQLiteDatabase, let binds = Self.sqliteValues(rows) {
+            // SQLite: the statement text and the values straight to the driver, without building and
+            // serialising an expression tree per value (most of the time of a load went there).
+            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+            let text = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+                + Array(repeating: tuple, count: rows.count).joined(separator: ",")
+            _ = try await sqlite.query(text, binds)
+        } else {
+            var insert = sql.insert(into: table).columns(columns)
+            for row in rows { insert = insert.values(row.map { SQLBind($0) }) }
+            try await insert.run()
+        }
         written += rows.count
         rows.removeAll(keepingCapacity: true)
     }
+
+    /// The values as SQLite stores them through Fluent (dates as seconds since 1970, booleans as 0/1);
+    /// nil if a value is of another kind (then the general path encodes it).
+    static func sqliteValues(_ rows: [[any Encodable & Sendable]]) -> [SQLiteData]? {
+        var out: [SQLiteData] = []
+        out.reserveCapacity(rows.count * (rows.first?.count ?? 0))
+        for row in rows {
+            for value in row {
+                switch value {
+                case let v as Int: out.append(.integer(v))
+                case let v as String: out.append(.text(v))
+                case let v as Double: out.append(.float(v))
+                case let v as Date: out.append(.float(v.timeIntervalSince1970))
+                case let v as Bool: out.append(.integer(v ? 1 : 0))
+                case let v as [String]:
+                    guard let json = try? JSONEncoder().encode(v) else { return nil }
+                    out.append(.text(String(decoding: json, as: UTF8.self)))
+                case let v as any OptionalValue where v.isNone: out.append(.null)
+                default: return nil
+                }
+            }
+        }
+        return out
+    }
 }
+
+/// Lets a value in an existential say it is an empty optional.
+protocol OptionalValue { var isNone: Bool { get } }
+extension Optional: OptionalValue { var isNone: Bool { self == nil } }
 
 /// `diandan seed synthetic --scale county|city|province [--seed N]`: a deterministic province of
 /// sites, teams, volunteers, menus, projects and two years of orders with their events and service
@@ -55,6 +93,8 @@ struct SyntheticSeeder {
     final class Cursor: @unchecked Sendable {
         var site = 0, team = 0, volunteer = 0, menu = 0, project = 0, order = 0, event = 0, record = 0
         var rng: SplitMix64
+        /// The assessment's rollups of everything written, added to the database at the end.
+        var rollups = Rollup.Delta()
         init(rng: SplitMix64) { self.rng = rng }
     }
 
@@ -84,6 +124,9 @@ struct SyntheticSeeder {
         let categories = try await Category.query(on: db).filter(\.$active == true).sort(\.$sortOrder).all().map { try $0.requireID() }
         guard !categories.isEmpty else { throw ConfigurationError("No service categories: run the migrations first.") }
         let cur = Cursor(rng: SplitMix64(seed: seed))
+        var tally = Tally()
+        tally[.active] = 1
+        let one = tally
         cur.site = try await nextID(sql, "sites")
         cur.team = try await nextID(sql, "teams")
         cur.volunteer = try await nextID(sql, "volunteers")
@@ -99,6 +142,9 @@ struct SyntheticSeeder {
             // Every county in one transaction: a crash loses at most the county being written.
             let c = try await db.writeTransaction { db -> Counts in
                 guard let sql = db as? SQLDatabase else { throw AppError.notFound }
+                // The order number index takes keys in date order, not id order: with SQLite's small
+                // default cache every insert would fetch pages; half a gigabyte keeps them at hand.
+                if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA cache_size=-524288").run() }
                 var c = Counts()
                 let sites = BulkWriter(sql, "sites", ["id", "created_at", "updated_at", "code", "name", "kind", "path", "latitude", "longitude", "zone", "active", "parent_id"])
                 let teams = BulkWriter(sql, "teams", ["id", "created_at", "name", "professional", "max_concurrent_orders", "active", "site_id"])
@@ -118,6 +164,9 @@ struct SyntheticSeeder {
                 let events = BulkWriter(sql, "order_events", ["id", "at", "action", "from_status", "to_status", "actor", "team_id", "site_id", "order_id"], after: [orders])
                 let records = BulkWriter(sql, "service_records", ["id", "created_at", "service_date", "hours", "content", "volunteer_id", "order_id", "site_id", "team_id"],
                                          after: [orders])
+                let facts = BulkWriter(sql, OrderFactRow.schema, OrderFactRow.columns, after: [orders])
+                let presence = BulkWriter(sql, "volunteer_periods", ["volunteer_id", "period", "site_id"], after: [volunteers])
+                var seen: [Int: Set<Int>] = [:]
 
                 // The tree: centre, institutes, stations.
                 let region = 360_000 + (centre * 37) % 9_000
@@ -135,7 +184,7 @@ struct SyntheticSeeder {
                     cur.site += 1
                     let path = centrePath.child(id)
                     let lat = lat0 + Double.random(in: -0.2...0.2, using: &cur.rng), lon = lon0 + Double.random(in: -0.2...0.2, using: &cur.rng)
-                    try await sites.add([id, now, now, String(region) + String(format: "%03d", i + 1), name(&cur.rng) + "镇新时代文明实践所", SiteKind.institute.rawValue,
+                    try await sites.add([id, now, now, String(region) + (i + 1).padded(3), name(&cur.rng) + "镇新时代文明实践所", SiteKind.institute.rawValue,
                                          path.rawValue, lat, lon, (i % 4 == 0 ? Zone.urban : .rural).rawValue, true, centreID])
                     instituteList.append((id, path))
                     let count = scale.stationsPerCentre / scale.institutesPerCentre + (i < scale.stationsPerCentre % scale.institutesPerCentre ? 1 : 0)
@@ -144,7 +193,7 @@ struct SyntheticSeeder {
                         cur.site += 1
                         let spath = path.child(sid)
                         let slat = lat + Double.random(in: -0.05...0.05, using: &cur.rng), slon = lon + Double.random(in: -0.05...0.05, using: &cur.rng)
-                        try await sites.add([sid, now, now, String(region) + String(format: "%03d%03d", i + 1, j + 1), name(&cur.rng) + "村新时代文明实践站",
+                        try await sites.add([sid, now, now, String(region) + (i + 1).padded(3) + (j + 1).padded(3), name(&cur.rng) + "村新时代文明实践站",
                                              SiteKind.station.rawValue, spath.rawValue, slat, slon, (j % 5 == 0 ? Zone.urban : .rural).rawValue, true, id])
                         stationList.append((sid, spath, slat, slon, id))
                     }
@@ -182,14 +231,14 @@ struct SyntheticSeeder {
                         let local = s * scale.volunteersPerStation + k
                         let birth = Calendar.chinaStandard.date(byAdding: .day, value: (local &* 7919) % 20_000, to: Calendar.chinaStandard.date(from: DateComponents(year: 1955, month: 1, day: 1))!)!
                         let b = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: birth)
-                        let birthText = String(format: "%04d%02d%02d", b.year!, b.month!, b.day!)
+                        let birthText = b.year!.padded(4) + b.month!.padded(2) + b.day!.padded(2)
                         let idNumber = IDNumber.compose(region: String(region), birth: birthText, sequence: 100 + local / 20_000)
-                        let phone = String(format: "1%d%09d", [3, 5, 8][k % 3], (id &* 7_919) % 1_000_000_000)
-                        try await volunteers.add([id, now, String(format: "SY%@%07d", stamp, id) as String, String(surnames[local % surnames.count]) + name(&cur.rng),
+                        let phone = "1" + String([3, 5, 8][k % 3]) + ((id &* 7_919) % 1_000_000_000).padded(9)
+                        try await volunteers.add([id, now, "SY" + stamp + id.padded(7), String(surnames[local % surnames.count]) + name(&cur.rng),
                                                   try protector.seal(idNumber), protector.lookupHash(idNumber), Masking.mask(idNumber, keepFirst: 3, keepLast: 4),
                                                   (local % 2 == 0 ? Gender.female : .male).rawValue,
-                                                  String(format: "%04d-%02d-%02d", b.year!, b.month!, b.day!), try protector.seal(phone), Masking.mask(phone, keepFirst: 3, keepLast: 4),
-                                                  [String](), String(format: "%04d-%02d-%02d", day.year! - 1, 1 + k % 12, 1 + k % 28), true, st.id, 0.0, 0])
+                                                  isoDay(b.year! * 10_000 + b.month! * 100 + b.day!), try protector.seal(phone), Masking.mask(phone, keepFirst: 3, keepLast: 4),
+                                                  [String](), isoDay((day.year! - 1) * 10_000 + (1 + k % 12) * 100 + 1 + k % 28), true, st.id, 0.0, 0])
                         let teamsHere = teamsAt[st.id] ?? []
                         let t = teamsHere[k % teamsHere.count]
                         try await memberships.add([now, (members[t] ?? []).isEmpty ? MemberRole.leader.rawValue : MemberRole.member.rawValue, t, id])
@@ -238,13 +287,14 @@ struct SyntheticSeeder {
                 let span = Double(scale.days) * 86_400
                 let phone = try protector.seal("13800000000")
                 for (s, st) in stationList.enumerated() {
+                    let pathIDs = st.path.ids
                     let items = menuAt[st.id] ?? []
                     let teamsHere = teamsAt[st.id] ?? []
                     for _ in 0..<scale.ordersPerStation {
                         let id = cur.order
                         cur.order += 1
-                        let age = span * pow(Double.random(in: 0...1, using: &cur.rng), 1.3)
-                        let created = now.addingTimeInterval(-age)
+                        let age = (span * pow(Double.random(in: 0...1, using: &cur.rng), 1.3)).rounded()
+                        let created = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) - age)
                         let item = Int.random(in: 0..<10, using: &cur.rng) < 7 ? items[Int.random(in: 0..<items.count, using: &cur.rng)] : nil
                         let team = teamsHere[Int.random(in: 0..<teamsHere.count, using: &cur.rng)]
                         let crew = members[team] ?? []
@@ -272,12 +322,30 @@ struct SyntheticSeeder {
                                                   [.dispatch, .accept, .start, .complete].contains(stepItem.action) ? team : nil, owner, id])
                             cur.event += 1
                         }
+                        // The order's facts and its share of the rollups, as the loop would have kept them.
+                        let at = { (a: OrderAction) in plan.steps.first { $0.action == a }.map { created.addingTimeInterval($0.after) } }
+                        let firstEscalation = at(.escalate), firstAccept = at(.accept)
+                        let f = OrderFacts(id: id, createdAt: created, status: plan.status, categoryID: category, channel: plan.channel.rawValue, stationID: st.id,
+                                           teamID: holdsTeam ? team : nil, placedBy: nil, onBehalf: plan.channel == .walkIn, firstDispatchAt: at(.dispatch),
+                                           firstAcceptAt: firstAccept, escalations: plan.escalations,
+                                           escalatedBeforeAccept: firstEscalation.map { e in firstAccept.map { e < $0 } ?? true } ?? false,
+                                           completedAt: completed, rating: plan.rating)
+                        try await facts.add(OrderFactRow(f, path: st.path.rawValue).values)
+                        cur.rollups.add(f, path: pathIDs)
                         if let completed, !crew.isEmpty {
-                            let d = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: completed)
+                            let day = PeriodCode.day(completed)
                             for (m, hours) in plan.served {
-                                try await records.add([cur.record, completed, String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!), hours,
-                                                       item?.title ?? "需求\(id)", crew[m % crew.count], id, st.id, team])
+                                let volunteer = crew[m % crew.count]
+                                try await records.add([cur.record, completed, isoDay(day), hours, item?.title ?? "需求\(id)", volunteer, id, st.id, team])
                                 cur.record += 1
+                                var t = Tally()
+                                t[.hoursCenti] = AssessmentRollups.centi(hours)
+                                cur.rollups.add(counters: t.counts, at: Rollup.keys(path: pathIDs, day: day))
+                                // Active where the volunteer first served in each month, quarter and year.
+                                for p in PeriodCode.presence(day: day) where seen[volunteer, default: []].insert(p).inserted {
+                                    try await presence.add([volunteer, p, st.id])
+                                    cur.rollups.add(counters: one.counts, at: ([0] + pathIDs).map { Rollup.Key(site: $0, period: p) })
+                                }
                             }
                         }
                     }
@@ -288,6 +356,8 @@ struct SyntheticSeeder {
                 try await orders.flush()
                 try await events.flush()
                 try await records.flush()
+                try await facts.flush()
+                try await presence.flush()
                 c.orders = orders.written
                 c.events = events.written
                 c.records = records.written
@@ -316,8 +386,9 @@ struct SyntheticSeeder {
                                   points_balance = CAST(COALESCE((SELECT SUM(r.hours) FROM service_records r WHERE r.volunteer_id = volunteers.id), 0) * 10 AS INTEGER)
             WHERE number LIKE 'SY%'
             """).run()
-        // The assessment's facts and rollups, counted once from what was written.
-        try await AssessmentRollups(db: db).rebuild(progress: progress)
+        // The rollups of the whole province, added to what the database held (in batches).
+        progress("assessment rollups …")
+        try await db.writeTransaction { db in try await AssessmentRollups(db: db).apply(cur.rollups) }
         return counts
     }
 }
