@@ -82,15 +82,8 @@ struct XLSXTests {
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         // Python's zipfile checks every entry's CRC.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(' '.join(z.namelist())); print(z.read('xl/worksheets/sheet1.xml').decode())", file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let (status, text) = try runTool("python3", ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(' '.join(z.namelist())); print(z.read('xl/worksheets/sheet1.xml').decode())", file.path])
+        #expect(status == 0)
         let names = Set(text.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) } ?? [])
         #expect(names == ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"])
         #expect(text.contains("甲镇 &lt;实践所&gt; &amp; 乙"))
@@ -115,20 +108,13 @@ struct XLSXTests {
         try w.finish()
         try handle.close()
         #expect(writes > 5)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
+        let (status, text) = try runTool("python3", ["-c", """
             import sys, openpyxl
             wb = openpyxl.load_workbook(sys.argv[1])
             for ws in wb.worksheets:
                 print(ws.title + ":" + ";".join(",".join(str(c.value) for c in row) for row in ws.iter_rows()))
-            """, file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+            """, file.path])
+        #expect(status == 0)
         #expect(text.split(separator: "\n") == ["订单明细 1:订单号,评分;DD1,1;DD2,2", "订单明细 2:订单号,评分;DD3,3;DD4,4", "订单明细 3:订单号,评分;DD5,5"])
     }
 }

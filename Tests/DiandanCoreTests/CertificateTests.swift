@@ -11,17 +11,9 @@ struct CertificatePDFTests {
         issued: "出具单位：{site}\n证明编号：{number}\n出具日期：{date}", verify: "查验：{url}", page: "第 {page} 页 / 共 {pages} 页")
 
     static func run(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(tool) failed")
-        return String(decoding: data, as: UTF8.self)
+        let (status, output) = try runTool(tool, args)
+        #expect(status == 0, "\(tool) failed")
+        return output
     }
 
     @Test func aRealReaderOpensItAndFindsEveryRecord() throws {

@@ -7,16 +7,7 @@ import Testing
 @Suite("QR codes decode with a standard reader")
 struct QRCodeTests {
     static func zbarimg(_ file: URL) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        p.arguments = ["-q", "--raw", "-Sdisable", "-Sqrcode.enable", file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        var text = String(decoding: data, as: UTF8.self)
+        var text = try runTool("zbarimg", ["-q", "--raw", "-Sdisable", "-Sqrcode.enable", file.path]).output
         if text.hasSuffix("\n") { text.removeLast() }
         return text
     }
@@ -27,11 +18,7 @@ struct QRCodeTests {
         let svgFile = dir.appendingPathComponent("qr-\(UUID().uuidString).svg"), pngFile = svgFile.appendingPathExtension("png")
         try Data(svg.utf8).write(to: svgFile)
         defer { try? FileManager.default.removeItem(at: svgFile); try? FileManager.default.removeItem(at: pngFile) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/rsvg-convert")
-        p.arguments = ["-o", pngFile.path, svgFile.path]
-        try p.run()
-        p.waitUntilExit()
+        _ = try runTool("rsvg-convert", ["-o", pngFile.path, svgFile.path])
         return try zbarimg(pngFile)
     }
 

@@ -37,11 +37,11 @@ enum ScreenController {
         let today = cal.startOfDay(for: req.now)
         let year = cal.component(.year, from: req.now), month = cal.component(.month, from: req.now)
         let service = AssessmentService(db: req.db)
-        let under = service.under("path", site.path)
+        let under = service.under("f.path", site.path), facts = service.factsTable(scoped: true)
         struct Row: Decodable { let orders_today: Int, in_service: Int, on_duty: Int }
         let row = try await sql.raw("""
-            SELECT (SELECT COUNT(*) FROM order_facts WHERE \(under) AND created_at >= \(bind: today)) AS orders_today,
-                   (SELECT COUNT(*) FROM order_facts WHERE \(under) AND status = \(bind: OrderStatus.inService.rawValue)) AS in_service,
+            SELECT (SELECT COUNT(*) FROM \(unsafeRaw: facts) WHERE \(under) AND f.created_at >= \(bind: today)) AS orders_today,
+                   (SELECT COUNT(*) FROM \(unsafeRaw: facts) WHERE \(under) AND f.status = \(bind: OrderStatus.inService.rawValue)) AS in_service,
                    (SELECT COUNT(DISTINCT g.volunteer_id) FROM activity_signups g JOIN activities a ON a.id = g.activity_id JOIN sites s ON s.id = a.site_id
                      WHERE s.path LIKE \(bind: site.path + "%") AND g.check_in_at IS NOT NULL AND g.check_out_at IS NULL AND a.ends_at > \(bind: req.now)) AS on_duty
             """).first(decoding: Row.self)

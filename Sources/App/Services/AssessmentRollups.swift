@@ -330,6 +330,13 @@ struct AssessmentRollups {
         return s.normalized
     }
 
+    /// A bulk load's rollups: written straight in when the tables are empty, added row by row otherwise.
+    func load(_ delta: Rollup.Delta) async throws {
+        struct Count: Decodable { let n: Int }
+        let rows = try await sql.raw("SELECT (SELECT COUNT(*) FROM assessment_rollups) + (SELECT COUNT(*) FROM assessment_dists) AS n").first(decoding: Count.self)?.n ?? 0
+        if rows == 0 { try await insertAll(delta) } else { try await apply(delta) }
+    }
+
     /// Writes a whole delta into empty tables (no upserts needed).
     func insertAll(_ delta: Rollup.Delta) async throws {
         let (counters, dists) = delta.changes

@@ -42,12 +42,19 @@ struct AssessmentService {
         return "\(unsafeRaw: column) LIKE \(bind: path + "%")"
     }
 
+    /// `order_facts f`, for a site with SQLite's hint to take the path index: sorted by date or id, it
+    /// would rather walk the whole range in that order and test each row's path than sort the subtree's
+    /// own rows, which are far fewer.
+    func factsTable(scoped: Bool) -> String {
+        scoped && sql.dialect.name == "sqlite" ? "order_facts f INDEXED BY order_facts_path_created" : "order_facts f"
+    }
+
     /// The kept facts of the orders placed in the range, under a path (or everywhere).
     func facts(under path: String?, _ range: AssessmentRange) async throws -> [OrderFactRow] {
-        let cols = OrderFactRow.columns.joined(separator: ", ")
-        let scope: SQLQueryString = path.map { under("path", $0) + " AND " } ?? ""
+        let cols = OrderFactRow.columns.map { "f." + $0 }.joined(separator: ", ")
+        let scope: SQLQueryString = path.map { under("f.path", $0) + " AND " } ?? ""
         return try await sql.raw("""
-            SELECT \(unsafeRaw: cols) FROM order_facts WHERE \(scope)created_at >= \(bind: range.from) AND created_at < \(bind: range.to)
+            SELECT \(unsafeRaw: cols) FROM \(unsafeRaw: factsTable(scoped: path != nil)) WHERE \(scope)f.created_at >= \(bind: range.from) AND f.created_at < \(bind: range.to)
             """).all(decoding: OrderFactRow.self)
     }
 
@@ -94,7 +101,7 @@ struct AssessmentService {
         let scope: SQLQueryString = path.map { under("f.path", $0) + " AND " } ?? ""
         let rows = try await sql.raw("""
             SELECT o.latitude, o.longitude, f.status, s.latitude AS s_latitude, s.longitude AS s_longitude
-            FROM order_facts f JOIN orders o ON o.id = f.order_id JOIN sites s ON s.id = f.station_id
+            FROM \(unsafeRaw: factsTable(scoped: path != nil)) JOIN orders o ON o.id = f.order_id JOIN sites s ON s.id = f.station_id
             WHERE \(scope)f.created_at >= \(bind: range.from) AND f.created_at < \(bind: range.to)
             ORDER BY f.created_at DESC LIMIT \(unsafeRaw: String(Self.mapLimit))
             """).all(decoding: Row.self)

@@ -110,7 +110,7 @@ struct ExportService {
         let scope: SQLQueryString = site.map { service.under("f.path", $0.path) + " AND " } ?? ""
         struct Count: Decodable { let n: Int }
         job.total = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM order_facts f WHERE \(scope)f.created_at >= \(bind: range.from) AND f.created_at < \(bind: range.to)
+            SELECT COUNT(*) AS n FROM \(unsafeRaw: service.factsTable(scoped: site != nil)) WHERE \(scope)f.created_at >= \(bind: range.from) AND f.created_at < \(bind: range.to)
             """).first(decoding: Count.self)?.n ?? 0
         try await job.save(on: db)
 
@@ -148,7 +148,7 @@ struct ExportService {
             let rows = try await sql.raw("""
                 SELECT f.order_id, o.number, f.created_at, f.station_id, f.category_id, f.channel, f.status, f.team_id, f.dispatch_minutes,
                        f.accept_minutes, f.escalations, f.completed, f.rating
-                FROM order_facts f JOIN orders o ON o.id = f.order_id
+                FROM \(unsafeRaw: service.factsTable(scoped: site != nil)) JOIN orders o ON o.id = f.order_id
                 WHERE \(scope)f.created_at >= \(bind: range.from) AND f.created_at < \(bind: range.to) AND f.order_id > \(bind: after)
                 ORDER BY f.order_id LIMIT \(unsafeRaw: String(Self.page))
                 """).all(decoding: Row.self)

@@ -40,6 +40,11 @@ final class BulkWriter: @unchecked Sendable {
             let text = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
                 + Array(repeating: tuple, count: rows.count).joined(separator: ",")
             _ = try await sqlite.query(text, binds)
+        } else if sql.dialect.name == "postgresql", let values = Self.postgresLiterals(rows) {
+            // PostgreSQL: the values as literals in the statement text; binding hundreds of thousands of
+            // values through the expression tree costs more than PostgreSQL's parsing them.
+            let text = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES " + values
+            try await sql.raw("\(unsafeRaw: text)").run()
         } else {
             var insert = sql.insert(into: table).columns(columns)
             for row in rows { insert = insert.values(row.map { SQLBind($0) }) }
@@ -69,6 +74,36 @@ final class BulkWriter: @unchecked Sendable {
                 default: return nil
                 }
             }
+        }
+        return out
+    }
+}
+
+extension BulkWriter {
+    /// `(…),(…)` with every value a PostgreSQL literal (strings quoted, dates as `to_timestamp`); nil if
+    /// a value is of another kind.
+    static func postgresLiterals(_ rows: [[any Encodable & Sendable]]) -> String? {
+        func quote(_ s: String) -> String? { s.contains("\0") ? nil : "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+        var out = ""
+        for (i, row) in rows.enumerated() {
+            out += i == 0 ? "(" : ",("
+            for (j, value) in row.enumerated() {
+                if j > 0 { out += "," }
+                switch value {
+                case let v as Int: out += String(v)
+                case let v as Double where v.isFinite: out += String(v)
+                case let v as String: guard let q = quote(v) else { return nil }; out += q
+                case let v as Date: out += "to_timestamp(\(v.timeIntervalSince1970))"
+                case let v as Bool: out += v ? "TRUE" : "FALSE"
+                case let v as [String]:
+                    let items = v.compactMap(quote)
+                    guard items.count == v.count else { return nil }
+                    out += "ARRAY[" + items.joined(separator: ",") + "]::text[]"
+                case let v as any OptionalValue where v.isNone: out += "NULL"
+                default: return nil
+                }
+            }
+            out += ")"
         }
         return out
     }
@@ -388,7 +423,10 @@ struct SyntheticSeeder {
             """).run()
         // The rollups of the whole province, added to what the database held (in batches).
         progress("assessment rollups …")
-        try await db.writeTransaction { db in try await AssessmentRollups(db: db).apply(cur.rollups) }
+        try await db.writeTransaction { db in try await AssessmentRollups(db: db).load(cur.rollups) }
+        // Fresh statistics for the query planners after a bulk load.
+        progress("statistics …")
+        try await sql.raw("ANALYZE").run()
         return counts
     }
 }
