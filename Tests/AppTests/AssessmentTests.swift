@@ -81,6 +81,8 @@ struct AssessmentFlowTests {
             #expect(page.contains(#"id="metric-dispatch">6.0 / 12.0<"#))
             #expect(page.contains("/assessment?site=\(w.f.instituteA.id!)&amp;period=month"))
             #expect(page.contains("<svg"))
+            // Every order here came through the API: the channel chart has that one bar.
+            #expect(page.contains(#"aria-label="按下单渠道""#) && page.contains(">接口</text>") && !page.contains(">网页</text>"))
             let csv = try await web.send(.GET, "/assessment/export.csv?table=sites&site=\(w.f.centre.id!)&period=month")
             #expect(csv.headers.first(name: .contentType) == "text/csv; charset=utf-8")
             let lines = csv.text.components(separatedBy: "\r\n")

@@ -134,6 +134,7 @@ enum AssessmentController {
                 .init(title: req.t("assessment.trend") + " · " + req.t("grain.\(grain.rawValue)"),
                       svg: ColumnChart.svg(report.trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("assessment.trend"))),
                 .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
+                .init(title: req.t("assessment.by_channel"), svg: BarChart.svg(a.byChannel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.channel.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_channel"))),
                 .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
                 .init(title: mapTitle, svg: ScatterChart.svg(
                     report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) },
