@@ -29,6 +29,8 @@ public struct Settings: Sendable {
     public var wishPoints: Int
     public var menuReview: MenuReview
     public var uploadsDirectory: String
+    /// The bearer token a Prometheus scraper sends to `/metrics` (without one, only the machine itself may read them).
+    public var metricsToken: String?
     /// SQLite's page cache per connection, in MB.
     public var sqliteCacheMB: Int
     /// How often `serve` looks for export jobs to run (0 = never; `diandan run-exports` does one pass).
@@ -57,6 +59,9 @@ public struct Settings: Sendable {
         ("DIANDAN_FIVE_STAR_BONUS", "0.2", "extra share of points when the resident rates 5 stars"),
         ("DIANDAN_SCAN_SECONDS", "30", "how often `serve` looks for missed deadlines (0 turns the scanner off)"),
         ("DIANDAN_OUTBOX_SECONDS", "2", "how often `serve` delivers notices from the outbox to inboxes (0 turns delivery off)"),
+        ("DIANDAN_EXPORT_SECONDS", "1", "how often `serve` looks for queued order-list exports (0 turns it off)"),
+        ("DIANDAN_SQLITE_CACHE_MB", "64", "SQLite's page cache per connection, in MB"),
+        ("DIANDAN_METRICS_TOKEN", "(none)", "bearer token for `/metrics`; without one only the machine itself may read them"),
         ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
         ("DIANDAN_ADULT_AGE", "18", "volunteers younger than this need a guardian's consent to sign up"),
         ("DIANDAN_ACTIVITY_REVIEW", "true", "activities made by team leaders wait for a site admin's review before they are public"),
@@ -151,6 +156,7 @@ public struct Settings: Sendable {
             wishPoints: wishPoints,
             menuReview: review,
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads",
+            metricsToken: value("DIANDAN_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 },
             sqliteCacheMB: try positive("DIANDAN_SQLITE_CACHE_MB", 64),
             exportInterval: TimeInterval(exports)
         )

@@ -51,7 +51,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = .init()
-    app.middleware.use(ServerTiming())
+    app.middleware.use(ServerTiming(metrics: app.requestMetrics))
     app.middleware.use(ErrorRenderer())
     app.middleware.use(SecurityHeaders())
     // Static files only under their own paths, so other requests never look at the disk.
@@ -104,19 +104,6 @@ func configureSQLiteConnections(_ app: Application, wal: Bool, cacheMB: Int) asy
         if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
         try await sql.raw("PRAGMA busy_timeout=10000").run()
         try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(-cacheMB * 1024))").run()
-    }
-}
-
-/// `Server-Timing: app;dur=1.23`: how long the server spent on a request, for benchmarks and for
-/// the browser's developer tools.
-struct ServerTiming: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        let start = ContinuousClock.now
-        let response = try await next.respond(to: req)
-        let d = ContinuousClock.now - start
-        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", ms))
-        return response
     }
 }
 

@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     RecordController.register(api: api)
     AssessmentController.register(web: web, api: api)
     ExportController.register(web: web, api: api)
+    MetricsController.register(bare: bare)
     ScreenController.register(web: web, api: api)
 
     let admin = web.grouped("admin")
