@@ -6,7 +6,9 @@ import Logging
 enum Entrypoint {
     static func main() async throws {
         var env = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &env)
+        // LOG_FORMAT=json: one JSON object per line for log collectors; otherwise Vapor's console lines.
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        if !JSONLogHandler.bootstrapIfAsked(level: level) { try LoggingSystem.bootstrap(from: &env) }
         let app = try await Application.make(env)
         do {
             try await configure(app, options: .from(arguments: env.arguments))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import Fluent
+import Logging
 @testable import App
 @testable import DiandanCore
 
@@ -55,5 +56,30 @@ struct MetricsTests {
             #expect(p.terminationStatus == 0)
             #expect(parsed.trimmingCharacters(in: .whitespacesAndNewlines) == "gauge histogram True")
         }
+    }
+}
+
+/// `LOG_FORMAT=json`: a log collector reads one JSON object per line, request id included.
+@Suite("Structured logs")
+struct JSONLogTests {
+    final class Lines: @unchecked Sendable {
+        let lock = NSLock()
+        var items: [Data] = []
+        func add(_ d: Data) { lock.withLock { items.append(d) } }
+    }
+
+    @Test func eachEntryIsOneJSONObjectWithItsMetadata() throws {
+        let lines = Lines()
+        var logger = Logger(label: "codes.diandan.test") { JSONLogHandler(label: $0, level: .info, output: lines.add) }
+        logger[metadataKey: "request-id"] = "R-42"
+        logger.debug("below the level")
+        logger.warning("订单 \"DD1\" 已上报", metadata: ["order_id": "7"])
+        #expect(lines.items.count == 1)
+        let text = String(decoding: lines.items[0], as: UTF8.self)
+        #expect(text.hasSuffix("}\n") && text.filter { $0 == "\n" }.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: lines.items[0]) as? [String: String])
+        #expect(object["message"] == "订单 \"DD1\" 已上报")
+        #expect(object["level"] == "warning" && object["request-id"] == "R-42" && object["order_id"] == "7")
+        #expect(object["logger"] == "codes.diandan.test" && object["time"]?.contains("T") == true)
     }
 }
