@@ -29,10 +29,28 @@ final class TestClock: @unchecked Sendable {
 }
 
 func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
+    try await withTestApp(clock: clock, sqlitePath: ":memory:", schema: nil, body)
+}
+
+/// Two instances of the app on one database (a SQLite file, or one PostgreSQL schema), each with its
+/// own connection pool, as two `serve` processes would be.
+func withTwinApps(clock: TestClock? = nil, _ body: @escaping @Sendable (Application, Application) async throws -> Void) async throws {
+    let file = NSTemporaryDirectory() + "diandan-twins-\(UUID().uuidString.prefix(8)).sqlite"
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + s) } }
+    try await withTestApp(clock: clock, sqlitePath: file, schema: schema) { first in
+        try await withTestApp(clock: clock, sqlitePath: file, schema: schema, joining: true) { second in
+            try await body(first, second)
+        }
+    }
+}
+
+func withTestApp(clock: TestClock? = nil, sqlitePath: String, schema given: String?, joining: Bool = false,
+                 _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let schema = given ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     let values: [String: String] = [
-        "DIANDAN_SQLITE_PATH": ":memory:",
+        "DIANDAN_SQLITE_PATH": sqlitePath,
         "DIANDAN_BCRYPT_COST": "4",
         "DIANDAN_SEED_DEMO": "false",
         "DATABASE_URL": TestDatabase.postgresURL ?? "",
@@ -48,15 +66,15 @@ func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> 
         let settings = try Settings.load(.testing) { values[$0] }
         try await configure(app, options: .init(isServe: false), settings: settings)
         if let clock { app.clock = AppClock(now: { clock.now }) }
-        if TestDatabase.isPostgres, let sql = app.db as? SQLDatabase {
+        if TestDatabase.isPostgres, !joining, let sql = app.db as? SQLDatabase {
             try await sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
         }
-        try await app.autoMigrate()
+        if !joining { try await app.autoMigrate() }
         try await body(app)
     } catch {
         failure = error
     }
-    if TestDatabase.isPostgres, let sql = app.db as? SQLDatabase {
+    if TestDatabase.isPostgres, !joining, let sql = app.db as? SQLDatabase {
         try? await sql.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run()
     }
     try? FileManager.default.removeItem(atPath: values["DIANDAN_UPLOADS_DIR"]!)

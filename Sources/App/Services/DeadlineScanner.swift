@@ -24,7 +24,9 @@ struct DeadlineScanner {
             .filter(\.$responseDeadline <= now)
             .sort(\.$responseDeadline).limit(5000).all(\.$id)
         for id in due {
-            switch try await service.escalateIfDue(orderID: id) {
+            // Another instance's scanner, or a person, may take the same order at the same moment:
+            // whoever claims its version first acts, and this pass leaves it (the next one looks again).
+            switch try await Self.unlessChanged({ try await service.escalateIfDue(orderID: id) }) ?? .nothing {
             case .escalated: pass.escalated += 1
             case .overdue: pass.overdue += 1
             case .nothing: break
@@ -33,8 +35,17 @@ struct DeadlineScanner {
         let window = now.addingTimeInterval(-Double(RatingInput.windowDays) * 86_400)
         let unrated = try await Order.query(on: db).filter(\.$status == OrderStatus.completed.rawValue)
             .filter(\.$completedAt <= window).limit(5000).all(\.$id)
-        for id in unrated where try await service.closeUnrated(orderID: id) { pass.closed += 1 }
+        for id in unrated where try await Self.unlessChanged({ try await service.closeUnrated(orderID: id) }) == true { pass.closed += 1 }
         return pass
+    }
+
+    /// The step's result, or nil when the order changed under it (its version was claimed elsewhere).
+    static func unlessChanged<T>(_ step: () async throws -> T) async throws -> T? {
+        do {
+            return try await step()
+        } catch AppError.conflict(_, let message) where message.key == "error.order.changed" {
+            return nil
+        }
     }
 }
 
