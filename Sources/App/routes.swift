@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     AssessmentController.register(web: web, api: api)
     ExportController.register(web: web, api: api)
     MetricsController.register(bare: bare)
+    BoardController.register(web: web)
     ScreenController.register(web: web, api: api)
 
     let admin = web.grouped("admin")

@@ -33,6 +33,7 @@ extension Chrome {
         }
         if let p, !Policy.grants(p.grants, allowing: .orders, .write).isEmpty {
             nav.append(Link(href: "/orders/queue", label: req.t("nav.queue"), current: req.url.path == "/orders/queue"))
+            nav.append(Link(href: "/board", label: req.t("nav.board"), current: req.url.path == "/board"))
         }
         if let p, p.roles.contains(.teamLeader) {
             nav.append(Link(href: "/orders/team", label: req.t("nav.team_orders"), current: req.url.path == "/orders/team"))
