@@ -426,7 +426,9 @@ struct SyntheticSeeder {
         try await db.writeTransaction { db in try await AssessmentRollups(db: db).load(cur.rollups) }
         // Fresh statistics for the query planners after a bulk load.
         progress("statistics …")
-        try await sql.raw("ANALYZE").run()
+        // (PostgreSQL: our tables by name, resolved in our schema, not every table of the database.)
+        let tables = ["sites", "teams", "volunteers", "orders", "order_events", "order_facts", "service_records", "assessment_rollups", "volunteer_periods"]
+        try await sql.raw("ANALYZE \(unsafeRaw: sql.dialect.name == "postgresql" ? tables.joined(separator: ", ") : "")").run()
         return counts
     }
 }
