@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who hears about what happens to an order. The rules are values, so what each step tells whom is
 /// decided here once and tested without a database; the outbox and its dispatcher only carry it out.
 public enum NoticeTopic: String, Sendable, Codable, CaseIterable {
@@ -18,10 +20,14 @@ public enum NoticeTopic: String, Sendable, Codable, CaseIterable {
     case rejected = "order.rejected"
     case urged = "order.urged"
     case message = "order.message"
+    /// The response deadline is near and nobody has taken the order yet.
+    case deadlineNear = "order.deadline_near"
     /// Your micro-wish was claimed by a volunteer.
     case wishClaimed = "wish.claimed"
     /// Your micro-wish was fulfilled: please confirm.
     case wishFulfilled = "wish.fulfilled"
+    /// An activity you signed up for starts within a day.
+    case activityTomorrow = "activity.tomorrow"
 }
 
 /// The groups of people an order's notice can go to. Resolved to accounts when it is delivered.
@@ -66,7 +72,8 @@ public enum NoticeRules {
         case .accepted, .completed, .rejected: [.requester]
         case .cancelled, .urged: [.teamLeaders, .siteAdmins]
         case .message: [.requester, .teamLeaders, .siteAdmins]
-        case .wishClaimed, .wishFulfilled: [.named]
+        case .deadlineNear: [.siteAdmins, .teamLeaders]
+        case .wishClaimed, .wishFulfilled, .activityTomorrow: [.named]
         }
     }
 
@@ -82,6 +89,16 @@ public enum NoticeRules {
         var seen: Set<Int> = []
         return out.filter { $0 != actor && seen.insert($0).inserted }
     }
+
+    /// How long before its response deadline a waiting order is pointed out to the people who can
+    /// still take it: urban orders (minutes to answer) three minutes before, rural ones (the same day)
+    /// two hours before.
+    public static func warningLead(for zone: Zone) -> TimeInterval {
+        zone == .urban ? 3 * 60 : 2 * 3600
+    }
+
+    /// Sign-ups are reminded once, within the day before the activity starts.
+    public static let reminderLead: TimeInterval = 86_400
 
     /// Delivery that fails is tried again later, waiting longer each time: 30 s, 1 min, 2 min … at most
     /// an hour; after `maxAttempts` the entry is set aside (dead-lettered) with its last error.

@@ -41,6 +41,33 @@ struct ActivityFlowTests {
         return try r.json()["id"] as! Int
     }
 
+    /// 活动提醒: within the day before it starts, each one signed up (not those waiting) hears it once.
+    @Test func signedUpVolunteersAreRemindedOnceTheDayBefore() async throws {
+        let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2030, month: 12, day: 3, hour: 9))!)
+        try await withTestApp(clock: clock) { app in
+            // setup: two slots, three sign-ups (one waits).
+            let w = try await LoopWorld.make(app)
+            let id = try await Self.published(app, w, slots: 2)
+            var crowd = try await volunteerClients(app, count: 3, site: w.f.s1)
+            for i in crowd.indices { #expect(try await crowd[i].call(.POST, "/api/v1/activities/\(id)/signup").status == .ok) }
+            let scan = { try await DeadlineScanner(service: OrderService.make(app)).runOnce() }
+            // Two days before: nothing yet.
+            #expect(try await scan().reminded == 0)
+            // MUT: the day before.
+            clock.advance(86_400 + 3_600)
+            let pass = try await scan()
+            // validate
+            #expect(pass.reminded == 2)
+            #expect(try await scan().reminded == 0)
+            _ = try await NoticeDispatcher(db: app.db, now: clock.now).runOnce()
+            let first = try await crowd[0].call(.GET, "/api/v1/notifications").json()
+            let items = try #require(first["items"] as? [[String: Any]])
+            #expect(items.contains { ($0["text"] as? String)?.contains("敬老院义剪") == true && $0["link"] as? String == "/activities/\(id)" })
+            let waiting = try await crowd[2].call(.GET, "/api/v1/notifications").json()
+            #expect((waiting["items"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+
     @Test func twoHundredAtOnceForTwentySlotsMakeTwentySignedUpAndTheRestWaiting() async throws {
         try await withTestApp { app in
             // setup

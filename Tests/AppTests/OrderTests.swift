@@ -314,9 +314,14 @@ struct OrderFlowTests {
             var resident = try await APIClient.signIn(app, Fixture.user(.resident))
             let id = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
             let scan = { try await DeadlineScanner(service: OrderService.make(app)).runOnce() }
-            // S1 is urban: ten minutes.
-            clock.advance(9 * 60)
+            // S1 is urban: ten minutes; three before the end, its admins hear the deadline is near (once).
+            clock.advance(6 * 60)
             #expect(try await scan() == .init())
+            clock.advance(3 * 60)
+            #expect(try await scan() == .init(warned: 1))
+            #expect(try await scan() == .init())
+            let warning = try await OutboxEntry.query(on: app.db).filter(\.$topic == NoticeTopic.deadlineNear.rawValue).all()
+            #expect(warning.map(\.orderID) == [id])
             clock.advance(2 * 60)
             #expect(try await scan() == .init(escalated: 1))
             #expect(try await scan() == .init())

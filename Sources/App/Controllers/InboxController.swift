@@ -16,6 +16,8 @@ struct NoticeDTO: Content {
     var topic: String
     var text: String
     var order_id: Int?
+    /// Where the notice leads when it is not an order (a wish, an activity).
+    var link: String?
     var created_at: Date
     var read: Bool
 }
@@ -96,7 +98,7 @@ enum InboxController {
     }
 
     static func dto(_ n: InboxItem, _ req: Request) throws -> NoticeDTO {
-        NoticeDTO(id: try n.requireID(), topic: n.topic, text: text(n, req), order_id: n.orderID, created_at: n.createdAt, read: n.readAt != nil)
+        NoticeDTO(id: try n.requireID(), topic: n.topic, text: text(n, req), order_id: n.orderID, link: n.link, created_at: n.createdAt, read: n.readAt != nil)
     }
 
     static func list(req: Request) async throws -> InboxDTO {

@@ -25,5 +25,6 @@ enum Migrations {
         app.migrations.add(AddEventNotices())
         app.migrations.add(CreateAssessmentRollups())
         app.migrations.add(CreateExportJobs())
+        app.migrations.add(AddReminders())
     }
 }

@@ -43,6 +43,8 @@ final class Order: Model, @unchecked Sendable {
     @Field(key: "notes") var notes: String
 
     @Field(key: "response_deadline") var responseDeadline: Date
+    /// When the people who can take it were told its deadline is near (once per deadline).
+    @OptionalField(key: "deadline_warned_at") var deadlineWarnedAt: Date?
     @Field(key: "completion_deadline") var completionDeadline: Date
     /// Missed its deadline at the top of the tree, with nowhere left to escalate.
     @Field(key: "overdue") var overdue: Bool

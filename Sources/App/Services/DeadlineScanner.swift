@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SQLKit
 import DiandanCore
 
 /// 逐级上报: finds orders nobody took by their response deadline and hands each to the parent
@@ -13,6 +14,8 @@ struct DeadlineScanner {
         var escalated = 0
         var overdue = 0
         var closed = 0
+        var warned = 0
+        var reminded = 0
     }
 
     func runOnce() async throws -> Pass {
@@ -36,7 +39,82 @@ struct DeadlineScanner {
         let unrated = try await Order.query(on: db).filter(\.$status == OrderStatus.completed.rawValue)
             .filter(\.$completedAt <= window).limit(5000).all(\.$id)
         for id in unrated where try await Self.unlessChanged({ try await service.closeUnrated(orderID: id) }) == true { pass.closed += 1 }
+        pass.warned = try await warnNearDeadlines()
+        pass.reminded = try await remindSignups()
         return pass
+    }
+
+    /// 即将超时: orders still waiting whose deadline is near, told once to the site's admins (and the
+    /// team it went to). Each is claimed by a conditional update, so two scanners never both tell.
+    func warnNearDeadlines() async throws -> Int {
+        let db = service.db, now = service.now
+        guard let sql = db as? SQLDatabase else { return 0 }
+        struct Row: Decodable { let id: Int, response_deadline: Date, zone: String, owner_site_id: Int, team_id: Int? }
+        let longest = Zone.allCases.map(NoticeRules.warningLead).max() ?? 0
+        let candidates = try await sql.raw("""
+            SELECT o.id, o.response_deadline, s.zone, o.owner_site_id, o.team_id FROM orders o JOIN sites s ON s.id = o.owner_site_id
+            WHERE o.status IN (\(bind: OrderStatus.submitted.rawValue), \(bind: OrderStatus.dispatched.rawValue)) AND o.overdue = \(bind: false)
+              AND o.deadline_warned_at IS NULL AND o.response_deadline > \(bind: now) AND o.response_deadline <= \(bind: now.addingTimeInterval(longest))
+            """).all(decoding: Row.self)
+        var told = 0
+        for o in candidates where o.response_deadline.addingTimeInterval(-NoticeRules.warningLead(for: Zone(rawValue: o.zone) ?? .rural)) <= now {
+            let claimed = try await db.writeTransaction { db -> Bool in
+                guard let sql = db as? SQLDatabase else { return false }
+                struct Claimed: Decodable { let id: Int }
+                let rows = try await sql.raw("UPDATE orders SET deadline_warned_at = \(bind: now) WHERE id = \(bind: o.id) AND deadline_warned_at IS NULL RETURNING id")
+                    .all(decoding: Claimed.self)
+                guard !rows.isEmpty else { return false }
+                try await Self.outbox(.deadlineNear, now: now, order: o.id, site: o.owner_site_id, team: o.team_id, on: db)
+                return true
+            }
+            if claimed { told += 1 }
+        }
+        return told
+    }
+
+    /// 活动提醒: each volunteer signed up for an activity that starts within a day hears it once.
+    func remindSignups() async throws -> Int {
+        let db = service.db, now = service.now
+        guard let sql = db as? SQLDatabase else { return 0 }
+        struct Row: Decodable { let id: Int, activity_id: Int, account_id: Int, title: String, site_id: Int }
+        let due = try await sql.raw("""
+            SELECT g.id, g.activity_id, v.account_id, a.title, a.site_id FROM activity_signups g
+            JOIN activities a ON a.id = g.activity_id JOIN volunteers v ON v.id = g.volunteer_id
+            WHERE g.status = \(bind: SignupStatus.signedUp.rawValue) AND g.reminded_at IS NULL AND a.status = \(bind: ActivityStatus.published.rawValue)
+              AND a.starts_at > \(bind: now) AND a.starts_at <= \(bind: now.addingTimeInterval(NoticeRules.reminderLead)) AND v.account_id IS NOT NULL
+            """).all(decoding: Row.self)
+        var told = 0
+        for g in due {
+            let claimed = try await db.writeTransaction { db -> Bool in
+                guard let sql = db as? SQLDatabase else { return false }
+                struct Claimed: Decodable { let id: Int }
+                let rows = try await sql.raw("UPDATE activity_signups SET reminded_at = \(bind: now) WHERE id = \(bind: g.id) AND reminded_at IS NULL RETURNING id")
+                    .all(decoding: Claimed.self)
+                guard !rows.isEmpty else { return false }
+                try await Self.outbox(.activityTomorrow, now: now, site: g.site_id, recipient: g.account_id, subject: g.title,
+                                      link: Paths.activity(g.activity_id), on: db)
+                return true
+            }
+            if claimed { told += 1 }
+        }
+        return told
+    }
+
+    static func outbox(_ topic: NoticeTopic, now: Date, order: Int? = nil, site: Int?, team: Int? = nil, recipient: Int? = nil,
+                       subject: String? = nil, link: String? = nil, on db: Database) async throws {
+        let e = OutboxEntry()
+        e.createdAt = now
+        e.topic = topic.rawValue
+        e.orderID = order
+        e.siteID = site
+        e.teamID = team
+        e.recipientAccountID = recipient
+        e.subject = subject
+        e.link = link
+        e.attempts = 0
+        e.nextAttemptAt = now
+        e.failed = false
+        try await e.create(on: db)
     }
 
     /// The step's result, or nil when the order changed under it (its version was claimed elsewhere).
@@ -110,7 +188,7 @@ extension PeriodicService {
     static func deadlineScanner(_ app: Application) -> PeriodicService {
         PeriodicService("Deadline scan", every: app.settings.scanInterval) { app in
             let pass = try await DeadlineScanner(service: OrderService.make(app)).runOnce()
-            return pass == .init() ? nil : "\(pass.escalated) escalated, \(pass.overdue) overdue, \(pass.closed) closed unrated"
+            return pass == .init() ? nil : "\(pass.escalated) escalated, \(pass.overdue) overdue, \(pass.closed) closed unrated, \(pass.warned) warned, \(pass.reminded) reminded"
         }
     }
 

@@ -437,6 +437,7 @@ struct OrderService {
         o.$team.id = nil
         o.openForClaim = false
         o.responseDeadline = policy.deadlines.responseDeadline(zone: parent.zoneValue, from: now, overrideMinutes: parent.responseMinutes)
+        o.deadlineWarnedAt = nil
         return (nil, "{\"from_site\":\(owner.id!),\"to_site\":\(parentID)}")
     }
 
