@@ -38,6 +38,7 @@ struct ExportTests {
             let status = try await centre.call(.GET, "/api/v1/exports/\(id)").json()
             #expect(status["status"] as? String == "done")
             #expect(status["total"] as? Int == 8 && status["done"] as? Int == 8 && status["percent"] as? Int == 100)
+            #expect(status["download"] as? String == "/api/v1/exports/\(id)/download")
             let file = try await centre.call(.GET, "/api/v1/exports/\(id)/download")
             #expect(file.headers.first(name: .contentType) == "text/csv; charset=utf-8")
             #expect(file.headers.first(name: .contentDisposition)?.contains("orders-C1-") == true)

@@ -13,14 +13,15 @@ struct ExportStatus: Content {
     var filename: String?
     var error: String?
 
-    init(_ job: ExportJob) throws {
+    /// `api`: the download link for a bearer token (`/api/v1/exports/…`), else the page's.
+    init(_ job: ExportJob, api: Bool = false) throws {
         id = try job.requireID()
         status = job.status
         total = job.total
         done = job.done
         percent = job.status == ExportJob.Status.done.rawValue ? 100 : job.total == 0 ? 0 : min(99, job.done * 100 / job.total)
         let ready = job.status == ExportJob.Status.done.rawValue && job.file != nil
-        download = ready ? "/exports/\(id)/download" : nil
+        download = ready ? (api ? "/api/v1" : "") + "/exports/\(id)/download" : nil
         filename = job.filename
         error = job.error
     }
@@ -60,7 +61,7 @@ enum ExportController {
 
     static func createAPI(req: Request) async throws -> Response {
         let job = try await create(req)
-        let r = try await ExportStatus(job).encodeResponse(status: .accepted, for: req)
+        let r = try await ExportStatus(job, api: true).encodeResponse(status: .accepted, for: req)
         r.headers.replaceOrAdd(name: .location, value: "/api/v1/exports/\(try job.requireID())")
         return r
     }
@@ -73,7 +74,8 @@ enum ExportController {
     }
 
     static func status(req: Request) async throws -> Response {
-        let r = try await ExportStatus(try await job(req)).encodeResponse(for: req)
+        let api = req.url.path.hasPrefix("/api/")
+        let r = try await ExportStatus(try await job(req), api: api).encodeResponse(for: req)
         r.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return r
     }
