@@ -128,6 +128,23 @@ struct RollupTests {
             let direct = Assessment.compute(inRange, serviceHours: report.total.serviceHours, activeVolunteers: report.total.activeVolunteers)
             #expect(report.total == direct)
             #expect(report.total.orders > 0)
+            // The province overview is for someone whose reach covers every centre: the fixture's centre
+            // admin (one county among the synthetic ones) is refused it and sees their own centre.
+            #expect(try await centre.call(.GET, "/api/v1/assessment?site=0&period=quarter").status == .forbidden)
+            #expect(try await centre.call(.GET, "/api/v1/assessment?period=quarter").json()["site_id"] as? Int == w.f.centre.id)
+            // An auditor granted every centre gets it, by default, with the same figures.
+            let auditorAccount = try #require(try await Account.query(on: app.db).filter(\.$username == Fixture.user(.auditor)).first())
+            for root in try await Site.query(on: app.db).filter(\.$parent.$id == nil).all() {
+                let g = RoleGrant()
+                g.role = Role.auditor.rawValue
+                g.$account.id = try auditorAccount.requireID()
+                g.$site.id = try root.requireID()
+                try await g.create(on: app.db)
+            }
+            var auditor = try await APIClient.signIn(app, Fixture.user(.auditor))
+            let whole = try await auditor.call(.GET, "/api/v1/assessment?period=quarter").json()
+            #expect(whole["site_id"] as? Int == 0)
+            #expect((whole["total"] as? [String: Any])?["orders"] as? Int == report.total.orders)
         }
     }
 }
