@@ -35,6 +35,10 @@ public struct Settings: Sendable {
     public var sqliteCacheMB: Int
     /// How often `serve` looks for export jobs to run (0 = never; `diandan run-exports` does one pass).
     public var exportInterval: TimeInterval
+    /// How often `serve` sends webhook calls and text messages (0 = never; `diandan send-deliveries` does one pass).
+    public var deliveryInterval: TimeInterval
+    /// The SMS gateway, when one is configured.
+    public var sms: SMSTemplate?
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -60,6 +64,13 @@ public struct Settings: Sendable {
         ("DIANDAN_SCAN_SECONDS", "30", "how often `serve` looks for missed deadlines (0 turns the scanner off)"),
         ("DIANDAN_OUTBOX_SECONDS", "2", "how often `serve` delivers notices from the outbox to inboxes (0 turns delivery off)"),
         ("DIANDAN_EXPORT_SECONDS", "1", "how often `serve` looks for queued order-list exports (0 turns it off)"),
+        ("DIANDAN_DELIVERY_SECONDS", "2", "how often `serve` sends webhook calls and text messages (0 turns sending off)"),
+        ("DIANDAN_SMS_URL", "(none: no text messages)", "SMS gateway address; {phone} and {text} are filled in (here or in the body), e.g. https://sms.example.cn/send?to={phone}&msg={text}"),
+        ("DIANDAN_SMS_METHOD", "GET, or POST with a body", "HTTP method of the SMS gateway call"),
+        ("DIANDAN_SMS_BODY", "(none)", "body template of the SMS gateway call, e.g. {\"mobile\":\"{phone}\",\"content\":\"{text}\"}"),
+        ("DIANDAN_SMS_CONTENT_TYPE", "application/json", "content type of the body; JSON bodies get JSON escaping, others URL encoding"),
+        ("DIANDAN_SMS_HEADER", "(none)", "one extra header for the gateway, e.g. Authorization: Bearer …"),
+        ("DIANDAN_SMS_TOPICS", "order.dispatched,order.deadline_near,order.escalated,order.accepted,order.completed,activity.tomorrow", "the notices also sent as text messages"),
         ("DIANDAN_SQLITE_CACHE_MB", "64", "SQLite's page cache per connection, in MB"),
         ("DIANDAN_METRICS_TOKEN", "(none)", "bearer token for `/metrics`; without one only the machine itself may read them"),
         ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
@@ -128,6 +139,17 @@ public struct Settings: Sendable {
         guard let wishHours, (0...24).contains(wishHours), (wishHours * 2).rounded() == wishHours * 2 else {
             throw ConfigurationError("DIANDAN_WISH_HOURS must be a number of half hours from 0 to 24.")
         }
+        let deliveries = Int(value("DIANDAN_DELIVERY_SECONDS") ?? "2")
+        guard let deliveries, deliveries >= 0 else { throw ConfigurationError("DIANDAN_DELIVERY_SECONDS must be a whole number of seconds (0 = off).") }
+        var sms: SMSTemplate?
+        if let url = value("DIANDAN_SMS_URL") {
+            do {
+                sms = try SMSTemplate(url: url, method: value("DIANDAN_SMS_METHOD"), body: value("DIANDAN_SMS_BODY"),
+                                      contentType: value("DIANDAN_SMS_CONTENT_TYPE"), header: value("DIANDAN_SMS_HEADER"), topics: value("DIANDAN_SMS_TOPICS"))
+            } catch {
+                throw ConfigurationError(error.reason)
+            }
+        }
         let wishPoints = Int(value("DIANDAN_WISH_POINTS") ?? "10")
         guard let wishPoints, wishPoints >= 0 else { throw ConfigurationError("DIANDAN_WISH_POINTS must be a whole number, 0 or more.") }
         return Settings(
@@ -158,7 +180,9 @@ public struct Settings: Sendable {
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads",
             metricsToken: value("DIANDAN_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 },
             sqliteCacheMB: try positive("DIANDAN_SQLITE_CACHE_MB", 64),
-            exportInterval: TimeInterval(exports)
+            exportInterval: TimeInterval(exports),
+            deliveryInterval: TimeInterval(deliveries),
+            sms: sms
         )
     }
 

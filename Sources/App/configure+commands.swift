@@ -7,6 +7,7 @@ extension Application {
         asyncCommands.use(ScanDeadlinesCommand(), as: "scan-deadlines")
         asyncCommands.use(DeliverNoticesCommand(), as: "deliver-notices")
         asyncCommands.use(RunExportsCommand(), as: "run-exports")
+        asyncCommands.use(SendDeliveriesCommand(), as: "send-deliveries")
         asyncCommands.use(BackupCommand(), as: "backup")
         asyncCommands.use(RestoreCommand(), as: "restore")
     }

@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     AssessmentController.register(web: web, api: api)
     ExportController.register(web: web, api: api)
     MetricsController.register(bare: bare)
+    Open311Controller.register(bare)
     BoardController.register(web: web)
     ScreenController.register(web: web, api: api)
 
@@ -39,4 +40,6 @@ func routes(_ app: Application) throws {
     AdminRoutes<ProjectSection>.register(admin)
     ProjectSection.registerExtras(admin)
     AccountSection.registerExtras(admin)
+    AdminRoutes<IntegrationSection>.register(admin)
+    IntegrationSection.registerExtras(admin)
 }

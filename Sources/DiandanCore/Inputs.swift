@@ -233,3 +233,19 @@ public struct VolunteerUpdateInput: Sendable, Equatable {
         return VolunteerUpdateInput(siteID: site, skills: skills, active: active)
     }
 }
+
+/// An outside system's name, its site (fixed once made) and the webhook address it is told through.
+public struct IntegrationInput: Sendable, Equatable {
+    public var name: String
+    public var siteID: Int?
+    public var webhookURL: String?
+
+    public static func read(_ r: inout FieldReader, creating: Bool) -> IntegrationInput? {
+        let name = r.text("name", max: 60)
+        let site = creating ? r.int("site_id", in: 1...Int(Int32.max)) : nil
+        let url = r.text("webhook_url", required: false, max: 500)
+        if let url, !WebhookRules.isValidURL(url) { r.fail("webhook_url", "integration.webhook_invalid") }
+        guard r.isValid, let name else { return nil }
+        return IntegrationInput(name: name, siteID: site, webhookURL: url)
+    }
+}

@@ -25,14 +25,7 @@ public struct OrderInput: Sendable, Equatable {
     static func date(_ r: inout FieldReader, _ name: String) -> Date? {
         guard let raw = r.text(name, required: false, max: 40) else { return nil }
         // Forms send `2026-11-23T09:30` (datetime-local, China time); the API sends ISO 8601.
-        if let d = try? Date(raw, strategy: .iso8601) { return d }
-        let local = DateFormatter()
-        local.locale = Locale(identifier: "en_US_POSIX")
-        local.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
-            local.dateFormat = format
-            if let d = local.date(from: raw) { return d }
-        }
+        if let d = ChinaTime.parse(raw, formats: ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"]) { return d }
         r.fail(name, "error.date_format")
         return nil
     }

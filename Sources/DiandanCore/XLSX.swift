@@ -155,17 +155,25 @@ public enum XLSX {
         s.filter { !"[]:*?/\\".contains($0) }.prefix(31)
     }
 
-    static func escape(_ s: String) -> String {
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
+}
+
+public enum XMLText {
+    /// Text for XML 1.0: markup characters escaped, characters XML cannot carry dropped.
+    public static func escape(_ s: String) -> String {
         var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
+        for u in s.unicodeScalars {
+            switch u {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            // XML 1.0 has no place for most control characters.
-            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": continue
-            default: out.unicodeScalars.append(scalar)
+            case "'": out += "&apos;"
+            default:
+                let v = u.value
+                if v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000 {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out

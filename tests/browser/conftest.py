@@ -22,8 +22,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
+def start_server(**extra_env):
+    """The built server on a fresh SQLite file with the demo county; yields its base address."""
     binary = os.environ.get("DIANDAN_BIN") or os.path.join(ROOT, ".build", "debug", "diandan")
     workdir = tempfile.mkdtemp(prefix="diandan-browser-")
     port = free_port()
@@ -33,7 +33,7 @@ def server():
                DIANDAN_BCRYPT_COST="4",
                DIANDAN_OUTBOX_SECONDS="1",
                DIANDAN_SEED_DEMO="true",
-               LOG_LEVEL="warning")
+               LOG_LEVEL="warning", **extra_env)
     env.pop("DATABASE_URL", None)
     log = open(os.path.join(workdir, "server.log"), "w")
     proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
@@ -51,11 +51,24 @@ def server():
     else:
         proc.kill()
         raise RuntimeError("server did not become ready: " + open(log.name).read())
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    yield from start_server()
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    """A server of the module's own, for tests that place orders the browser tests do not expect."""
+    yield from start_server()
 
 
 def make_driver(mobile=False):

@@ -209,11 +209,7 @@ enum ActivityController {
     /// The signed check-in (or check-out) URL a QR code carries now.
     static func checkURL(_ req: Request, activityID: Int, kind: CheckinPolicy.Kind) -> (String, Date) {
         let t = ActivityService.make(req).token(activityID: activityID, kind: kind)
-        let base = req.application.settings.publicURL ?? {
-            let scheme = req.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
-            return "\(scheme)://" + (req.headers.first(name: .host) ?? "localhost")
-        }()
-        return (base + Paths.activityCheck(activityID, kind: kind.rawValue, window: t.window, signature: t.signature), t.expires)
+        return (req.baseURL + Paths.activityCheck(activityID, kind: kind.rawValue, window: t.window, signature: t.signature), t.expires)
     }
 
     /// The organiser's current code, for those who manage the activity.

@@ -26,6 +26,7 @@ enum AdminHome {
         try await add(MenuSection.self)
         try await add(CategorySection.self)
         try await add(AccountSection.self)
+        try await add(IntegrationSection.self)
         try await add(PerkSection.self)
         try await add(ProjectSection.self)
         let siteIDs = Set(p.grants.map(\.siteID))

@@ -20,7 +20,7 @@ enum CalendarController {
     }
 
     static func base(_ req: Request) -> String {
-        req.application.settings.publicURL ?? ("http://" + (req.headers.first(name: .host) ?? "localhost"))
+        req.baseURL
     }
 
     static func event(_ a: Activity, _ req: Request, status: String = "CONFIRMED", note: String = "") throws -> ICalendar.Event {

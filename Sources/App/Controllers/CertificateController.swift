@@ -54,8 +54,7 @@ enum CertificateController {
     }
 
     static func verifyURL(_ req: Request, _ number: String) -> String {
-        let base = req.application.settings.publicURL ?? ("http://" + (req.headers.first(name: .host) ?? "localhost"))
-        return base + Paths.certificateVerify(number)
+        req.baseURL + Paths.certificateVerify(number)
     }
 
     static func issueFor(_ req: Request) async throws -> Certificate {

@@ -26,5 +26,6 @@ enum Migrations {
         app.migrations.add(CreateAssessmentRollups())
         app.migrations.add(CreateExportJobs())
         app.migrations.add(AddReminders())
+        app.migrations.add(CreateIntegrations())
     }
 }

@@ -195,7 +195,7 @@ extension PeriodicService {
     /// The outbox to inboxes every DIANDAN_OUTBOX_SECONDS.
     static func noticeDispatcher(_ app: Application) -> PeriodicService {
         PeriodicService("Notices", every: app.settings.outboxInterval) { app in
-            let pass = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
+            let pass = try await NoticeDispatcher.make(app).runOnce()
             guard pass.retried + pass.failed > 0 else { return nil }
             return "\(pass.entries) delivered (\(pass.notices) notices), \(pass.retried) to retry, \(pass.failed) set aside"
         }

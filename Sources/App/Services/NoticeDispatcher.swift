@@ -9,6 +9,24 @@ import DiandanCore
 struct NoticeDispatcher {
     let db: Database
     let now: Date
+    /// Text messages through the configured gateway; nil when none is configured.
+    var sms: SMSNotices? = nil
+
+    struct SMSNotices: Sendable {
+        let topics: Set<NoticeTopic>
+        let localizer: Localizer
+    }
+
+    static func make(_ app: Application) -> NoticeDispatcher {
+        NoticeDispatcher(db: app.db, now: app.clock.now(),
+                         sms: app.settings.sms.map { SMSNotices(topics: $0.topics, localizer: app.localizer) })
+    }
+
+    /// An integration told of orders in its reach by webhook.
+    struct Hook: Decodable, Sendable {
+        let id: Int
+        let path: String
+    }
 
     struct Pass: Sendable, Equatable {
         /// Outbox entries handled, and inbox notices written for them.
@@ -38,6 +56,10 @@ struct NoticeDispatcher {
     /// source by source, so one bad entry is retried on its own and never holds up the rest.
     func runOnce(limit: Int = 5000, batch: Int = 50) async throws -> Pass {
         var pass = Pass()
+        let hooks = try await (db as? SQLDatabase)?.raw("""
+            SELECT i.id, s.path FROM integrations i JOIN sites s ON s.id = i.site_id
+            WHERE i.webhook_url IS NOT NULL AND i.revoked_at IS NULL
+            """).all(decoding: Hook.self) ?? []
         while pass.entries + pass.retried + pass.failed < limit {
             let events = try await OrderEvent.query(on: db).filter(\.$noticeTopic != nil).filter(\.$noticedAt == nil)
                 .sort(\.$id).limit(batch).all()
@@ -52,13 +74,13 @@ struct NoticeDispatcher {
             })
             guard !due.isEmpty else { break }
             do {
-                let (entries, notices) = try await deliver(due)
+                let (entries, notices) = try await deliver(due, hooks: hooks)
                 pass.entries += entries
                 pass.notices += notices
             } catch {
                 for source in due {
                     do {
-                        let (entries, notices) = try await deliver([source])
+                        let (entries, notices) = try await deliver([source], hooks: hooks)
                         pass.entries += entries
                         pass.notices += notices
                     } catch {
@@ -73,7 +95,7 @@ struct NoticeDispatcher {
 
     /// Claims the sources and writes their notices in one transaction; sources another dispatcher
     /// claimed first are skipped. Returns the sources delivered here and the notices written.
-    private func deliver(_ sources: [Source]) async throws -> (Int, Int) {
+    private func deliver(_ sources: [Source], hooks: [Hook]) async throws -> (Int, Int) {
         try await db.writeTransaction { db in
             guard let sql = db as? SQLDatabase else { return (0, 0) }
             struct Claimed: Decodable { let id: Int }
@@ -91,13 +113,20 @@ struct NoticeDispatcher {
                     .returning("id").all(decoding: Claimed.self).map { .outbox($0.id) }
             }
             var items: [InboxItem] = []
+            var outward: [Delivery] = []
             for source in sources where claimed.contains(source.origin) {
                 guard let topic = NoticeTopic(rawValue: source.topic) else { continue }
+                if WebhookRules.forwards(topic), let order = source.orderID, !hooks.isEmpty {
+                    outward += try await webhooks(source, topic: topic, order: order, hooks: hooks, on: sql)
+                }
                 let audience = try await Audience.accounts(for: source, on: sql)
                 let accounts = NoticeRules.recipients(topic, requester: audience.requester, teamLeaders: audience.teamLeaders,
                                                       siteAdmins: audience.siteAdmins, named: audience.named, actor: source.actorAccountID)
                 guard !accounts.isEmpty else { continue }
                 let params = try await Self.params(for: source, on: sql)
+                if let sms, sms.topics.contains(topic) {
+                    outward += try await texts(source, topic: topic, accounts: accounts, params: params, sms: sms, on: sql)
+                }
                 for account in accounts {
                     let n = InboxItem()
                     n.createdAt = now
@@ -114,7 +143,57 @@ struct NoticeDispatcher {
                 }
             }
             if !items.isEmpty { try await items.create(on: db) }
+            if !outward.isEmpty { try await outward.create(on: db) }
             return (claimed.count, items.count)
+        }
+    }
+
+    private func delivery(_ channel: Delivery.Channel, _ topic: NoticeTopic, key: String, payload: String) -> Delivery {
+        let d = Delivery()
+        d.createdAt = now
+        d.channel = channel.rawValue
+        d.topic = topic.rawValue
+        d.eventKey = key
+        d.payload = payload
+        d.status = Delivery.Status.pending.rawValue
+        d.attempts = 0
+        d.nextAttemptAt = now
+        return d
+    }
+
+    /// One webhook call per integration whose site covers the order's station.
+    private func webhooks(_ source: Source, topic: NoticeTopic, order: Int, hooks: [Hook], on sql: SQLDatabase) async throws -> [Delivery] {
+        struct Row: Decodable { let number: String, status: String, title: String, code: String, path: String, team: String? }
+        guard let row = try await sql.raw("""
+            SELECT o.number, o.status, o.title, s.code, s.path, t.name AS team
+            FROM orders o JOIN sites s ON s.id = o.station_id LEFT JOIN teams t ON t.id = o.team_id WHERE o.id = \(bind: order)
+            """).first(decoding: Row.self) else { return [] }
+        let station = SitePath(rawValue: row.path)
+        return hooks.filter { SitePath(rawValue: $0.path).covers(station) }.map { hook in
+            let key = "evt_" + TokenDigest.random(bytes: 12)
+            let body = WebhookRules.OrderEvent(delivery: key, topic: topic.rawValue, at: now, number: row.number,
+                                               status: OrderStatus(rawValue: row.status) ?? .submitted, title: row.title,
+                                               station: row.code, team: row.team, text: source.text).json()
+            let d = delivery(.webhook, topic, key: key, payload: body)
+            d.integrationID = hook.id
+            d.orderID = order
+            return d
+        }
+    }
+
+    /// One text per recipient with a phone number, in their language; the number stays sealed.
+    private func texts(_ source: Source, topic: NoticeTopic, accounts: [Int], params: String, sms: SMSNotices, on sql: SQLDatabase) async throws -> [Delivery] {
+        struct Row: Decodable { let id: Int, phone_sealed: String, locale: String }
+        let rows = try await sql.raw("SELECT id, phone_sealed, locale FROM accounts WHERE id IN (\(binds: accounts)) AND phone_sealed IS NOT NULL")
+            .all(decoding: Row.self)
+        let values = (try? JSONDecoder().decode([String: String].self, from: Data(params.utf8))) ?? [:]
+        return rows.map { r in
+            let text = sms.localizer.text("notice.\(topic.rawValue)", AppLocale(rawValue: r.locale) ?? .zhCN, values)
+            let payload = OrderService.json(["phone_sealed": r.phone_sealed, "text": text]) ?? "{}"
+            let d = delivery(.sms, topic, key: "sms_" + TokenDigest.random(bytes: 12), payload: payload)
+            d.accountID = r.id
+            d.orderID = source.orderID
+            return d
         }
     }
 
@@ -223,7 +302,7 @@ struct DeliverNoticesCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        let pass = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce(limit: 100_000)
+        let pass = try await NoticeDispatcher.make(app).runOnce(limit: 100_000)
         context.console.output("delivered \(pass.entries) (\(pass.notices) notices), to retry \(pass.retried), set aside \(pass.failed)".consoleText())
     }
 }

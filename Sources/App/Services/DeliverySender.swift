@@ -1,0 +1,166 @@
+import Vapor
+import Fluent
+import SQLKit
+import Crypto
+import DiandanCore
+
+/// Sends what the notice dispatcher queued for the outside world: webhook calls (signed with the
+/// integration's secret) and text messages through the SMS gateway. A delivery is leased before it
+/// is sent, so two instances never send it at once; one that fails waits longer each time
+/// (`WebhookRules.retryDelay`) and after `WebhookRules.maxAttempts` is set aside as dead, its last
+/// error kept for the integration's page. Receivers see the same `X-Diandan-Delivery` on a retry.
+struct DeliverySender {
+    let db: Database
+    let now: Date
+    let client: Client
+    let protector: DataProtector
+    let sms: SMSTemplate?
+    let logger: Logger
+    /// How long a sender holds a delivery; a sender that dies lets it go after this.
+    static let lease: TimeInterval = 60
+    static let timeout: Int64 = 10
+
+    static func make(_ app: Application) -> DeliverySender {
+        DeliverySender(db: app.db, now: app.clock.now(), client: app.client, protector: app.protector, sms: app.settings.sms, logger: app.logger)
+    }
+
+    struct Pass: Sendable, Equatable {
+        var delivered = 0
+        var retried = 0
+        var dead = 0
+    }
+
+    enum Outcome: Sendable { case delivered, failed(String) }
+
+    func runOnce(limit: Int = 200) async throws -> Pass {
+        guard let sql = db as? SQLDatabase else { return Pass() }
+        struct Due: Decodable { let id: Int }
+        let due = try await sql.raw("""
+            SELECT id FROM deliveries WHERE status = \(bind: Delivery.Status.pending.rawValue) AND next_attempt_at <= \(bind: now)
+              AND (lease_until IS NULL OR lease_until < \(bind: now))
+            ORDER BY id LIMIT \(unsafeRaw: String(limit))
+            """).all(decoding: Due.self)
+        var pass = Pass()
+        for chunk in stride(from: 0, to: due.count, by: 8).map({ Array(due[$0..<min($0 + 8, due.count)]) }) {
+            let results = try await withThrowingTaskGroup(of: (Delivery, Outcome)?.self) { group in
+                for d in chunk { group.addTask { try await self.attempt(d.id, on: sql) } }
+                var out: [(Delivery, Outcome)] = []
+                for try await r in group { if let r { out.append(r) } }
+                return out
+            }
+            for (d, outcome) in results {
+                switch try await record(d, outcome) {
+                case .delivered: pass.delivered += 1
+                case .pending: pass.retried += 1
+                case .dead: pass.dead += 1
+                }
+            }
+        }
+        return pass
+    }
+
+    /// Leases the delivery (nil when another sender holds it or it is done) and sends it once.
+    private func attempt(_ id: Int, on sql: SQLDatabase) async throws -> (Delivery, Outcome)? {
+        struct Claimed: Decodable { let id: Int }
+        let claimed = try await sql.update(Delivery.schema).set(SQLColumn("lease_until"), to: SQLBind(now.addingTimeInterval(Self.lease)))
+            .where(SQLColumn("id"), .equal, SQLBind(id)).where(SQLColumn("status"), .equal, SQLBind(Delivery.Status.pending.rawValue))
+            .where { $0.where(SQLColumn("lease_until"), .is, SQLLiteral.null).orWhere(SQLColumn("lease_until"), .lessThan, SQLBind(now)) }
+            .returning("id").all(decoding: Claimed.self)
+        guard !claimed.isEmpty, let d = try await Delivery.find(id, on: db) else { return nil }
+        do {
+            let request: ClientRequest
+            switch Delivery.Channel(rawValue: d.channel) {
+            case .webhook: request = try await webhookRequest(d)
+            case .sms: request = try smsRequest(d)
+            case nil: return (d, .failed("unknown channel \(d.channel)"))
+            }
+            let response = try await client.send(request)
+            guard (200..<300).contains(response.status.code) else { return (d, .failed("HTTP \(response.status.code)")) }
+            return (d, .delivered)
+        } catch {
+            return (d, .failed(String(String(describing: error).prefix(300))))
+        }
+    }
+
+    private func webhookRequest(_ d: Delivery) async throws -> ClientRequest {
+        guard let id = d.integrationID, let integration = try await Integration.find(id, on: db) else { throw Gone.integration }
+        guard integration.revokedAt == nil, let url = integration.webhookURL else { throw Gone.integration }
+        let secret = try integration.webhookSecretSealed.map { try protector.open($0) } ?? ""
+        let timestamp = Int(now.timeIntervalSince1970)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
+        headers.replaceOrAdd(name: .userAgent, value: "Diandan-Webhook/1")
+        headers.replaceOrAdd(name: WebhookRules.eventHeader, value: d.topic)
+        headers.replaceOrAdd(name: WebhookRules.deliveryHeader, value: d.eventKey)
+        headers.replaceOrAdd(name: WebhookRules.timestampHeader, value: String(timestamp))
+        headers.replaceOrAdd(name: WebhookRules.signatureHeader, value: "sha256=" + Self.sign(WebhookRules.signedText(timestamp: timestamp, body: d.payload), secret: secret))
+        return ClientRequest(method: .POST, url: URI(string: url), headers: headers, body: ByteBuffer(string: d.payload), timeout: .seconds(Self.timeout))
+    }
+
+    private func smsRequest(_ d: Delivery) throws -> ClientRequest {
+        guard let sms else { throw Gone.gateway }
+        struct Payload: Decodable { let phone_sealed: String, text: String }
+        let p = try JSONDecoder().decode(Payload.self, from: Data(d.payload.utf8))
+        let (url, body) = sms.render(phone: try protector.open(p.phone_sealed), text: p.text)
+        var headers = HTTPHeaders()
+        if body != nil { headers.replaceOrAdd(name: .contentType, value: sms.contentType) }
+        if let h = sms.header { headers.replaceOrAdd(name: h.name, value: h.value) }
+        return ClientRequest(method: sms.method == .GET ? .GET : .POST, url: URI(string: url), headers: headers,
+                             body: body.map { ByteBuffer(string: $0) }, timeout: .seconds(Self.timeout))
+    }
+
+    enum Gone: Error, CustomStringConvertible {
+        case integration, gateway
+        var description: String { self == .integration ? "integration revoked or without a webhook" : "no SMS gateway configured" }
+    }
+
+    static func sign(_ text: String, secret: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Writes the outcome and lets the lease go.
+    private func record(_ d: Delivery, _ outcome: Outcome) async throws -> Delivery.Status {
+        d.leaseUntil = nil
+        d.attempts += 1
+        switch outcome {
+        case .delivered:
+            d.status = Delivery.Status.delivered.rawValue
+            d.deliveredAt = now
+            d.lastError = nil
+        case .failed(let why):
+            d.lastError = why
+            if d.attempts >= WebhookRules.maxAttempts {
+                d.status = Delivery.Status.dead.rawValue
+                logger.warning("Delivery \(d.eventKey) (\(d.channel)) set aside after \(d.attempts) attempts: \(why)")
+            } else {
+                d.nextAttemptAt = now.addingTimeInterval(WebhookRules.retryDelay(afterAttempt: d.attempts))
+            }
+        }
+        try await d.save(on: db)
+        return Delivery.Status(rawValue: d.status) ?? .pending
+    }
+}
+
+extension PeriodicService {
+    /// Webhook calls and text messages every DIANDAN_DELIVERY_SECONDS.
+    static func deliverySender(_ app: Application) -> PeriodicService {
+        PeriodicService("Deliveries", every: app.settings.deliveryInterval) { app in
+            let pass = try await DeliverySender.make(app).runOnce()
+            return pass == .init() ? nil : "\(pass.delivered) sent, \(pass.retried) to retry, \(pass.dead) set aside"
+        }
+    }
+}
+
+/// `diandan send-deliveries`: one pass of the sender, for cron or by hand.
+struct SendDeliveriesCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+
+    var help: String { "Sends pending webhook calls and text messages; one pass." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let pass = try await DeliverySender.make(app).runOnce(limit: 100_000)
+        context.console.output("sent \(pass.delivered), to retry \(pass.retried), set aside \(pass.dead)".consoleText())
+    }
+}
