@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
     ExportController.register(web: web, api: api)
     MetricsController.register(bare: bare)
     Open311Controller.register(bare)
+    OpenAPI.register(api)
     BoardController.register(web: web)
     ScreenController.register(web: web, api: api)
 

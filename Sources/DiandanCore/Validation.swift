@@ -260,3 +260,42 @@ public struct FieldReader: Sendable {
         return out
     }
 }
+
+/// MultipartKit's parser traps (index out of range) on a header name byte above 127: one crafted
+/// upload would bring the server down. Bodies are checked with this before it sees them.
+public enum MultipartCheck {
+    /// Every header line of every part has an ASCII name (the text before its colon).
+    public static func headerNamesAreASCII(_ body: [UInt8], boundary: String) -> Bool {
+        let delimiter = Array(("--" + boundary).utf8)
+        guard !delimiter.isEmpty else { return true }
+        var i = 0
+        while let start = find(delimiter, in: body, from: i) {
+            var j = start + delimiter.count
+            while j < body.count, body[j] != 0x0A { j += 1 }
+            j += 1
+            // The part's header lines, up to the empty line before its body.
+            while j < body.count {
+                var end = j
+                while end < body.count, body[end] != 0x0A { end += 1 }
+                var line = body[j..<end]
+                if line.last == 0x0D { line = line.dropLast() }
+                if line.isEmpty { break }
+                let nameEnd = line.firstIndex(of: 0x3A) ?? line.endIndex
+                if line[line.startIndex..<nameEnd].contains(where: { $0 >= 0x80 }) { return false }
+                j = end + 1
+            }
+            i = max(j, start + 1)
+        }
+        return true
+    }
+
+    private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
+        guard needle.count <= hay.count, from <= hay.count - needle.count else { return nil }
+        var k = from
+        while k <= hay.count - needle.count {
+            if hay[k] == needle[0], hay[k..<(k + needle.count)].elementsEqual(needle) { return k }
+            k += 1
+        }
+        return nil
+    }
+}

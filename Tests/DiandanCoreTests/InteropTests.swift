@@ -82,3 +82,17 @@ struct InteropRuleTests {
         #expect(WebhookRules.forwards(.dispatched) && !WebhookRules.forwards(.activityTomorrow))
     }
 }
+
+@Suite("Multipart bodies the parser would trap on")
+struct MultipartCheckTests {
+    @Test func headerNamesMustBeASCII() {
+        func body(_ header: [UInt8]) -> [UInt8] {
+            Array("preamble\r\n--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n".utf8) + header
+                + Array("\r\n\r\nvalue é ünïcode: fine\r\n--xyz--\r\n".utf8)
+        }
+        #expect(MultipartCheck.headerNamesAreASCII(body(Array("Content-Type: text/plain; charset=é".utf8)), boundary: "xyz"))
+        #expect(!MultipartCheck.headerNamesAreASCII(body(Array("Contént-Type: text/plain".utf8)), boundary: "xyz"))
+        #expect(!MultipartCheck.headerNamesAreASCII(body([0xFF, 0xFE]), boundary: "xyz"))
+        #expect(MultipartCheck.headerNamesAreASCII([], boundary: "xyz"))
+    }
+}

@@ -53,6 +53,12 @@ def start_server(**extra_env):
         raise RuntimeError("server did not become ready: " + open(log.name).read())
     try:
         yield base
+        # A server that died during the tests is a failure, whatever the tests saw.
+        if proc.poll() is not None:
+            text = open(log.name).read()
+            shutil.copy(log.name, os.path.join(tempfile.gettempdir(), "diandan-server-died.log"))
+            start = max(0, min([i for i in (text.find("Fatal error"), text.find("Crash")) if i >= 0], default=len(text) - 5000))
+            raise RuntimeError(f"server exited with {proc.returncode}: " + text[start:start + 6000])
     finally:
         proc.terminate()
         proc.wait(timeout=10)

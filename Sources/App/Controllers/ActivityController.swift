@@ -111,12 +111,7 @@ enum ActivityController {
         static func read(_ req: Request) -> Filter {
             func day(_ name: String) -> Date? {
                 guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
-                if let d = try? Date(raw, strategy: .iso8601) { return d }
-                let f = DateFormatter()
-                f.locale = Locale(identifier: "en_US_POSIX")
-                f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-                f.dateFormat = "yyyy-MM-dd"
-                return f.date(from: raw)
+                return ChinaTime.parse(raw, formats: ["yyyy-MM-dd"])
             }
             let text = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
             return Filter(siteID: req.query[Int.self, at: "site"], categoryID: req.query[Int.self, at: "category"],

@@ -68,6 +68,9 @@ extension Request {
 
 enum FormBody {
     static func parts(_ body: ByteBuffer, boundary: String) throws -> [MultipartPart] {
+        guard MultipartCheck.headerNamesAreASCII(body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? [], boundary: boundary) else {
+            throw AppError.badRequest(Message("error.malformed_body"))
+        }
         var parts: [MultipartPart] = []
         var current = MultipartPart(headers: [:], body: ByteBuffer())
         let parser = MultipartParser(boundary: boundary)

@@ -1,0 +1,278 @@
+import Vapor
+import DiandanCore
+
+/// The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`. Every API route has one
+/// entry here (a test compares them with the route table); response schemas are read off the DTOs
+/// (`SchemaReflector`), so they say what the handlers really return. Request bodies are described by
+/// the fields the handlers read, with the limits they enforce.
+enum OpenAPI {
+    typealias Node = SchemaReflector.Node
+
+    struct Field {
+        let name: String
+        let node: Node
+        let required: Bool
+        var limits: [(String, GeoDoc)] = []
+    }
+
+    enum Body {
+        case json([Field])
+        /// JSON, or multipart with photos (`photos[]`) beside the fields.
+        case jsonOrMultipart([Field])
+    }
+
+    enum Reply {
+        case json(Node)
+        case file([String])
+        case empty
+    }
+
+    struct Operation {
+        let method: HTTPMethod
+        let path: String
+        let summary: String
+        let tag: String
+        let auth: Bool
+        var query: [Field] = []
+        var body: Body? = nil
+        let status: Int
+        let reply: Reply
+    }
+
+    // MARK: Field helpers
+
+    static func text(_ name: String, max: Int, required: Bool = true) -> Field {
+        Field(name: name, node: .string(format: nil), required: required, limits: [("maxLength", .integer(max))])
+    }
+
+    static func int(_ name: String, _ range: ClosedRange<Int> = 1...Int(Int32.max), required: Bool = true) -> Field {
+        Field(name: name, node: .integer, required: required, limits: [("minimum", .integer(range.lowerBound)), ("maximum", .integer(range.upperBound))])
+    }
+
+    static func number(_ name: String, _ range: ClosedRange<Double>, required: Bool = true) -> Field {
+        Field(name: name, node: .number, required: required, limits: [("minimum", .number(range.lowerBound)), ("maximum", .number(range.upperBound))])
+    }
+
+    static func date(_ name: String, required: Bool = false) -> Field { Field(name: name, node: .string(format: "date-time"), required: required) }
+    static func flag(_ name: String) -> Field { Field(name: name, node: .boolean, required: false) }
+    static func ids(_ name: String) -> Field { Field(name: name, node: .array(.integer), required: false) }
+    static func tags(_ name: String) -> Field { Field(name: name, node: .array(.string(format: nil)), required: false) }
+    static func choice<E: CaseIterable & RawRepresentable>(_ name: String, _ type: E.Type, required: Bool = false) -> Field where E.RawValue == String {
+        Field(name: name, node: .enumeration(E.allCases.map(\.rawValue)), required: required)
+    }
+
+    static func reply<T: Decodable>(_ type: T.Type) -> Reply { .json(SchemaReflector.schema(type)) }
+
+    static var page: [Field] { [int("page", 1...1_000_000, required: false), int("per_page", 1...100, required: false)] }
+    static var site: Field { int("site", required: false) }
+
+    // MARK: The operations
+
+    static var operations: [Operation] {
+        var ops: [Operation] = [
+            Operation(method: .POST, path: "/auth/token", summary: "Sign in: a bearer token for the API", tag: "auth", auth: false,
+                      body: .json([text("username", max: 64), text("password", max: 128)]), status: 201, reply: reply(TokenDTO.self)),
+            Operation(method: .DELETE, path: "/auth/token", summary: "Revoke the token this request carries", tag: "auth", auth: true, status: 204, reply: .empty),
+            Operation(method: .GET, path: "/me", summary: "Who I am: account, roles and their sites", tag: "auth", auth: true, status: 200, reply: reply(MeDTO.self)),
+            Operation(method: .GET, path: "/me/calendar", summary: "My activity calendar's subscription address (iCalendar)", tag: "activities", auth: true, status: 200,
+                      reply: reply(CalendarController.LinkDTO.self)),
+            Operation(method: .GET, path: "/me/record", summary: "My service record: hours, points, star level", tag: "volunteers", auth: true, status: 200, reply: reply(RecordDTO.self)),
+            Operation(method: .POST, path: "/me/certificates", summary: "Issue my record certificate (志愿服务记录证明)", tag: "volunteers", auth: true, status: 201,
+                      reply: reply(CertificateDTO.self)),
+            Operation(method: .GET, path: "/certificates/{number}", summary: "Verify a record certificate by its number", tag: "volunteers", auth: false, status: 200,
+                      reply: reply(CertificateDTO.self)),
+            Operation(method: .POST, path: "/volunteers", summary: "Register as a volunteer under real name", tag: "volunteers", auth: false,
+                      body: .json([text("real_name", max: 40), text("id_number", max: 18), text("phone", max: 20), tags("skills"), int("site_id"),
+                                   Field(name: "consent", node: .boolean, required: true)]),
+                      status: 201, reply: reply(VolunteerDTO.self)),
+            Operation(method: .GET, path: "/volunteers/{id}/record", summary: "A volunteer's service record (admins of their site)", tag: "volunteers", auth: true,
+                      status: 200, reply: reply(RecordDTO.self)),
+            Operation(method: .GET, path: "/sites", summary: "The site tree (中心·所·站)", tag: "sites", auth: false, status: 200, reply: reply([SiteSummaryDTO].self)),
+
+            Operation(method: .POST, path: "/orders", summary: "Place an order (点单); an Idempotency-Key header makes retries safe", tag: "orders", auth: true,
+                      body: .json([int("menu_item_id", required: false), int("category_id", required: false), text("details", max: 1000, required: false),
+                                   int("station_id"), number("latitude", 3...54, required: false), number("longitude", 73...136, required: false),
+                                   text("address", max: 200, required: false), date("window_start"), date("window_end"), int("people", 1...10_000, required: false),
+                                   text("contact_name", max: 40), text("contact_phone", max: 20), choice("channel", OrderChannel.self),
+                                   text("notes", max: 1000, required: false)]),
+                      status: 201, reply: reply(OrderDTO.self)),
+            Operation(method: .GET, path: "/orders", summary: "Orders I may see, newest first", tag: "orders", auth: true,
+                      query: [text("status", max: 200, required: false), site, date("from"), date("to")] + page, status: 200, reply: reply(OrderPageDTO.self)),
+            Operation(method: .GET, path: "/orders/{id}", summary: "One order with its timeline", tag: "orders", auth: true, status: 200, reply: reply(OrderDTO.self)),
+            Operation(method: .GET, path: "/orders/{id}/suggestions", summary: "Teams ranked for dispatch (派单)", tag: "orders", auth: true, status: 200,
+                      reply: reply([SuggestionDTO].self)),
+        ]
+        let reason = [text("reason", max: 500)]
+        let bodies: [String: Body] = [
+            "dispatch": .json([int("team_id")]), "decline": .json(reason), "cancel": .json(reason), "reject": .json(reason),
+            "message": .json([text("text", max: 1000)]), "rate": .json([int("score", 1...5), text("comment", max: 500, required: false)]),
+            "complete": .jsonOrMultipart([ids("volunteer_ids"), text("notes", max: 2000, required: false)]),
+        ]
+        for action in OrderAPIController.actions {
+            ops.append(Operation(method: .POST, path: "/orders/{id}/\(action)", summary: "Order step: \(action)", tag: "orders", auth: true,
+                                 body: bodies[action], status: 200, reply: reply(OrderDTO.self)))
+        }
+        ops += [
+            Operation(method: .GET, path: "/notifications", summary: "My inbox", tag: "notifications", auth: true, query: [flag("unread")], status: 200,
+                      reply: reply(InboxDTO.self)),
+            Operation(method: .POST, path: "/notifications/read-all", summary: "Mark every notice read", tag: "notifications", auth: true, status: 200,
+                      reply: reply(InboxDTO.self)),
+            Operation(method: .POST, path: "/notifications/{id}/read", summary: "Mark one notice read", tag: "notifications", auth: true, status: 200,
+                      reply: reply(NoticeDTO.self)),
+
+            Operation(method: .GET, path: "/activities", summary: "Public activities", tag: "activities", auth: false,
+                      query: [site, int("category", required: false), text("from", max: 30, required: false), text("to", max: 30, required: false),
+                              text("q", max: 50, required: false)] + page,
+                      status: 200, reply: reply(ActivityListDTO.self)),
+            Operation(method: .POST, path: "/activities", summary: "Create an activity (reviewed before it is public)", tag: "activities", auth: true,
+                      body: .json([text("title", max: 100), text("description", max: 4000, required: false), int("category_id"), int("site_id"),
+                                   int("team_id", required: false), int("order_id", required: false), int("project_id", required: false), text("address", max: 200),
+                                   number("latitude", 3...54), number("longitude", 73...136), date("starts_at", required: true), date("ends_at", required: true),
+                                   int("slots", 1...10_000), tags("skills"), int("min_age", 1...100, required: false), int("radius", 20...5000, required: false)]),
+                      status: 201, reply: reply(ActivityDTO.self)),
+            Operation(method: .GET, path: "/activities/{id}", summary: "One activity", tag: "activities", auth: false, status: 200, reply: reply(ActivityDTO.self)),
+            Operation(method: .POST, path: "/activities/{id}/approve", summary: "Approve an activity (审核)", tag: "activities", auth: true, status: 200,
+                      reply: reply(ActivityDTO.self)),
+            Operation(method: .POST, path: "/activities/{id}/signup", summary: "Sign up (报名); never oversold", tag: "activities", auth: true,
+                      body: .json([flag("guardian_consent")]), status: 200, reply: reply(SignupDTO.self)),
+            Operation(method: .DELETE, path: "/activities/{id}/signup", summary: "Cancel my sign-up", tag: "activities", auth: true, status: 200, reply: reply(SignupDTO.self)),
+            Operation(method: .GET, path: "/activities/{id}/signups", summary: "The roster (organisers)", tag: "activities", auth: true, status: 200,
+                      reply: reply([SignupDTO].self)),
+            Operation(method: .POST, path: "/activities/{id}/signups/{signup}/confirm", summary: "Confirm a volunteer's hours", tag: "activities", auth: true,
+                      body: .json([number("hours", 0...24, required: false), text("reason", max: 200, required: false)]), status: 200, reply: reply(SignupDTO.self)),
+            Operation(method: .GET, path: "/activities/{id}/qr", summary: "The current check-in (or check-out) address for the QR code", tag: "activities", auth: true,
+                      query: [Field(name: "kind", node: .enumeration(["in", "out"]), required: false)], status: 200, reply: reply(ActivityController.QRLinkDTO.self)),
+            Operation(method: .POST, path: "/activities/{id}/check-in", summary: "Check in with the QR code's values and my position", tag: "activities", auth: true,
+                      body: .json([int("t", 0...Int(Int32.max)), text("s", max: 64), number("latitude", -90...90), number("longitude", -180...180)]),
+                      status: 200, reply: reply(SignupDTO.self)),
+            Operation(method: .POST, path: "/activities/{id}/check-out", summary: "Check out with the QR code's values and my position", tag: "activities", auth: true,
+                      body: .json([int("t", 0...Int(Int32.max)), text("s", max: 64), number("latitude", -90...90), number("longitude", -180...180)]),
+                      status: 200, reply: reply(SignupDTO.self)),
+            Operation(method: .POST, path: "/activities/{id}/people-served", summary: "Record how many people the activity served", tag: "activities", auth: true,
+                      body: .json([int("people_served", 0...1_000_000)]), status: 200, reply: reply(ActivityDTO.self)),
+
+            Operation(method: .GET, path: "/wishes", summary: "Micro-wishes (微心愿)", tag: "wishes", auth: false, query: [site], status: 200, reply: reply([WishDTO].self)),
+            Operation(method: .POST, path: "/wishes", summary: "Post a micro-wish", tag: "wishes", auth: true,
+                      body: .json([text("title", max: 60), text("description", max: 1000, required: false), int("value", 0...10_000, required: false),
+                                   int("site_id"), text("contact_name", max: 40, required: false)]),
+                      status: 201, reply: reply(WishDTO.self)),
+            Operation(method: .GET, path: "/wishes/{id}", summary: "One micro-wish", tag: "wishes", auth: false, status: 200, reply: reply(WishDTO.self)),
+            Operation(method: .POST, path: "/wishes/{id}/{action}", summary: "Claim, release, fulfil, confirm or cancel a wish", tag: "wishes", auth: true,
+                      body: .json([text("note", max: 500, required: false)]), status: 200, reply: reply(WishDTO.self)),
+
+            Operation(method: .GET, path: "/perks", summary: "Perks (礼遇) I can spend points on", tag: "volunteers", auth: true, status: 200, reply: reply([PerkDTO].self)),
+            Operation(method: .POST, path: "/perks/{id}/redeem", summary: "Spend points on a perk", tag: "volunteers", auth: true, status: 200, reply: reply(RedemptionDTO.self)),
+            Operation(method: .GET, path: "/projects", summary: "The project library (项目库)", tag: "projects", auth: false, query: [site, int("category", required: false)],
+                      status: 200, reply: reply([ProjectDTO].self)),
+            Operation(method: .GET, path: "/projects/{id}", summary: "One project", tag: "projects", auth: false, status: 200, reply: reply(ProjectDTO.self)),
+            Operation(method: .GET, path: "/rankings", summary: "Volunteer and team rankings", tag: "assessment", auth: false,
+                      query: [choice("kind", RankingController.Kind.self), choice("period", Period.self), site], status: 200, reply: reply(RankingDTO.self)),
+            Operation(method: .GET, path: "/screen", summary: "Big-screen counters of a site", tag: "assessment", auth: true, query: [site], status: 200,
+                      reply: reply(ScreenCounters.self)),
+            Operation(method: .GET, path: "/assessment", summary: "Assessment (考核) of a site, or of the province with site=0", tag: "assessment", auth: true,
+                      query: [int("site", 0...Int(Int32.max), required: false), Field(name: "period", node: .enumeration(["month", "quarter", "year", "custom"]), required: false),
+                              text("from", max: 30, required: false), text("to", max: 30, required: false), choice("grain", TrendGrain.self),
+                              Field(name: "table", node: .enumeration(["sites", "teams", "practitioners"]), required: false)],
+                      status: 200, reply: reply(AssessmentController.ReportDTO.self)),
+            Operation(method: .POST, path: "/assessment/exports", summary: "Queue an order-list export (written in the background)", tag: "assessment", auth: true,
+                      query: [int("site", 0...Int(Int32.max), required: false), Field(name: "period", node: .enumeration(["month", "quarter", "year", "custom"]), required: false),
+                              text("from", max: 30, required: false), text("to", max: 30, required: false), Field(name: "format", node: .enumeration(["csv", "xlsx"]), required: false)],
+                      status: 202, reply: reply(ExportStatus.self)),
+            Operation(method: .GET, path: "/exports/{id}", summary: "An export's progress", tag: "assessment", auth: true, status: 200, reply: reply(ExportStatus.self)),
+            Operation(method: .GET, path: "/exports/{id}/download", summary: "A finished export's file", tag: "assessment", auth: true, status: 200,
+                      reply: .file(["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])),
+        ]
+        return ops
+    }
+
+    // MARK: The document
+
+    static func document(serverURL: String) -> GeoDoc {
+        var paths: [(String, [(String, GeoDoc)])] = []
+        for op in operations {
+            let entry = (op.method.rawValue.lowercased(), operation(op))
+            if let i = paths.firstIndex(where: { $0.0 == op.path }) { paths[i].1.append(entry) } else { paths.append((op.path, [entry])) }
+        }
+        let errorSchema = SchemaReflector.schema(ErrorBody.self).doc
+        return .object([
+            ("openapi", .text("3.1.0")),
+            ("info", .object([
+                ("title", .text("Diandan 点单 API")),
+                ("version", .text("1")),
+                ("description", .text("The volunteer-service ordering and dispatch platform (点单 → 派单 → 接单 → 评单 → 奖单). Errors carry a message in the caller's language (Accept-Language).")),
+            ])),
+            ("servers", .array(item: "s", [.object([("url", .text(serverURL + "/api/v1"))])])),
+            ("paths", .object(paths.map { ($0.0, .object($0.1)) })),
+            ("components", .object([
+                ("schemas", .object([("Error", errorSchema)])),
+                ("securitySchemes", .object([("bearer", .object([("type", .text("http")), ("scheme", .text("bearer"))]))])),
+            ])),
+        ])
+    }
+
+    static func schema(_ fields: [Field]) -> GeoDoc {
+        .object([
+            ("type", .text("object")),
+            ("properties", .object(fields.map { f in
+                guard case .object(let base) = f.node.doc else { return (f.name, f.node.doc) }
+                return (f.name, .object(base + f.limits))
+            })),
+            ("required", .array(item: "r", fields.filter(\.required).map { .text($0.name) })),
+        ])
+    }
+
+    static func operation(_ op: Operation) -> GeoDoc {
+        var params: [GeoDoc] = []
+        for name in op.path.split(separator: "/").filter({ $0.hasPrefix("{") }).map({ String($0.dropFirst().dropLast()) }) {
+            let node: GeoDoc = switch name {
+            case "number": .object([("type", .text("string")), ("maxLength", .integer(40))])
+            case "action": .object([("type", .text("string")), ("enum", .array(item: "e", WishAction.allCases.map { .text($0.rawValue) }))])
+            default: .object([("type", .text("integer")), ("minimum", .integer(1)), ("maximum", .integer(Int(Int32.max)))])
+            }
+            params.append(.object([("name", .text(name)), ("in", .text("path")), ("required", .bool(true)), ("schema", node)]))
+        }
+        for q in op.query {
+            guard case .object(let base) = q.node.doc else { continue }
+            params.append(.object([("name", .text(q.name)), ("in", .text("query")), ("required", .bool(false)), ("schema", .object(base + q.limits))]))
+        }
+        if op.path == "/orders" && op.method == .POST {
+            params.append(.object([("name", .text("Idempotency-Key")), ("in", .text("header")), ("required", .bool(false)),
+                                   ("schema", .object([("type", .text("string")), ("minLength", .integer(1)), ("maxLength", .integer(100))]))]))
+        }
+        var pairs: [(String, GeoDoc)] = [
+            ("operationId", .text(op.method.rawValue.lowercased() + op.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: "-", with: "_"))),
+            ("summary", .text(op.summary)),
+            ("tags", .array(item: "t", [.text(op.tag)])),
+            ("parameters", .array(item: "p", params)),
+        ]
+        switch op.body {
+        case .json(let fields)?:
+            pairs.append(("requestBody", .object([("required", .bool(true)), ("content", .object([("application/json", .object([("schema", schema(fields))]))]))])))
+        case .jsonOrMultipart(let fields)?:
+            pairs.append(("requestBody", .object([("required", .bool(true)), ("content", .object([
+                ("application/json", .object([("schema", schema(fields))])),
+                ("multipart/form-data", .object([("schema", schema(fields + [Field(name: "photos[]", node: .array(.string(format: "binary")), required: false)]))])),
+            ]))])))
+        case nil: break
+        }
+        let success: GeoDoc
+        switch op.reply {
+        case .json(let node): success = .object([("description", .text("OK")), ("content", .object([("application/json", .object([("schema", node.doc)]))]))])
+        case .file(let types): success = .object([("description", .text("The file")), ("content", .object(types.map { ($0, .object([("schema", .object([("type", .text("string")), ("format", .text("binary"))]))])) }))])
+        case .empty: success = .object([("description", .text("Done"))])
+        }
+        let error = GeoDoc.object([("description", .text("A message the person can read, in their language")),
+                                   ("content", .object([("application/json", .object([("schema", .object([("$ref", .text("#/components/schemas/Error"))]))]))]))])
+        pairs.append(("responses", .object([(String(op.status), success), ("4XX", error)])))
+        if op.auth { pairs.append(("security", .array(item: "s", [.object([("bearer", .array(item: "x", []))])]))) }
+        return .object(pairs)
+    }
+
+    static func register(_ api: RoutesBuilder) {
+        api.get("openapi.json") { req -> Response in
+            let r = Response(status: .ok, body: .init(string: document(serverURL: req.baseURL).json()))
+            r.headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
+            return r
+        }.rule(.open)
+    }
+}
