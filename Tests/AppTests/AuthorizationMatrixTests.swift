@@ -24,6 +24,8 @@ struct AuthorizationMatrixTests {
         var markers: (@Sendable (Fixture) -> (mine: String, theirs: String))? = nil
         /// Targets that belong to no site (categories) are the same in and out of scope.
         var siteless = false
+        /// Changed only by a centre's admins (integration keys), whatever else the role may write.
+        var centreOnly = false
     }
 
     final class Counter: @unchecked Sendable {
@@ -35,6 +37,21 @@ struct AuthorizationMatrixTests {
     static let counter = Counter()
 
     static func site(_ f: Fixture, _ inScope: Bool) -> Site { inScope ? f.s1 : f.s2 }
+
+    /// A fresh integration at S1 or S2 (so each revoke has one to revoke).
+    static func integration(_ f: Fixture, _ inScope: Bool, _ app: Application) async throws -> Integration {
+        let s = site(f, inScope)
+        let account = try await Account.insert(username: "open311-m\(counter.next())", passwordHash: "x", site: s, role: .practitioner, on: app.db)
+        let i = Integration()
+        i.createdAt = Date()
+        i.name = (inScope ? "一号站" : "二号站") + "接入系统"
+        i.$site.id = s.id!
+        i.accountID = account.id!
+        i.keyHash = "h\(counter.next())"
+        i.keyHint = "abcd"
+        try await i.create(on: app.db)
+        return i
+    }
 
     static let cases: [String: Case] = [
         "GET admin": Case(resource: .sites, access: .read, target: { _, _, _ in Target(path: "/admin") }),
@@ -183,6 +200,27 @@ struct AuthorizationMatrixTests {
             try await g.create(on: app.db)
             return Target(path: "/admin/accounts/\(a.id!)/grants/\(g.id!)/delete", form: [])
         }),
+        // Integration keys: seen by account admins in scope, issued and revoked by a centre's admins only.
+        "GET admin/integrations": Case(resource: .accounts, access: .read, target: { f, _, app in
+            if try await Integration.query(on: app.db).count() == 0 {
+                _ = try await integration(f, true, app)
+                _ = try await integration(f, false, app)
+            }
+            return Target(path: "/admin/integrations")
+        }, markers: { _ in ("一号站接入系统", "二号站接入系统") }),
+        "GET admin/integrations/new": Case(resource: .accounts, access: .write, target: { _, _, _ in Target(path: "/admin/integrations/new") }),
+        "POST admin/integrations": Case(resource: .accounts, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/integrations", form: [("name", "热线\(counter.next())"), ("site_id", String(site(f, inScope).id!))])
+        }, centreOnly: true),
+        "GET admin/integrations/:id": Case(resource: .accounts, access: .read, target: { f, inScope, app in
+            Target(path: "/admin/integrations/\(try await integration(f, inScope, app).id!)")
+        }),
+        "POST admin/integrations/:id": Case(resource: .accounts, access: .write, target: { f, inScope, app in
+            Target(path: "/admin/integrations/\(try await integration(f, inScope, app).id!)", form: [("name", "改名\(counter.next())")])
+        }, centreOnly: true),
+        "POST admin/integrations/:id/revoke": Case(resource: .accounts, access: .write, target: { f, inScope, app in
+            Target(path: "/admin/integrations/\(try await integration(f, inScope, app).id!)/revoke", form: [])
+        }, centreOnly: true),
     ]
 
     static func key(_ route: Route) -> String {
@@ -242,6 +280,7 @@ struct AuthorizationMatrixTests {
                         let allowed = isList || target.path.hasSuffix("/new") ? mayAtAll : Policy.allows(grants, c.resource, c.access, at: targetSite)
                         // Creating something at S2 is out of scope as well.
                         let expectAllowed = allowed && (target.form == nil || c.siteless || inScope || who == "centre")
+                            && (!c.centreOnly || who == "centre")
                         if expectAllowed {
                             let ok: HTTPStatus = target.form == nil ? .ok : .seeOther
                             #expect(response.status == ok, "\(label): \(response.status) \(response.text.prefix(300))")

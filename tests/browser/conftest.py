@@ -22,19 +22,23 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(**extra_env):
-    """The built server on a fresh SQLite file with the demo county; yields its base address."""
+def start_server(sqlite_path=None, database_url=None, **extra_env):
+    """The built server with the demo county, on a fresh SQLite file unless given one (or a
+    PostgreSQL URL and schema); yields its base address."""
     binary = os.environ.get("DIANDAN_BIN") or os.path.join(ROOT, ".build", "debug", "diandan")
     workdir = tempfile.mkdtemp(prefix="diandan-browser-")
     port = free_port()
     env = dict(os.environ,
-               DIANDAN_SQLITE_PATH=os.path.join(workdir, "browser.sqlite"),
+               DIANDAN_SQLITE_PATH=sqlite_path or os.path.join(workdir, "browser.sqlite"),
                DIANDAN_RESOURCES_DIR=ROOT + "/",
                DIANDAN_BCRYPT_COST="4",
                DIANDAN_OUTBOX_SECONDS="1",
                DIANDAN_SEED_DEMO="true",
-               LOG_LEVEL="warning", **extra_env)
+               LOG_LEVEL="warning")
+    env.update(extra_env)
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     log = open(os.path.join(workdir, "server.log"), "w")
     proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
                             cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)

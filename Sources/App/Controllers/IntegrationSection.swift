@@ -70,7 +70,7 @@ enum IntegrationSection: AdminSection {
         guard let siteID = input!.siteID, let site = try await Site.find(siteID, on: req.db) else {
             throw ValidationFailure(field: "site_id", "error.not_found_choice")
         }
-        guard mayManage(req, site.sitePath) else { throw ValidationFailure(field: "site_id", "integration.centre_only") }
+        guard mayManage(req, site.sitePath) else { throw AppError.forbidden(Message("integration.centre_only")) }
         let key = "dd311_" + TokenDigest.random(bytes: 24)
         // The account its orders are placed by: a practitioner at the site, with a password nobody knows.
         let unusable = try await req.password.async.hash(TokenDigest.random(bytes: 32)).get()
