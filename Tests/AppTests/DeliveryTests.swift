@@ -119,7 +119,11 @@ struct DeliveryTests {
                 #expect(dead.count == 2)
                 #expect(dead.allSatisfy { $0.status == "dead" && $0.attempts == WebhookRules.maxAttempts && $0.lastError == "HTTP 503" })
                 #expect(receiver.received.count == 2)
-                // The integration's page tells its admin.
+                // /metrics counts them; the integration's page tells its admin.
+                app.settings.metricsToken = "scrape"
+                let metrics = try await admin.send(.GET, "/metrics", headers: ["Authorization": "Bearer scrape"]).text
+                #expect(metrics.contains(#"diandan_deliveries{channel="webhook",status="dead"} 2"#))
+                #expect(metrics.contains(#"diandan_deliveries{channel="webhook",status="pending"} 0"#))
                 #expect(try await admin.send(.GET, "/admin/integrations/\(down.id)").text.contains("HTTP 503"))
             }
         }

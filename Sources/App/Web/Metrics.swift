@@ -122,19 +122,28 @@ enum MetricsController {
             for s in OrderStatus.allCases { out += "diandan_orders{status=\"\(s.rawValue)\"} \(try counts.decode(column: s.rawValue, as: Int.self))\n" }
         }
 
-        struct Row: Decodable { let oldest: Date?, events: Int, outbox: Int, exports: Int }
+        struct Row: Decodable { let oldest: Date?, events: Int, outbox: Int, exports: Int, webhook_pending: Int, sms_pending: Int, webhook_dead: Int, sms_dead: Int }
         let row = try await sql.raw("""
             SELECT (SELECT MIN(response_deadline) FROM orders WHERE status IN ('submitted', 'dispatched') AND overdue = \(bind: false)
                       AND response_deadline < \(bind: req.now)) AS oldest,
                    (SELECT COUNT(*) FROM order_events WHERE notice_topic IS NOT NULL AND noticed_at IS NULL) AS events,
                    (SELECT COUNT(*) FROM outbox WHERE processed_at IS NULL) AS outbox,
-                   (SELECT COUNT(*) FROM export_jobs WHERE status IN ('queued', 'running')) AS exports
+                   (SELECT COUNT(*) FROM export_jobs WHERE status IN ('queued', 'running')) AS exports,
+                   (SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND channel = 'webhook') AS webhook_pending,
+                   (SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND channel = 'sms') AS sms_pending,
+                   (SELECT COUNT(*) FROM deliveries WHERE status = 'dead' AND channel = 'webhook') AS webhook_dead,
+                   (SELECT COUNT(*) FROM deliveries WHERE status = 'dead' AND channel = 'sms') AS sms_dead
             """).first(decoding: Row.self)
         help("diandan_deadline_scanner_lag_seconds", "gauge", "How long the oldest missed response deadline has waited to be escalated.")
         out += "diandan_deadline_scanner_lag_seconds \(number(max(0, row?.oldest.map { req.now.timeIntervalSince($0) } ?? 0)))\n"
         help("diandan_notice_backlog", "gauge", "Notices not yet delivered, by where they wait.")
         out += "diandan_notice_backlog{source=\"order_events\"} \(row?.events ?? 0)\n"
         out += "diandan_notice_backlog{source=\"outbox\"} \(row?.outbox ?? 0)\n"
+        help("diandan_deliveries", "gauge", "Webhook calls and text messages waiting to be sent, and those given up on.")
+        for (channel, pending, dead) in [("webhook", row?.webhook_pending, row?.webhook_dead), ("sms", row?.sms_pending, row?.sms_dead)] {
+            out += "diandan_deliveries{channel=\"\(channel)\",status=\"pending\"} \(pending ?? 0)\n"
+            out += "diandan_deliveries{channel=\"\(channel)\",status=\"dead\"} \(dead ?? 0)\n"
+        }
         help("diandan_exports_pending", "gauge", "Order-list exports queued or being written.")
         out += "diandan_exports_pending \(row?.exports ?? 0)\n"
 
