@@ -33,6 +33,11 @@ public struct Settings: Sendable {
     public var metricsToken: String?
     /// SQLite's page cache per connection, in MB.
     public var sqliteCacheMB: Int
+    /// How SQLite commits: `full` syncs the WAL at every commit (durable across a power cut),
+    /// `normal` only at checkpoints (faster; the last commits may be lost to a power cut, never to a crash).
+    public var sqliteSync: SQLiteSync
+
+    public enum SQLiteSync: String, Sendable { case full, normal }
     /// How often `serve` looks for export jobs to run (0 = never; `diandan run-exports` does one pass).
     public var exportInterval: TimeInterval
     /// How often `serve` sends webhook calls and text messages (0 = never; `diandan send-deliveries` does one pass).
@@ -71,6 +76,7 @@ public struct Settings: Sendable {
         ("DIANDAN_SMS_CONTENT_TYPE", "application/json", "content type of the body; JSON bodies get JSON escaping, others URL encoding"),
         ("DIANDAN_SMS_HEADER", "(none)", "one extra header for the gateway, e.g. Authorization: Bearer …"),
         ("DIANDAN_SMS_TOPICS", "order.dispatched,order.deadline_near,order.escalated,order.accepted,order.completed,activity.tomorrow", "the notices also sent as text messages"),
+        ("DIANDAN_SQLITE_SYNCHRONOUS", "full", "full: every commit synced to disk before it is answered; normal: faster, but a power cut may lose the last commits"),
         ("DIANDAN_SQLITE_CACHE_MB", "64", "SQLite's page cache per connection, in MB"),
         ("DIANDAN_METRICS_TOKEN", "(none)", "bearer token for `/metrics`; without one only the machine itself may read them"),
         ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
@@ -139,6 +145,9 @@ public struct Settings: Sendable {
         guard let wishHours, (0...24).contains(wishHours), (wishHours * 2).rounded() == wishHours * 2 else {
             throw ConfigurationError("DIANDAN_WISH_HOURS must be a number of half hours from 0 to 24.")
         }
+        guard let sync = Settings.SQLiteSync(rawValue: (value("DIANDAN_SQLITE_SYNCHRONOUS") ?? "full").lowercased()) else {
+            throw ConfigurationError("DIANDAN_SQLITE_SYNCHRONOUS must be full or normal.")
+        }
         let deliveries = Int(value("DIANDAN_DELIVERY_SECONDS") ?? "2")
         guard let deliveries, deliveries >= 0 else { throw ConfigurationError("DIANDAN_DELIVERY_SECONDS must be a whole number of seconds (0 = off).") }
         var sms: SMSTemplate?
@@ -180,6 +189,7 @@ public struct Settings: Sendable {
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads",
             metricsToken: value("DIANDAN_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 },
             sqliteCacheMB: try positive("DIANDAN_SQLITE_CACHE_MB", 64),
+            sqliteSync: sync,
             exportInterval: TimeInterval(exports),
             deliveryInterval: TimeInterval(deliveries),
             sms: sms

@@ -9,6 +9,7 @@ extension Application {
         asyncCommands.use(RunExportsCommand(), as: "run-exports")
         asyncCommands.use(SendDeliveriesCommand(), as: "send-deliveries")
         asyncCommands.use(BackupCommand(), as: "backup")
+        asyncCommands.use(CheckCommand(), as: "check")
         asyncCommands.use(RestoreCommand(), as: "restore")
     }
 }

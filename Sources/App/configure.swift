@@ -29,7 +29,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
     try configureDatabase(app, settings)
     if settings.databaseURL == nil {
-        try await configureSQLiteConnections(app, wal: settings.sqlitePath != ":memory:", cacheMB: settings.sqliteCacheMB)
+        try await configureSQLiteConnections(app, wal: settings.sqlitePath != ":memory:", cacheMB: settings.sqliteCacheMB, synchronous: settings.sqliteSync)
     }
     Migrations.register(on: app)
 
@@ -99,10 +99,12 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
 /// sleeps between tries and gives up, after which the write transaction is retried (`writeTransaction`).
 /// The pool keeps one connection per event loop, so setting it once on each covers every connection.
 /// The page cache (SQLite's default is 2 MB) is per connection: a province's indexes want more.
-func configureSQLiteConnections(_ app: Application, wal: Bool, cacheMB: Int) async throws {
+/// `synchronous` is FULL (SQLite's compiled default, a sync at every commit) unless configured NORMAL.
+func configureSQLiteConnections(_ app: Application, wal: Bool, cacheMB: Int, synchronous: Settings.SQLiteSync = .full) async throws {
     for loop in app.eventLoopGroup.makeIterator() {
         guard let sql = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
         if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
+        try await sql.raw("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue.uppercased())").run()
         try await sql.raw("PRAGMA busy_timeout=10000").run()
         try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(-cacheMB * 1024))").run()
     }

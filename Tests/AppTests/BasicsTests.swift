@@ -168,22 +168,25 @@ struct BasicsTests {
         }
     }
 
-    @Test func theSQLiteFileIsWALAndDurable() async throws {
+    /// Durable by default (every connection syncs at each commit); `normal` only when configured.
+    @Test(arguments: [(nil, 2), ("normal", 1), ("FULL", 2)] as [(String?, Int)])
+    func theSQLiteFileIsWALAndDurable(_ configured: String?, _ expected: Int) async throws {
         guard !TestDatabase.isPostgres else { return }
         let path = NSTemporaryDirectory() + "diandan-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let app = try await Application.make(.testing)
         do {
-            let settings = try Settings.load(.testing) { ["DIANDAN_SQLITE_PATH": path, "DIANDAN_BCRYPT_COST": "4"][$0] }
+            let values = ["DIANDAN_SQLITE_PATH": path, "DIANDAN_BCRYPT_COST": "4", "DIANDAN_SQLITE_SYNCHRONOUS": configured]
+            let settings = try Settings.load(.testing) { values[$0] ?? nil }
             try await configure(app, options: .init(isServe: false), settings: settings)
             let sql = app.db as! SQLDatabase
             let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
-            let sync = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
             #expect(mode == "wal")
-            #expect(sync == 2) // FULL
-            // Every pooled connection waits for a lock by sleeping, not by spinning.
+            // Every pooled connection: its commit durability, and it waits for a lock by sleeping, not by spinning.
             for loop in app.eventLoopGroup.makeIterator() {
                 let conn = app.databases.database(.sqlite, logger: app.logger, on: loop) as! SQLDatabase
+                let sync = try await conn.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                #expect(sync == expected) // 2 FULL, 1 NORMAL
                 let timeout = try await conn.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
                 #expect(timeout == 10_000)
             }
@@ -192,6 +195,7 @@ struct BasicsTests {
             throw error
         }
         try await app.asyncShutdown()
+        #expect(throws: ConfigurationError.self) { try Settings.load(.testing) { ["DIANDAN_SQLITE_SYNCHRONOUS": "off"][$0] } }
     }
 
     @Test func everyRouteDeclaresAnAccessRule() async throws {

@@ -120,4 +120,4 @@ def test_two_serve_processes_act_as_one(store):
         next(first, None)
         hook.shutdown()
         if store == "postgres":
-            subprocess.run(["psql", pg, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
+            subprocess.run(["psql", pg, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False, capture_output=True)
