@@ -54,6 +54,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.middleware.use(ServerTiming(metrics: app.requestMetrics))
     app.middleware.use(ErrorRenderer())
     app.middleware.use(SecurityHeaders())
+    app.middleware.use(NullByteGuard())
     // Static files only under their own paths, so other requests never look at the disk.
     app.middleware.use(StaticFiles(FileMiddleware(publicDirectory: app.directory.publicDirectory)))
 
@@ -107,6 +108,19 @@ func configureSQLiteConnections(_ app: Application, wal: Bool, cacheMB: Int, syn
         try await sql.raw("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue.uppercased())").run()
         try await sql.raw("PRAGMA busy_timeout=10000").run()
         try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(-cacheMB * 1024))").run()
+    }
+}
+
+/// No address carries a NUL byte: PostgreSQL cannot store or even compare text holding one, so a
+/// `%00` in a path or query would otherwise reach a query and fail there (a 500). Form bodies are
+/// checked as they are parsed, JSON text by each field's reader.
+struct NullByteGuard: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let raw = req.url.path + "?" + (req.url.query ?? "")
+        if raw.contains("\u{0}") || raw.range(of: "%00") != nil {
+            throw AppError.badRequest(Message("error.null_byte"))
+        }
+        return try await next.respond(to: req)
     }
 }
 

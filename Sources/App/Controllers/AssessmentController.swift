@@ -34,10 +34,19 @@ enum AssessmentController {
     static func parse(_ req: Request) async throws -> (Site?, AssessmentRange, String) {
         let scopes = try req.scopes(.orders, .read)
         let period = req.query[String.self, at: "period"] ?? "month"
+        // A value given must be a value: a site that is not a number, a date that is not a date, is an
+        // error rather than quietly the default (an export would be queued for the wrong thing).
+        for name in ["from", "to"] {
+            if let raw = req.query[String.self, at: name], !raw.isEmpty, ChinaTime.parse(raw, formats: ["yyyy-MM-dd"]) == nil {
+                throw ValidationFailure(field: name, "error.date_format")
+            }
+        }
+        let rawSite = req.query[String.self, at: "site"].flatMap { $0.isEmpty ? nil : $0 }
+        if let rawSite, Int(rawSite) == nil { throw ValidationFailure(field: "site", "error.not_integer") }
         guard let range = AssessmentRange.make(period, containing: req.now, from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"]) else {
             throw ValidationFailure(field: "period", "error.assessment.period")
         }
-        let asked = req.query[Int.self, at: "site"]
+        let asked = rawSite.flatMap { Int($0) }
         if let id = asked, id != 0 {
             guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
             try req.authorize(.orders, .read, at: s.sitePath)

@@ -29,6 +29,10 @@ extension Request {
                 }
             }
         }
+        // PostgreSQL refuses text with a NUL byte; such a form is refused here, before any query.
+        if fields.contains(where: { $0.key.contains("\u{0}") || $0.value.contains { $0.contains("\u{0}") } }) {
+            throw AppError.badRequest(Message("error.null_byte"))
+        }
         storage[FormKey.self] = fields
         storage[FilesKey.self] = files
         return fields
