@@ -44,6 +44,10 @@ public struct Settings: Sendable {
     public var deliveryInterval: TimeInterval
     /// The SMS gateway, when one is configured.
     public var sms: SMSTemplate?
+    /// Rate limits on sign-in, registration, orders, urging and Open311 (`RateBucket`).
+    public var rateLimits: Bool
+    /// Addresses whose X-Forwarded-For is believed (a reverse proxy on the machine).
+    public var trustedProxies: Set<String>
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -76,6 +80,8 @@ public struct Settings: Sendable {
         ("DIANDAN_SMS_CONTENT_TYPE", "application/json", "content type of the body; JSON bodies get JSON escaping, others URL encoding"),
         ("DIANDAN_SMS_HEADER", "(none)", "one extra header for the gateway, e.g. Authorization: Bearer …"),
         ("DIANDAN_SMS_TOPICS", "order.dispatched,order.deadline_near,order.escalated,order.accepted,order.completed,activity.tomorrow", "the notices also sent as text messages"),
+        ("DIANDAN_RATE_LIMITS", "on", "off turns off the limits on sign-in, registration, orders, urging and Open311 (429 with Retry-After)"),
+        ("DIANDAN_TRUSTED_PROXIES", "127.0.0.1,::1", "addresses of reverse proxies whose X-Forwarded-For names the caller (for the limits and logs)"),
         ("DIANDAN_SQLITE_SYNCHRONOUS", "full", "full: every commit synced to disk before it is answered; normal: faster, but a power cut may lose the last commits"),
         ("DIANDAN_SQLITE_CACHE_MB", "64", "SQLite's page cache per connection, in MB"),
         ("DIANDAN_METRICS_TOKEN", "(none)", "bearer token for `/metrics`; without one only the machine itself may read them"),
@@ -192,7 +198,9 @@ public struct Settings: Sendable {
             sqliteSync: sync,
             exportInterval: TimeInterval(exports),
             deliveryInterval: TimeInterval(deliveries),
-            sms: sms
+            sms: sms,
+            rateLimits: !["off", "false", "0", "no"].contains((value("DIANDAN_RATE_LIMITS") ?? "on").lowercased()),
+            trustedProxies: Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         )
     }
 

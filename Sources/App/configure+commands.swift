@@ -10,6 +10,7 @@ extension Application {
         asyncCommands.use(SendDeliveriesCommand(), as: "send-deliveries")
         asyncCommands.use(BackupCommand(), as: "backup")
         asyncCommands.use(CheckCommand(), as: "check")
+        asyncCommands.use(AuditCommand(), as: "audit")
         asyncCommands.use(RestoreCommand(), as: "restore")
     }
 }

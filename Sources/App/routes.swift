@@ -28,7 +28,7 @@ func routes(_ app: Application) throws {
     BoardController.register(web: web)
     ScreenController.register(web: web, api: api)
 
-    let admin = web.grouped("admin")
+    let admin = web.grouped("admin").grouped(AuditAdminWrites())
     admin.get(use: AdminHome.index).rule(.resource(.sites, .read))
     AdminRoutes<SiteSection>.register(admin)
     AdminRoutes<TeamSection>.register(admin)
@@ -43,4 +43,5 @@ func routes(_ app: Application) throws {
     AccountSection.registerExtras(admin)
     AdminRoutes<IntegrationSection>.register(admin)
     IntegrationSection.registerExtras(admin)
+    AuditController.register(admin)
 }

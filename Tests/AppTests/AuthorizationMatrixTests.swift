@@ -200,6 +200,8 @@ struct AuthorizationMatrixTests {
             try await g.create(on: app.db)
             return Target(path: "/admin/accounts/\(a.id!)/grants/\(g.id!)/delete", form: [])
         }),
+        // The audit trail: a centre's admins only.
+        "GET admin/audit": Case(resource: .accounts, access: .read, target: { _, _, _ in Target(path: "/admin/audit") }, siteless: true, centreOnly: true),
         // Integration keys: seen by account admins in scope, issued and revoked by a centre's admins only.
         "GET admin/integrations": Case(resource: .accounts, access: .read, target: { f, _, app in
             if try await Integration.query(on: app.db).count() == 0 {

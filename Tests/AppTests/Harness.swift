@@ -59,6 +59,8 @@ func withTestApp(clock: TestClock? = nil, sqlitePath: String, schema given: Stri
         "DIANDAN_PG_CONNECTIONS": "2",
         // Export jobs run when a test says so.
         "DIANDAN_EXPORT_SECONDS": "0",
+        // Tests place orders and sign in far faster than people; the limits have their own tests.
+        "DIANDAN_RATE_LIMITS": "off",
         "DIANDAN_UPLOADS_DIR": NSTemporaryDirectory() + "diandan-uploads-" + schema,
     ]
     var failure: Error?

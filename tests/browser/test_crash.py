@@ -78,7 +78,7 @@ def test_a_killed_server_loses_nothing_it_answered(store):
     workdir = tempfile.mkdtemp(prefix="diandan-crash-")
     schema = "crash_" + uuid.uuid4().hex[:12]
     env = dict(os.environ, WORKDIR=workdir, DIANDAN_SQLITE_PATH=os.path.join(workdir, "crash.sqlite"), DIANDAN_RESOURCES_DIR=ROOT + "/",
-               DIANDAN_BCRYPT_COST="4", DIANDAN_SEED_DEMO="true", LOG_LEVEL="warning")
+               DIANDAN_BCRYPT_COST="4", DIANDAN_SEED_DEMO="true", DIANDAN_RATE_LIMITS="off", LOG_LEVEL="warning")
     env.pop("DATABASE_URL", None)
     if store == "postgres":
         subprocess.run(["psql", pg, "-qc", f"CREATE SCHEMA {schema}"], check=True)

@@ -28,9 +28,9 @@ struct MeDTO: Content {
 enum AuthController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.get("login", use: loginPage).rule(.open)
-        web.post("login", use: login).rule(.open)
+        web.grouped(RateLimit(bucket: .signIn)).post("login", use: login).rule(.open)
         web.post("logout", use: logout).rule(.open)
-        api.post("auth", "token", use: issueToken).rule(.open)
+        api.grouped(RateLimit(bucket: .signIn)).post("auth", "token", use: issueToken).rule(.open)
         api.delete("auth", "token", use: revokeToken).rule(.signedIn)
         api.get("me", use: me).rule(.signedIn)
     }

@@ -24,7 +24,11 @@ struct Open311Errors: AsyncMiddleware {
             let doc = GeoDoc.array(item: "error", failure.descriptions.map {
                 .object([("code", .integer(Int(failure.status.code))), ("description", .text($0))])
             })
-            return Open311Controller.respond(doc, root: "errors", format: Open311Controller.format(of: req), status: failure.status)
+            let response = Open311Controller.respond(doc, root: "errors", format: Open311Controller.format(of: req), status: failure.status)
+            if case AppError.tooManyRequests(_, let seconds)? = error as? AppError {
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+            }
+            return response
         }
     }
 
@@ -37,6 +41,7 @@ struct Open311Errors: AsyncMiddleware {
             switch e {
             case .unauthorized, .credentials, .forbidden: return Open311Failure(.forbidden, [t(e.message)])
             case .notFound: return Open311Failure(.notFound, [t(e.message)])
+            case .tooManyRequests: return Open311Failure(.tooManyRequests, [t(e.message)])
             case .validation(let v): return Open311Failure(.badRequest, describe(v.errors, req))
             default:
                 let fields = e.fieldErrors
@@ -62,7 +67,7 @@ struct Open311Errors: AsyncMiddleware {
 /// by the integration's account, channel `open311`.
 enum Open311Controller {
     static func register(_ bare: RoutesBuilder) {
-        let v2 = bare.grouped("open311", "v2").grouped(Open311Errors())
+        let v2 = bare.grouped("open311", "v2").grouped(Open311Errors(), RateLimit(bucket: .open311))
         v2.get(":file", use: root).rule(.open)
         v2.post(":file", use: post).rule(.open)
         v2.get("services", ":file", use: definition).rule(.open)

@@ -107,14 +107,16 @@ enum OrderAPIController {
     static let actions = ["dispatch", "accept", "decline", "claim", "start", "complete", "rate", "cancel", "reject", "close", "urge", "escalate", "message", "open-for-claim"]
 
     static func register(_ api: RoutesBuilder) {
-        api.post("orders", use: create).rule(.signedIn)
+        api.grouped(RateLimit(bucket: .orders)).post("orders", use: create).rule(.signedIn)
         api.get("orders", use: list).rule(.signedIn)
         api.get("orders", ":id", use: show).rule(.signedIn)
         api.get("orders", ":id", "suggestions", use: suggestions).rule(.resource(.orders, .write))
+        api.post("orders", ":id", "contact", use: contact).rule(.signedIn)
         for action in actions {
             // A completion may carry photos: a larger body than the 1 MB every other route accepts.
             let body: HTTPBodyStreamStrategy = action == "complete" ? .collect(maxSize: "40mb") : .collect
-            api.on(.POST, "orders", ":id", .constant(action), body: body, use: { req in try await act(req, action) }).rule(.signedIn)
+            let limited = action == "urge" ? api.grouped(RateLimit(bucket: .urge)) : api
+            limited.on(.POST, "orders", ":id", .constant(action), body: body, use: { req in try await act(req, action) }).rule(.signedIn)
         }
     }
 
@@ -189,6 +191,26 @@ enum OrderAPIController {
         return try await OrderService.make(req).suggestions(for: o, on: req.db).map { team, s in
             SuggestionDTO(team_id: s.teamID, team_name: team.name, site_id: team.siteID, tier: s.tier, distance_km: s.distanceKm, load: s.load, rating: s.rating, score: s.score)
         }
+    }
+
+    struct ContactDTO: Content {
+        var contact_name: String
+        var contact_phone: String
+    }
+
+    /// The resident's phone number in the clear, for the admins of the order's site and the leader of
+    /// the team serving it — with a reason, written to the audit trail before the number is given.
+    static func contact(req: Request) async throws -> ContactDTO {
+        let o = try await find(req)
+        let p = try req.requirePrincipal()
+        let actors = try await OrderService.make(req).actors(for: o, p, on: req.db)
+        let serving = actors.contains(.assignedLeader) && [.dispatched, .accepted, .inService].contains(o.orderStatus)
+        guard actors.contains(.siteAdmin) || serving else { throw AppError.forbidden(Message("error.order.contact_not_allowed")) }
+        var r = try await req.fieldReader()
+        let reason = r.text("reason", max: 200, min: 2)
+        try r.check()
+        try await req.audit("personal.order_contact", target: "orders/\(try o.requireID())", detail: o.number, reason: reason, site: o.$station.id)
+        return ContactDTO(contact_name: o.contactName, contact_phone: try req.application.protector.open(o.contactPhoneSealed))
     }
 
     static func act(_ req: Request, _ action: String) async throws -> OrderDTO {

@@ -80,13 +80,13 @@ enum OrderPages {
     static func register(_ web: RoutesBuilder) {
         web.get("menu", use: menu).rule(.open)
         web.get("orders", "new", use: newOrder).rule(.signedIn)
-        web.post("orders", use: createOrder).rule(.signedIn)
+        web.grouped(RateLimit(bucket: .orders)).post("orders", use: createOrder).rule(.signedIn)
         web.get("orders", "mine", use: mine).rule(.signedIn)
         web.get("orders", "queue", use: queue).rule(.resource(.orders, .write))
         web.get("orders", "team", use: teamInbox).rule(.signedIn)
         web.get("orders", ":id", use: show).rule(.signedIn)
         web.on(.POST, "orders", ":id", "complete", body: .collect(maxSize: "40mb"), use: { try await act($0, "complete") }).rule(.signedIn)
-        web.post("orders", ":id", ":action", use: { req in try await act(req, req.parameters.get("action") ?? "") }).rule(.signedIn)
+        web.grouped(RateLimit(bucket: .urge, onlyAction: "urge")).post("orders", ":id", ":action", use: { req in try await act(req, req.parameters.get("action") ?? "") }).rule(.signedIn)
         web.get("orders", ":id", "photos", ":photo", use: photo).rule(.signedIn)
         web.get("me", "service", use: myService).rule(.signedIn)
     }

@@ -27,5 +27,6 @@ enum Migrations {
         app.migrations.add(CreateExportJobs())
         app.migrations.add(AddReminders())
         app.migrations.add(CreateIntegrations())
+        app.migrations.add(CreateAuditLog())
     }
 }

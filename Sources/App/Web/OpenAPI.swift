@@ -99,6 +99,8 @@ enum OpenAPI {
             Operation(method: .GET, path: "/orders", summary: "Orders I may see, newest first", tag: "orders", auth: true,
                       query: [text("status", max: 200, required: false), site, date("from"), date("to")] + page, status: 200, reply: reply(OrderPageDTO.self)),
             Operation(method: .GET, path: "/orders/{id}", summary: "One order with its timeline", tag: "orders", auth: true, status: 200, reply: reply(OrderDTO.self)),
+            Operation(method: .POST, path: "/orders/{id}/contact", summary: "The resident's phone in the clear, with a reason (audited): admins of the order's site, the serving team's leader",
+                      tag: "orders", auth: true, body: .json([text("reason", max: 200)]), status: 200, reply: reply(OrderAPIController.ContactDTO.self)),
             Operation(method: .GET, path: "/orders/{id}/suggestions", summary: "Teams ranked for dispatch (派单)", tag: "orders", auth: true, status: 200,
                       reply: reply([SuggestionDTO].self)),
         ]
