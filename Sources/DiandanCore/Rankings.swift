@@ -45,10 +45,7 @@ public enum BarChart {
         return out + "</svg>"
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
 }
 
 /// A column chart over time (one column per day, week or month), drawn as SVG.
