@@ -52,8 +52,9 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = .init()
     app.middleware.use(ServerTiming(metrics: app.requestMetrics))
-    app.middleware.use(ErrorRenderer())
+    // Outside the error renderer, so error pages carry the headers too.
     app.middleware.use(SecurityHeaders())
+    app.middleware.use(ErrorRenderer())
     app.middleware.use(NullByteGuard())
     // Static files only under their own paths, so other requests never look at the disk.
     app.middleware.use(StaticFiles(FileMiddleware(publicDirectory: app.directory.publicDirectory)))

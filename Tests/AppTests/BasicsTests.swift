@@ -50,6 +50,26 @@ struct BasicsTests {
             #expect(r.headers.first(name: "X-Frame-Options") == "DENY")
             #expect(r.headers.first(name: "X-Content-Type-Options") == "nosniff")
             #expect(r.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+            #expect(r.headers.first(name: "Content-Security-Policy")?.contains("unsafe-inline") == false)
+            #expect(r.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(r.headers.first(name: "Referrer-Policy") == "same-origin")
+            // Errors and the API carry them too.
+            let missing = try await web.send(.GET, "/api/v1/nothing")
+            #expect(missing.headers.first(name: "X-Content-Type-Options") == "nosniff")
+        }
+    }
+
+    /// The policy allows no inline script, so the templates must hold none: no <script> without a
+    /// source, no on… attribute, no javascript: link.
+    @Test func noTemplateHoldsInlineScript() throws {
+        let views = URL(fileURLWithPath: Settings.packageRoot + "Resources/Views")
+        let files = FileManager.default.enumerator(at: views, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { $0.pathExtension == "leaf" }
+        #expect(files.count > 20)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for pattern in [#"<script(?![^>]*\bsrc=)"#, #"\son[a-z]+\s*="#, #"javascript:"#] {
+                #expect(text.range(of: pattern, options: [.regularExpression, .caseInsensitive]) == nil, "\(file.lastPathComponent) matches \(pattern)")
+            }
         }
     }
 
