@@ -67,6 +67,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
         app.lifecycle.use(PeriodicService.noticeDispatcher(app))
         app.lifecycle.use(PeriodicService.exportRunner(app))
         app.lifecycle.use(PeriodicService.deliverySender(app))
+        app.lifecycle.use(PeriodicService.privacy(app))
         try await app.autoMigrate()
         if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
             let logins = try await DemoSeeder(app: app).run()

@@ -25,6 +25,7 @@ func routes(_ app: Application) throws {
     MetricsController.register(bare: bare)
     Open311Controller.register(bare)
     OpenAPI.register(api)
+    PrivacyController.register(web: web, api: api)
     BoardController.register(web: web)
     ScreenController.register(web: web, api: api)
 

@@ -36,6 +36,10 @@ struct APIMatrixTests {
         "GET /api/v1/me/calendar": Case(kind: .none, publicRead: true),
         "GET /api/v1/me/record": Case(kind: .none, publicRead: true),
         "POST /api/v1/me/certificates": Case(kind: .none, publicRead: true),
+        // One's own data and deletion: there is no one else's to ask for.
+        "GET /api/v1/me/data": Case(kind: .none, publicRead: true),
+        "POST /api/v1/me/deletion": Case(kind: .none, publicRead: true, skip: true),
+        "DELETE /api/v1/me/deletion": Case(kind: .none, publicRead: true),
         "GET /api/v1/certificates/:number": Case(kind: .certificate, publicRead: true),
         "POST /api/v1/volunteers": Case(kind: .none, publicRead: true),
         "GET /api/v1/volunteers/:id/record": Case(kind: .volunteer),
@@ -204,7 +208,7 @@ struct APIMatrixTests {
             #expect(try await stationAdmin.call(.GET, "/api/v1/activities/\(activities[0])/signups").status == .ok)
             #expect(try await stationAdmin.call(.POST, "/api/v1/activities/\(activities[0])/signups/\(signupS1)/confirm", "{}").status.code < 500)
             #expect(try await residentS1.call(.POST, "/api/v1/wishes/\(wishS1)/cancel").status == .ok)
-            #expect(checked == (Self.cases.count - 1) * clients.count)
+            #expect(checked == (Self.cases.count - Self.cases.values.filter(\.skip).count) * clients.count)
         }
     }
 }

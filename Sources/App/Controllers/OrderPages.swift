@@ -73,6 +73,9 @@ struct VolunteerMePage: Encodable {
     var redemptions: [Redemption]
     var flash: String?
     var calendarURL: String
+    /// When a requested deletion takes effect (as a sentence); nil when none is pending.
+    var deletionPending: String?
+    var deletionHint: String
 }
 
 /// The loop in the browser: residents order, staff dispatch, leaders serve, everyone follows the timeline.
@@ -367,7 +370,9 @@ enum OrderPages {
                       id: try p.requireID())
             },
             redemptions: redemptions.map { .init(at: DateText.minute($0.createdAt), title: $0.perk.title, code: $0.code, points: $0.points) },
-            flash: flash, calendarURL: CalendarController.base(req) + (try CalendarController.personalPath(v, req)))
+            flash: flash, calendarURL: CalendarController.base(req) + (try CalendarController.personalPath(v, req)),
+            deletionPending: v.deletionRequestedAt.map { req.t("privacy.pending", ["date": DateText.minute(req.application.settings.privacy.deletionTakesEffect(requestedAt: $0))]) },
+            deletionHint: req.t("privacy.request_hint", ["days": String(req.application.settings.privacy.deletionGraceDays)]))
         return try await Pages.render(req, "orders/me", page)
     }
 

@@ -28,5 +28,6 @@ enum Migrations {
         app.migrations.add(AddReminders())
         app.migrations.add(CreateIntegrations())
         app.migrations.add(CreateAuditLog())
+        app.migrations.add(AddPrivacy())
     }
 }

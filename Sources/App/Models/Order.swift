@@ -54,6 +54,8 @@ final class Order: Model, @unchecked Sendable {
     @OptionalField(key: "rating") var rating: Int?
     @OptionalField(key: "rating_comment") var ratingComment: String?
     @Field(key: "rated_by_proxy") var ratedByProxy: Bool
+    /// When the resident's name, phone and address were removed, a while after the order ended.
+    @OptionalField(key: "anonymised_at") var anonymisedAt: Date?
 
     init() {}
 

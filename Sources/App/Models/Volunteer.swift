@@ -23,6 +23,9 @@ final class Volunteer: Model, @unchecked Sendable {
     @Field(key: "hours_total") var hoursTotal: Double
     @Field(key: "points_balance") var pointsBalance: Int
     @OptionalField(key: "calendar_nonce") var calendarNonce: String?
+    /// The volunteer asked to be deleted; carried out after the grace period (`deletedAt`).
+    @OptionalField(key: "deletion_requested_at") var deletionRequestedAt: Date?
+    @OptionalField(key: "deleted_at") var deletedAt: Date?
 
     @Parent(key: "site_id") var site: Site
     @OptionalParent(key: "account_id") var account: Account?
