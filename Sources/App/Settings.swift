@@ -44,6 +44,8 @@ public struct Settings: Sendable {
     public var deliveryInterval: TimeInterval
     /// The SMS gateway, when one is configured.
     public var sms: SMSTemplate?
+    /// SQLite group commit (`GroupCommitter`).
+    public var groupCommit: Bool
     /// How long personal data is kept.
     public var privacy: PrivacyRules
     /// Rate limits on sign-in, registration, orders, urging and Open311 (`RateBucket`).
@@ -84,6 +86,7 @@ public struct Settings: Sendable {
         ("DIANDAN_SMS_TOPICS", "order.dispatched,order.deadline_near,order.escalated,order.accepted,order.completed,activity.tomorrow", "the notices also sent as text messages"),
         ("DIANDAN_ANONYMISE_DAYS", "180", "days after an order ended (closed, cancelled, rejected) before the resident's name, phone and address are removed from it"),
         ("DIANDAN_DELETION_GRACE_DAYS", "7", "days between a volunteer's request to be deleted and the deletion (they may cancel it until then)"),
+        ("DIANDAN_GROUP_COMMIT", "off", "on: concurrent write transactions on SQLite share one commit (one sync for many), each still answered only after its commit"),
         ("DIANDAN_RATE_LIMITS", "on", "off turns off the limits on sign-in, registration, orders, urging and Open311 (429 with Retry-After)"),
         ("DIANDAN_TRUSTED_PROXIES", "127.0.0.1,::1", "addresses of reverse proxies whose X-Forwarded-For names the caller (for the limits and logs)"),
         ("DIANDAN_SQLITE_SYNCHRONOUS", "full", "full: every commit synced to disk before it is answered; normal: faster, but a power cut may lose the last commits"),
@@ -203,6 +206,7 @@ public struct Settings: Sendable {
             exportInterval: TimeInterval(exports),
             deliveryInterval: TimeInterval(deliveries),
             sms: sms,
+            groupCommit: ["on", "true", "1", "yes"].contains((value("DIANDAN_GROUP_COMMIT") ?? "off").lowercased()),
             privacy: PrivacyRules(anonymiseAfterDays: try positive("DIANDAN_ANONYMISE_DAYS", 180), deletionGraceDays: try positive("DIANDAN_DELETION_GRACE_DAYS", 7)),
             rateLimits: !["off", "false", "0", "no"].contains((value("DIANDAN_RATE_LIMITS") ?? "on").lowercased()),
             trustedProxies: Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })

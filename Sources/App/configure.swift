@@ -56,6 +56,9 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(NullByteGuard())
+    if settings.groupCommit && settings.databaseURL == nil {
+        app.middleware.use(GroupCommitMiddleware(committer: GroupCommitter.start(app)))
+    }
     // Static files only under their own paths, so other requests never look at the disk.
     app.middleware.use(StaticFiles(FileMiddleware(publicDirectory: app.directory.publicDirectory)))
 

@@ -70,7 +70,7 @@ class Server:
         return run.stdout
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+@pytest.mark.parametrize("store", ["sqlite", "sqlite-group-commit", "postgres"])
 def test_a_killed_server_loses_nothing_it_answered(store):
     pg = os.environ.get("TEST_DATABASE_URL")
     if store == "postgres" and not pg:
@@ -80,6 +80,8 @@ def test_a_killed_server_loses_nothing_it_answered(store):
     env = dict(os.environ, WORKDIR=workdir, DIANDAN_SQLITE_PATH=os.path.join(workdir, "crash.sqlite"), DIANDAN_RESOURCES_DIR=ROOT + "/",
                DIANDAN_BCRYPT_COST="4", DIANDAN_SEED_DEMO="true", DIANDAN_RATE_LIMITS="off", LOG_LEVEL="warning")
     env.pop("DATABASE_URL", None)
+    if store == "sqlite-group-commit":
+        env["DIANDAN_GROUP_COMMIT"] = "on"
     if store == "postgres":
         subprocess.run(["psql", pg, "-qc", f"CREATE SCHEMA {schema}"], check=True)
         env.update(DATABASE_URL=pg, DIANDAN_PG_SCHEMA=schema)

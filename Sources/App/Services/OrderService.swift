@@ -21,6 +21,12 @@ struct OrderService {
         }
         do {
             return try await db.writeTransaction { db in
+                // Again inside: a retry that reaches the writer with its first try (the same group
+                // commit, say) finds it here.
+                if let key, let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key).first(),
+                   let order = try await Order.find(existing.$order.id, on: db) {
+                    return (order, false)
+                }
                 // Inside the write transaction, so the next id read with the station is the id the
                 // order gets: the number is known before the insert, and the order is written once.
                 let (station, offered, nextID) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID, on: db)

@@ -13,6 +13,8 @@ extension Database {
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
         guard self is SQLiteDatabase else { return try await transaction(body) }
         if WriteTransaction.active { return try await body(self) }
+        // Group commit: the batch's transaction, one sync for many.
+        if let committer = GroupCommitContext.committer { return try await committer.submit(body) }
         var attempt = 0
         while true {
             do {
