@@ -33,7 +33,8 @@ def id_number(rng):
 
 
 class Server:
-    def __init__(self, env):
+    def __init__(self, env, say=print):
+        self.say = say
         self.binary = os.environ.get("DIANDAN_BIN") or os.path.join(ROOT, ".build", "debug", "diandan")
         self.env = env
         self.proc = None
@@ -65,13 +66,13 @@ class Server:
 
     def check(self):
         run = subprocess.run([self.binary, "check"], env=self.env, cwd=self.env["WORKDIR"], capture_output=True, text=True, timeout=300)
-        print(run.stdout)
+        self.say("diandan check: " + run.stdout.strip().replace("\n", " / "))
         assert run.returncode == 0, run.stdout + run.stderr
         return run.stdout
 
 
 @pytest.mark.parametrize("store", ["sqlite", "sqlite-group-commit", "postgres"])
-def test_a_killed_server_loses_nothing_it_answered(store):
+def test_a_killed_server_loses_nothing_it_answered(store, capsys):
     pg = os.environ.get("TEST_DATABASE_URL")
     if store == "postgres" and not pg:
         pytest.skip("no PostgreSQL (TEST_DATABASE_URL) in this run")
@@ -85,7 +86,12 @@ def test_a_killed_server_loses_nothing_it_answered(store):
     if store == "postgres":
         subprocess.run(["psql", pg, "-qc", f"CREATE SCHEMA {schema}"], check=True)
         env.update(DATABASE_URL=pg, DIANDAN_PG_SCHEMA=schema)
-    server = Server(env)
+    def say(text):
+        # Shown in the suite's output even when the test passes: the counts it checked.
+        with capsys.disabled():
+            print(text, flush=True)
+
+    server = Server(env, say)
     try:
         base = server.start()
         token = requests.post(base + "/api/v1/auth/token", json={"username": "resident", "password": DEMO_PASSWORD}).json()["token"]
@@ -138,7 +144,7 @@ def test_a_killed_server_loses_nothing_it_answered(store):
         answered_orders = {k: v for k, v in answered.items() if k.startswith("crash-")}
         answered_people = [p for p in people if p["id_number"] in answered]
         assert 0 < len(answered_orders) < ORDERS, "the kill must land mid-run"
-        print(f"{store}: killed after {len(answered_orders)} of {ORDERS} orders and {len(answered_people)} of {REGISTRATIONS} registrations were answered")
+        say(f"\n{store}: killed after {len(answered_orders)} of {ORDERS} orders and {len(answered_people)} of {REGISTRATIONS} registrations were answered")
 
         # Down: the database as the kill left it.
         report = server.check()
@@ -166,7 +172,7 @@ def test_a_killed_server_loses_nothing_it_answered(store):
         for p in people:
             assert requests.post(base + "/api/v1/volunteers", json=p).status_code == 409
         server.stop()
-        print(f"{store}: after the restart {found} orders were found stored (every one answered among them), {made} unanswered ones made anew; "
+        say(f"{store}: after the restart {found} orders were found stored (every one answered among them), {made} unanswered ones made anew; "
               f"{ORDERS} orders for {ORDERS} keys; {taken} registrations stored before the retry, {REGISTRATIONS} now, none twice")
         server.check()
     finally:
