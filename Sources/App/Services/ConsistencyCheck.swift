@@ -92,6 +92,10 @@ struct CheckCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        // Read-only: a database that was never migrated is named, not created.
+        guard let sql = app.db as? SQLDatabase, (try? await sql.raw("SELECT COUNT(*) AS n FROM orders").run()) != nil else {
+            throw ConfigurationError("No Diandan database here (check DIANDAN_SQLITE_PATH or DATABASE_URL): nothing to check.")
+        }
         if signature.rebuild {
             try await AssessmentRollups(db: app.db).rebuild { context.console.output($0.consoleText()) }
         }
