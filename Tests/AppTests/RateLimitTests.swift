@@ -47,6 +47,28 @@ struct RateLimitTests {
             #expect(blocked.status == .tooManyRequests)
             #expect(blocked.headers.first(name: .retryAfter) != nil)
 
+            // Urging: ten a minute per account, whatever the orders (each order also allows one per half hour).
+            app.rateLimiter.reset()
+            var urged: [HTTPStatus] = []
+            for _ in 0..<11 {
+                let id = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
+                urged.append(try await resident.call(.POST, "/api/v1/orders/\(id)/urge").status)
+            }
+            #expect(!urged.prefix(10).contains(.tooManyRequests))
+            #expect(urged.last == .tooManyRequests)
+
+            // Registration: sixty an hour per address.
+            app.rateLimiter.reset()
+            var registrations: [HTTPStatus] = []
+            for seq in 0..<61 {
+                let id = IDNumber.compose(region: "360781", birth: "19900101", sequence: 100 + seq)
+                let body = #"{"real_name":"报名\#(seq)","id_number":"\#(id)","phone":"13900000000","site_id":\#(w.f.s1.id!),"consent":true}"#
+                registrations.append(try await web.send(.POST, "/api/v1/volunteers", json: body).status)
+            }
+            #expect(registrations.prefix(60).allSatisfy { $0 != .tooManyRequests })
+            #expect(registrations.last == .tooManyRequests)
+            #expect(try await Volunteer.query(on: app.db).filter(\.$realName == "报名60").count() == 0)
+
             // Open311 answers in its own error format, with the wait.
             app.rateLimiter.reset()
             var c = Open311Client(app)
