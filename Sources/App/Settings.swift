@@ -33,6 +33,8 @@ public struct Settings: Sendable {
     public var metricsToken: String?
     /// SQLite's page cache per connection, in MB.
     public var sqliteCacheMB: Int
+    /// SQLite connections per event loop (a file only; an in-memory database has one).
+    public var sqliteConnections: Int
     /// How SQLite commits: `full` syncs the WAL at every commit (durable across a power cut),
     /// `normal` only at checkpoints (faster; the last commits may be lost to a power cut, never to a crash).
     public var sqliteSync: SQLiteSync
@@ -86,11 +88,12 @@ public struct Settings: Sendable {
         ("DIANDAN_SMS_TOPICS", "order.dispatched,order.deadline_near,order.escalated,order.accepted,order.completed,activity.tomorrow", "the notices also sent as text messages"),
         ("DIANDAN_ANONYMISE_DAYS", "180", "days after an order ended (closed, cancelled, rejected) before the resident's name, phone and address are removed from it"),
         ("DIANDAN_DELETION_GRACE_DAYS", "7", "days between a volunteer's request to be deleted and the deletion (they may cancel it until then)"),
-        ("DIANDAN_GROUP_COMMIT", "off", "on: concurrent write transactions on SQLite share one commit (one sync for many), each still answered only after its commit"),
+        ("DIANDAN_GROUP_COMMIT", "on", "on: write transactions arriving together on SQLite share one commit (one sync for many), and orders placed together are written as one batch (both stores); each caller is answered only after its commit. off: one commit each"),
         ("DIANDAN_RATE_LIMITS", "on", "off turns off the limits on sign-in, registration, orders, urging and Open311 (429 with Retry-After)"),
         ("DIANDAN_TRUSTED_PROXIES", "127.0.0.1,::1", "addresses of reverse proxies whose X-Forwarded-For names the caller (for the limits and logs)"),
         ("DIANDAN_SQLITE_SYNCHRONOUS", "full", "full: every commit synced to disk before it is answered; normal: faster, but a power cut may lose the last commits"),
         ("DIANDAN_SQLITE_CACHE_MB", "64", "SQLite's page cache per connection, in MB"),
+        ("DIANDAN_SQLITE_CONNECTIONS", "4", "SQLite connections per event loop (one event loop per core); readers run side by side, writers take turns"),
         ("DIANDAN_METRICS_TOKEN", "(none)", "bearer token for `/metrics`; without one only the machine itself may read them"),
         ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
         ("DIANDAN_ADULT_AGE", "18", "volunteers younger than this need a guardian's consent to sign up"),
@@ -202,11 +205,12 @@ public struct Settings: Sendable {
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads",
             metricsToken: value("DIANDAN_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 },
             sqliteCacheMB: try positive("DIANDAN_SQLITE_CACHE_MB", 64),
+            sqliteConnections: try positive("DIANDAN_SQLITE_CONNECTIONS", 4),
             sqliteSync: sync,
             exportInterval: TimeInterval(exports),
             deliveryInterval: TimeInterval(deliveries),
             sms: sms,
-            groupCommit: ["on", "true", "1", "yes"].contains((value("DIANDAN_GROUP_COMMIT") ?? "off").lowercased()),
+            groupCommit: ["on", "true", "1", "yes"].contains((value("DIANDAN_GROUP_COMMIT") ?? "on").lowercased()),
             privacy: PrivacyRules(anonymiseAfterDays: try positive("DIANDAN_ANONYMISE_DAYS", 180), deletionGraceDays: try positive("DIANDAN_DELETION_GRACE_DAYS", 7)),
             rateLimits: !["off", "false", "0", "no"].contains((value("DIANDAN_RATE_LIMITS") ?? "on").lowercased()),
             trustedProxies: Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })

@@ -1,6 +1,7 @@
 import Vapor
 import Fluent
 import FluentSQLiteDriver
+import NIOConcurrencyHelpers
 import FluentPostgresDriver
 import Leaf
 import SQLKit
@@ -56,8 +57,12 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(NullByteGuard())
-    if settings.groupCommit && settings.databaseURL == nil {
-        app.middleware.use(GroupCommitMiddleware(committer: GroupCommitter.start(app)))
+    if settings.groupCommit {
+        // SQLite: write transactions that arrive together share a commit; on both stores, orders
+        // placed together are written as one batch.
+        let committer = settings.databaseURL == nil ? GroupCommitter.start(app) : nil
+        if let committer { app.middleware.use(GroupCommitMiddleware(committer: committer)) }
+        _ = OrderIntake.start(app, committer: committer)
     }
     // Static files only under their own paths, so other requests never look at the disk.
     app.middleware.use(StaticFiles(FileMiddleware(publicDirectory: app.directory.publicDirectory)))
@@ -96,23 +101,67 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
     } else {
         // sqlite-nio opens every connection with a busy handler and SQLite's compiled default
         // synchronous=FULL (durable commits); WAL is a property of the file, set once at start.
-        let storage: SQLiteConfiguration.Storage = settings.sqlitePath == ":memory:" ? .memory : .file(path: settings.sqlitePath)
-        app.databases.use(.sqlite(.init(storage: storage, enableForeignKeys: true), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        let memory = settings.sqlitePath == ":memory:"
+        let storage: SQLiteConfiguration.Storage = memory ? .memory : .file(path: settings.sqlitePath)
+        let sqlite = DatabaseConfigurationFactory.sqlite(.init(storage: storage, enableForeignKeys: true), connectionPoolTimeout: .seconds(30)).make()
+        app.databases.use(SQLitePools(inner: sqlite, pools: memory ? 1 : settings.sqliteConnections), as: .sqlite, isDefault: true)
+        // The group commit's writer has a connection of its own, so a batch waiting on its sync
+        // never holds a connection that readers are queued for.
+        if settings.groupCommit && !memory { app.databases.use(SQLitePools(inner: sqlite, pools: 1), as: .sqliteWriter, isDefault: false) }
+    }
+}
+
+extension DatabaseID {
+    /// The group commit's own SQLite connection.
+    static let sqliteWriter = DatabaseID(string: "sqlite-writer")
+}
+
+/// fluent-sqlite-driver keeps one connection per event loop (an in-memory database must have just
+/// one). For a file, several such pools side by side, taken in turn, let reads run together while
+/// one of them waits on a sync or a slow query.
+struct SQLitePools: DatabaseConfiguration {
+    let inner: any DatabaseConfiguration
+    let pools: Int
+    var middleware: [any AnyModelMiddleware] = []
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        Driver(drivers: (0..<max(1, pools)).map { _ in inner.makeDriver(for: databases) })
+    }
+
+    struct Driver: DatabaseDriver {
+        let drivers: [any DatabaseDriver]
+        private let turn = NIOLockedValueBox(0)
+
+        init(drivers: [any DatabaseDriver]) { self.drivers = drivers }
+
+        func makeDatabase(with context: DatabaseContext) -> any Database {
+            let i = turn.withLockedValue { n in defer { n &+= 1 }; return n }
+            return drivers[i % drivers.count].makeDatabase(with: context)
+        }
+
+        func shutdown() { for d in drivers { d.shutdown() } }
+        func shutdownAsync() async { for d in drivers { await d.shutdownAsync() } }
     }
 }
 
 /// sqlite-nio's busy handler retries at once, forever, on a pool thread; SQLite's own busy timeout
 /// sleeps between tries and gives up, after which the write transaction is retried (`writeTransaction`).
-/// The pool keeps one connection per event loop, so setting it once on each covers every connection.
+/// Each pool keeps one connection per event loop, so setting it once on each covers every connection.
 /// The page cache (SQLite's default is 2 MB) is per connection: a province's indexes want more.
 /// `synchronous` is FULL (SQLite's compiled default, a sync at every commit) unless configured NORMAL.
 func configureSQLiteConnections(_ app: Application, wal: Bool, cacheMB: Int, synchronous: Settings.SQLiteSync = .full) async throws {
-    for loop in app.eventLoopGroup.makeIterator() {
-        guard let sql = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
-        if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
-        try await sql.raw("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue.uppercased())").run()
-        try await sql.raw("PRAGMA busy_timeout=10000").run()
-        try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(-cacheMB * 1024))").run()
+    for id in [DatabaseID.sqlite, .sqliteWriter] {
+        guard let pools = app.databases.configuration(for: id) as? SQLitePools else { continue }
+        for loop in app.eventLoopGroup.makeIterator() {
+            // The pools are taken in turn: asking as many times as there are reaches each once.
+            for _ in 0..<max(1, pools.pools) {
+                guard let sql = app.databases.database(id, logger: app.logger, on: loop) as? SQLDatabase else { continue }
+                if wal { try await sql.raw("PRAGMA journal_mode=WAL").run() }
+                try await sql.raw("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue.uppercased())").run()
+                try await sql.raw("PRAGMA busy_timeout=10000").run()
+                try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(-cacheMB * 1024))").run()
+            }
+        }
     }
 }
 

@@ -65,7 +65,15 @@ public struct DataProtector: Sendable {
 enum TokenDigest {
     /// Bearer tokens and session-independent secrets are stored only as their SHA-256.
     static func sha256(_ s: String) -> String {
-        SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Every bearer token is hashed on every request: hex by table, not by String(format:).
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(s.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func random(bytes: Int = 32) -> String {

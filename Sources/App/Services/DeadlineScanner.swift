@@ -168,7 +168,10 @@ final class PeriodicService: LifecycleHandler, @unchecked Sendable {
         task = Task { [app, name, interval, work] in
             while !Task.isCancelled {
                 do {
-                    if let line = try await work(app) { app.logger.notice("\(name): \(line)") }
+                    // With group commit, background writers take turns with the requests' in the
+                    // same batches instead of waiting on SQLite's lock.
+                    let line = try await GroupCommitContext.$committer.withValue(app.groupCommitter) { try await work(app) }
+                    if let line { app.logger.notice("\(name): \(line)") }
                 } catch {
                     app.logger.error("\(name) failed: \(String(reflecting: error))")
                 }
@@ -222,6 +225,7 @@ extension OrderService {
     }
 
     static func make(_ req: Request) -> OrderService {
-        OrderService(db: req.db, now: req.now, protector: req.application.protector, policy: req.application.settings.orderPolicy)
+        OrderService(db: req.db, now: req.now, protector: req.application.protector, policy: req.application.settings.orderPolicy,
+                     intake: req.application.orderIntake)
     }
 }

@@ -19,7 +19,7 @@ final class GroupCommitter: Sendable {
         let answer: @Sendable (Error?) -> Void
     }
 
-    private let queue = JobQueue()
+    private let queue = BatchQueue<Job>()
     let maxBatch: Int
     /// Batches committed and transactions in them, for /metrics and the tests.
     let stats = Stats()
@@ -98,15 +98,15 @@ final class GroupCommitter: Sendable {
     func stop() { queue.close() }
 }
 
-/// The waiting transactions; the writer sleeps on it when there are none.
-private final class JobQueue: @unchecked Sendable {
+/// What waits for a batching writer (transactions, orders); the writer sleeps on it when nothing does.
+final class BatchQueue<Item: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var jobs: [GroupCommitter.Job] = []
+    private var jobs: [Item] = []
     private var waiter: CheckedContinuation<Void, Never>?
     private var closed = false
 
     /// False once closed.
-    func push(_ job: GroupCommitter.Job) -> Bool {
+    func push(_ job: Item) -> Bool {
         let (accepted, wake): (Bool, CheckedContinuation<Void, Never>?) = lock.withLock {
             guard !closed else { return (false, nil) }
             jobs.append(job)
@@ -118,9 +118,9 @@ private final class JobQueue: @unchecked Sendable {
     }
 
     /// Everything waiting (at most `max`), or — when nothing is — the next to come; nil once closed and empty.
-    func takeAll(max: Int) async -> [GroupCommitter.Job]? {
+    func takeAll(max: Int) async -> [Item]? {
         while true {
-            let taken: [GroupCommitter.Job]? = lock.withLock {
+            let taken: [Item]? = lock.withLock {
                 if !jobs.isEmpty {
                     let n = min(max, jobs.count)
                     defer { jobs.removeFirst(n) }
@@ -198,7 +198,7 @@ extension GroupCommitter {
     /// A committer for this app, its writer running on the app's database until shutdown.
     static func start(_ app: Application) -> GroupCommitter {
         let committer = GroupCommitter()
-        let db = app.db
+        let db = app.databases.configuration(for: .sqliteWriter) == nil ? app.db : app.db(.sqliteWriter)
         let logger = app.logger
         Task { await committer.run(on: db, logger: logger) }
         app.groupCommitter = committer

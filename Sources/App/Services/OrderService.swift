@@ -11,107 +11,105 @@ struct OrderService {
     let now: Date
     let protector: DataProtector
     let policy: OrderPolicy
+    /// The batching writer of new orders, when the app runs one (DIANDAN_GROUP_COMMIT).
+    var intake: OrderIntake? = nil
 
     // MARK: Creating
 
     /// Places an order. With an idempotency key, a retry returns the first order instead of a second.
+    ///
+    /// Everything that needs reading — the station, the menu item, the ranking of teams — is done
+    /// first, on a reading connection; only the writing waits for the writer (`OrderWriter`), alone
+    /// or in a batch with other orders (`OrderIntake`), where the chosen team's room is checked again.
     func create(_ input: OrderInput, by p: Principal, key: String?) async throws -> (order: Order, created: Bool) {
-        if let key, let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key).first() {
-            return (try await Order.find(existing.$order.id, on: db)!, false)
+        let placed: PlacedOrder
+        switch try await place(input, by: p, key: key) {
+        case .earlier(let id):
+            guard let order = try await Order.find(id, on: db) else { throw AppError.notFound }
+            return (order, false)
+        case .placed(let order):
+            placed = order
         }
         do {
-            return try await db.writeTransaction { db in
-                // Again inside: a retry that reaches the writer with its first try (the same group
-                // commit, say) finds it here.
-                if let key, let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key).first(),
-                   let order = try await Order.find(existing.$order.id, on: db) {
-                    return (order, false)
-                }
-                // Inside the write transaction, so the next id read with the station is the id the
-                // order gets: the number is known before the insert, and the order is written once.
-                let (station, offered, nextID) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID, on: db)
-                guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
-                // Residents order where their grant reaches; staff order on someone's behalf in their area.
-                let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
-                guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-                let onBehalf = !roles.contains(.resident)
-
-                let categoryID: Int, orderTitle: String
-                if input.menuItemID != nil {
-                    guard let offered else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
-                    categoryID = offered.categoryID
-                    orderTitle = offered.title
-                } else {
-                    guard let id = input.categoryID, let category = try await Category.find(id, on: db), category.active else {
-                        throw ValidationFailure(field: "category_id", "error.not_found_choice")
-                    }
-                    categoryID = id
-                    orderTitle = category.name + "：" + String(input.details.prefix(30))
-                }
-                let o = Order()
-                o.id = nextID
-                o.createdAt = now
-                o.updatedAt = now
-                o.number = OrderNumber.make(date: now, sequence: nextID)
-                o.status = OrderStatus.submitted.rawValue
-                o.version = 0
-                o.$menuItem.id = offered?.id
-                o.$category.id = categoryID
-                o.title = orderTitle
-                o.details = input.details
-                o.$station.id = try station.requireID()
-                o.$ownerSite.id = try station.requireID()
-                o.$requester.id = onBehalf ? nil : p.accountID
-                o.$placedBy.id = p.accountID
-                o.onBehalf = onBehalf
-                o.contactName = input.contactName
-                o.contactPhoneSealed = try protector.seal(input.contactPhone.value)
-                o.contactPhoneMasked = input.contactPhone.masked
-                o.address = input.address
-                o.latitude = input.latitude
-                o.longitude = input.longitude
-                o.windowStart = input.windowStart
-                o.windowEnd = input.windowEnd
-                o.people = input.people
-                o.channel = input.channel.rawValue
-                o.notes = input.notes
-                o.responseDeadline = policy.deadlines.responseDeadline(zone: station.zoneValue, from: now, overrideMinutes: station.responseMinutes)
-                o.completionDeadline = policy.deadlines.completionDeadline(from: now, days: nil)
-                o.overdue = false
-                o.openForClaim = false
-                o.ratedByProxy = false
-                var events = [try event(o, .submit, from: nil, actor: .requester, account: p.accountID)]
-                // 系统自动接单: the best team takes it at once. Nobody else can see the order before this
-                // transaction commits, so there is no version to claim.
-                if offered?.autoAccept == true, let (team, score) = try await suggestions(for: o, station: station, includeDeclines: false, on: db).first {
-                    o.$team.id = team.id
-                    o.status = OrderStatus.dispatched.rawValue
-                    o.version = 1
-                    events.append(try event(o, .dispatch, from: .submitted, actor: .system, account: nil, detail: Self.json(score), team: team.id))
-                }
-                try await o.create(on: db)
-                if let last = events.last, let action = OrderAction(rawValue: last.action) { last.noticeTopic = noticeTopic(o, action) }
-                try await events.create(on: db)
-                let facts = OrderFacts(id: nextID, createdAt: now, status: o.orderStatus, categoryID: categoryID, channel: o.channel, stationID: o.$station.id,
-                                       teamID: o.$team.id, placedBy: p.accountID, onBehalf: onBehalf, dispatchMinutes: o.$team.id == nil ? nil : 0,
-                                       acceptMinutes: nil, completed: false)
-                try await AssessmentRollups(db: db).placed(facts, path: station.sitePath)
-                if let key {
-                    let r = IdempotencyRecord()
-                    r.createdAt = now
-                    r.accountID = p.accountID
-                    r.key = key
-                    r.$order.id = try o.requireID()
-                    try await r.create(on: db)
-                }
-                return (o, true)
-            }
+            if let intake, !WriteTransaction.active, !db.inTransaction { return try await intake.submit(placed) }
+            return try await db.writeTransaction { db in try await OrderWriter.write([placed], on: db)[0] }
         } catch where key != nil && error.isUniqueViolation {
-            // Two retries raced: the first one's order is the answer.
+            // Two retries raced on two writers (two instances on PostgreSQL): the first one's order is the answer.
             let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key!).first()
             guard let existing, let order = try await Order.find(existing.$order.id, on: db) else { throw error }
             return (order, false)
         }
+    }
+
+    enum Placing: Sendable {
+        /// A retry: the key was used for this order.
+        case earlier(Int)
+        case placed(PlacedOrder)
+    }
+
+    /// The order as it will be written, with the teams that could take it at once (best first); the
+    /// earlier order of a retry; or the refusal a person understands. Reads only.
+    func place(_ input: OrderInput, by p: Principal, key: String?) async throws -> Placing {
+        let (station, offered, earlier) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID, retry: key.map { (p.accountID, $0) }, on: db)
+        if let earlier { return .earlier(earlier) }
+        guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
+        // Residents order where their grant reaches; staff order on someone's behalf in their area.
+        let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
+        guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        let onBehalf = !roles.contains(.resident)
+
+        let categoryID: Int, orderTitle: String
+        if input.menuItemID != nil {
+            guard let offered else { throw ValidationFailure(field: "menu_item_id", "error.order.menu_unavailable") }
+            categoryID = offered.categoryID
+            orderTitle = offered.title
+        } else {
+            guard let id = input.categoryID, let category = try await Category.find(id, on: db), category.active else {
+                throw ValidationFailure(field: "category_id", "error.not_found_choice")
+            }
+            categoryID = id
+            orderTitle = category.name + "：" + String(input.details.prefix(30))
+        }
+        let o = Order()
+        // The id and number are given by the writer; every other column is set here, so every order's
+        // row has the same columns and a batch is one statement per table.
+        o.id = 0
+        o.number = ""
+        o.createdAt = now
+        o.updatedAt = now
+        o.status = OrderStatus.submitted.rawValue
+        o.version = 0
+        o.$menuItem.id = offered?.id
+        o.$category.id = categoryID
+        o.title = orderTitle
+        o.details = input.details
+        o.$station.id = try station.requireID()
+        o.$ownerSite.id = try station.requireID()
+        o.$team.id = nil
+        o.$requester.id = onBehalf ? nil : p.accountID
+        o.$placedBy.id = p.accountID
+        o.onBehalf = onBehalf
+        o.contactName = input.contactName
+        o.contactPhoneSealed = try protector.seal(input.contactPhone.value)
+        o.contactPhoneMasked = input.contactPhone.masked
+        o.address = input.address
+        o.latitude = input.latitude
+        o.longitude = input.longitude
+        o.windowStart = input.windowStart
+        o.windowEnd = input.windowEnd
+        o.people = input.people
+        o.channel = input.channel.rawValue
+        o.notes = input.notes
+        o.responseDeadline = policy.deadlines.responseDeadline(zone: station.zoneValue, from: now, overrideMinutes: station.responseMinutes)
+        o.completionDeadline = policy.deadlines.completionDeadline(from: now, days: nil)
+        o.overdue = false
+        o.openForClaim = false
+        o.ratedByProxy = false
+        // 系统自动接单: the teams that could take it at once, best first; the writer gives it to the
+        // first that still has room when the order is written.
+        let choices = offered?.autoAccept == true ? try await suggestions(for: o, station: station, includeDeclines: false, on: db) : []
+        return .placed(PlacedOrder(order: o, row: try ModelRow(o), key: key, accountID: p.accountID, path: station.sitePath,
+                                   choices: choices.map { PlacedOrder.Choice(team: $0.0.id, detail: Self.json($0.1)) }))
     }
 
     /// A menu item that may be ordered at a station.
@@ -124,20 +122,20 @@ struct OrderService {
 
     /// The station, and the menu item if it is active, in an active category, and covers the station
     /// (a covered site is the station or above it): one query, on the path of every order.
-    private func stationAndItem(_ stationID: Int, menuItemID: Int?, on db: Database) async throws -> (Site, OfferedItem?, Int) {
+    /// With `retry` (account and idempotency key), also the order that key was used for, if any.
+    private func stationAndItem(_ stationID: Int, menuItemID: Int?, retry: (Int, String)?, on db: Database) async throws -> (Site, OfferedItem?, Int?) {
         guard let sql = db as? SQLDatabase else { throw AppError.notFound }
-        // The id the next order gets: PostgreSQL's sequence; on SQLite, under the write lock, one past the highest.
-        let nextID: SQLQueryString = sql.dialect.name == "postgresql"
-            ? "nextval(pg_get_serial_sequence('orders', 'id'))" : "(SELECT COALESCE(MAX(id), 0) + 1 FROM orders)"
         struct Row: Decodable {
             let id: Int, code: String, name: String, kind: String, path: String, latitude: Double, longitude: Double, zone: String
             let active: Bool, response_minutes: Int?, parent_id: Int?
             let m_id: Int?, m_title: String?, m_auto: Bool?, m_category: Int?
-            let next_id: Int
+            let earlier: Int?
         }
+        let earlier: SQLQueryString = retry.map { "(SELECT order_id FROM idempotency_keys WHERE account_id = \(bind: $0.0) AND key = \(bind: $0.1))" }
+            ?? "NULL"
         let row = try await sql.raw("""
             SELECT s.id, s.code, s.name, s.kind, s.path, s.latitude, s.longitude, s.zone, s.active, s.response_minutes, s.parent_id,
-                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category, \(nextID) AS next_id
+                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category, \(earlier) AS earlier
             FROM sites s
             LEFT JOIN menu_items m ON m.id = \(bind: menuItemID ?? -1) AND m.active = \(bind: true)
                  AND EXISTS (SELECT 1 FROM categories c WHERE c.id = m.category_id AND c.active = \(bind: true))
@@ -145,7 +143,13 @@ struct OrderService {
                              WHERE x.menu_item_id = m.id AND s.path LIKE covered.path || '%')
             WHERE s.id = \(bind: stationID)
             """).first(decoding: Row.self)
-        guard let row else { throw ValidationFailure(field: "station_id", "error.not_found_choice") }
+        guard let row else {
+            // An unknown station: a retry still finds its order (the station may have gone since).
+            if let (account, key) = retry, let id = try await IdempotencyRecord.query(on: db).filter(\.$accountID == account).filter(\.$key == key).first()?.$order.id {
+                return (Site(), nil, id)
+            }
+            throw ValidationFailure(field: "station_id", "error.not_found_choice")
+        }
         let site = Site()
         site.id = row.id
         site.code = row.code
@@ -159,7 +163,7 @@ struct OrderService {
         site.responseMinutes = row.response_minutes
         site.$parent.id = row.parent_id
         let item = row.m_id.map { OfferedItem(id: $0, title: row.m_title ?? "", autoAccept: row.m_auto ?? false, categoryID: row.m_category ?? 0) }
-        return (site, item, row.next_id)
+        return (site, item, row.earlier)
     }
 
     // MARK: Dispatching
@@ -533,7 +537,9 @@ struct OrderService {
     }
 
     /// The notice this step sends, if any, judged on the order as the step left it.
-    private func noticeTopic(_ o: Order, _ action: OrderAction) -> String? {
+    private func noticeTopic(_ o: Order, _ action: OrderAction) -> String? { Self.noticeTopic(o, action) }
+
+    static func noticeTopic(_ o: Order, _ action: OrderAction) -> String? {
         NoticeRules.topic(for: action, queued: o.orderStatus == .submitted && o.$team.id == nil, overdue: o.overdue)?.rawValue
     }
 

@@ -150,7 +150,18 @@ enum MetricsController {
         let settings = req.application.settings
         let loops = System.coreCount
         help("diandan_db_pool_connections", "gauge", "Database connections the pool may open (per event loop times event loops).")
-        out += "diandan_db_pool_connections{database=\"\(settings.databaseURL == nil ? "sqlite" : "postgresql")\"} \(settings.databaseURL == nil ? loops : settings.postgresConnections * loops)\n"
+        out += "diandan_db_pool_connections{database=\"\(settings.databaseURL == nil ? "sqlite" : "postgresql")\"} \(loops * (settings.databaseURL == nil ? settings.sqliteConnections : settings.postgresConnections))\n"
+        // Group commit: how many commits, and how much each carried.
+        let batchers: [(String, GroupCommitter.Stats)] = [("transactions", req.application.groupCommitter?.stats), ("orders", req.application.orderIntake?.stats)]
+            .compactMap { name, stats in stats.map { (name, $0) } }
+        if !batchers.isEmpty {
+            help("diandan_group_commit_batches_total", "counter", "Batches written by the group commit (transactions: SQLite's shared commits; orders: the order intake's batches).")
+            for (name, s) in batchers { out += "diandan_group_commit_batches_total{kind=\"\(name)\"} \(s.batches)\n" }
+            help("diandan_group_commit_items_total", "counter", "Transactions or orders in those batches.")
+            for (name, s) in batchers { out += "diandan_group_commit_items_total{kind=\"\(name)\"} \(s.transactions)\n" }
+            help("diandan_group_commit_largest_batch", "gauge", "The largest batch so far.")
+            for (name, s) in batchers { out += "diandan_group_commit_largest_batch{kind=\"\(name)\"} \(s.largest)\n" }
+        }
         if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8), let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
             help("process_resident_memory_bytes", "gauge", "Resident memory of the server.")
             out += "process_resident_memory_bytes \(pages * 4096)\n"
