@@ -60,7 +60,8 @@ struct NoticeDispatcher {
             SELECT i.id, s.path FROM integrations i JOIN sites s ON s.id = i.site_id
             WHERE i.webhook_url IS NOT NULL AND i.revoked_at IS NULL
             """).all(decoding: Hook.self) ?? []
-        while pass.entries + pass.retried + pass.failed < limit {
+        // A shutdown stops between batches: what is left waits for the next start.
+        while pass.entries + pass.retried + pass.failed < limit && !Task.isCancelled {
             let events = try await OrderEvent.query(on: db).filter(\.$noticeTopic != nil).filter(\.$noticedAt == nil)
                 .sort(\.$id).limit(batch).all()
             let outbox = try await OutboxEntry.query(on: db).filter(\.$processedAt == nil).filter(\.$nextAttemptAt <= now)

@@ -42,9 +42,17 @@ struct Open311Store {
         return (integration, principal)
     }
 
+    /// When the key was last used, to the minute: a key posting many requests a second writes it once
+    /// a minute, and as a write transaction (with group commit, in a shared commit; never as a bare
+    /// write waiting on SQLite's lock while holding a reader's connection).
     func touch(_ integration: Integration) async throws {
-        try await sql.update(Integration.schema).set(SQLColumn("last_used_at"), to: SQLBind(now))
-            .where(SQLColumn("id"), .equal, SQLBind(try integration.requireID())).run()
+        if let last = integration.lastUsedAt, now.timeIntervalSince(last) < 60, last <= now { return }
+        let id = try integration.requireID()
+        let now = self.now
+        try await db.writeTransaction { db in
+            guard let sql = db as? SQLDatabase else { return }
+            try await sql.update(Integration.schema).set(SQLColumn("last_used_at"), to: SQLBind(now)).where(SQLColumn("id"), .equal, SQLBind(id)).run()
+        }
     }
 
     // MARK: Services
