@@ -125,26 +125,38 @@ struct ActivityService {
     // MARK: Sign-up
 
     /// 报名: a slot if one is free, else a place on the waiting list.
+    ///
+    /// The reading — the volunteer, the activity and its rules, an earlier sign-up — comes first; the
+    /// write transaction only takes a slot (a conditional update: never more than the slots) and
+    /// writes the sign-up, so a rush of thousands queues on two statements each, not seven.
     func signUp(activityID: Int, by p: Principal, guardianConsent: Bool) async throws -> Signup {
+        let v = try await Self.volunteer(of: p, on: db)
+        guard let a = try await Activity.find(activityID, on: db), a.activityStatus == .published else { throw AppError.notFound }
+        guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
+        if let refusal = rules.check(birthDate: v.birthDate, skills: v.skills, activityStart: a.startsAt, activityMinAge: a.minAge,
+                                     requiredSkills: a.skills, guardianConsent: guardianConsent) {
+            throw Self.error(for: refusal)
+        }
+        let volunteerID = try v.requireID()
+        let earlier = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == volunteerID).first()
+        if let earlier, earlier.signupStatus.isActive {
+            throw AppError.conflict(field: nil, Message("error.activity.already_signed_up"))
+        }
+        let now = self.now
         do {
             return try await db.writeTransaction { db in
-                let v = try await Self.volunteer(of: p, on: db)
-                guard let a = try await Activity.find(activityID, on: db), a.activityStatus == .published else { throw AppError.notFound }
-                guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
-                if let refusal = rules.check(birthDate: v.birthDate, skills: v.skills, activityStart: a.startsAt, activityMinAge: a.minAge,
-                                             requiredSkills: a.skills, guardianConsent: guardianConsent) {
-                    throw Self.error(for: refusal)
-                }
-                let existing = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == v.requireID()).first()
+                // A sign-up cancelled earlier is taken up again, unless it came back meanwhile.
+                let existing = earlier == nil ? nil : try await Signup.find(earlier?.id, on: db)
                 if let existing, existing.signupStatus.isActive {
                     throw AppError.conflict(field: nil, Message("error.activity.already_signed_up"))
                 }
                 let got = try await takeSlot(activityID, on: db)
+                if !got, try await Activity.find(activityID, on: db)?.activityStatus != .published { throw AppError.notFound }
                 let s = existing ?? Signup()
                 if existing == nil {
                     s.createdAt = now
                     s.$activity.id = activityID
-                    s.$volunteer.id = try v.requireID()
+                    s.$volunteer.id = volunteerID
                 }
                 s.status = (got ? SignupStatus.signedUp : .waiting).rawValue
                 s.queuedAt = now
@@ -184,6 +196,7 @@ struct ActivityService {
         return try await sql.update(Activity.schema)
             .set(SQLColumn("signed_up"), to: SQLBinaryExpression(SQLColumn("signed_up"), .add, SQLLiteral.numeric("1")))
             .where(SQLColumn("id"), .equal, SQLBind(activityID))
+            .where(SQLColumn("status"), .equal, SQLBind(ActivityStatus.published.rawValue))
             .where(SQLColumn("signed_up"), .lessThan, SQLColumn("slots"))
             .returning("id").all().count == 1
     }
@@ -226,10 +239,16 @@ struct ActivityService {
     /// Place on the waiting list (1 = next), for a waiting sign-up: the line's own order, read from
     /// the database (comparing stored times in SQL would be at the mercy of their rounding).
     func position(of s: Signup) async throws -> Int? {
-        guard s.signupStatus == .waiting, let id = s.id else { return nil }
-        let line = try await Signup.query(on: db).filter(\.$activity.$id == s.$activity.id)
-            .filter(\.$status == SignupStatus.waiting.rawValue).sort(\.$queuedAt).sort(\.$id).all(\.$id)
-        return line.firstIndex(of: id).map { $0 + 1 }
+        guard s.signupStatus == .waiting, let id = s.id, let sql = db as? SQLDatabase else { return nil }
+        // Those ahead in line, counted on the index (a rush puts thousands in line: never read them all).
+        struct Row: Decodable { let n: Int }
+        // Compared with the stored time (a time read back and bound again may differ in its last bit).
+        let ahead = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM \(ident: Signup.schema) o JOIN \(ident: Signup.schema) me ON me.id = \(bind: id)
+            WHERE o.activity_id = me.activity_id AND o.status = \(bind: SignupStatus.waiting.rawValue)
+              AND (o.queued_at < me.queued_at OR (o.queued_at = me.queued_at AND o.id < me.id))
+            """).first(decoding: Row.self)?.n ?? 0
+        return ahead + 1
     }
 
     /// How many people the activity served (服务人次), entered by its organisers once it has begun.

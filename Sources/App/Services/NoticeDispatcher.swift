@@ -94,36 +94,25 @@ struct NoticeDispatcher {
         return pass
     }
 
-    /// Claims the sources and writes their notices in one transaction; sources another dispatcher
-    /// claimed first are skipped. Returns the sources delivered here and the notices written.
+    /// Works out every source's notices first (who hears it, the text's values, webhook calls and
+    /// texts: reads only), then claims the sources and writes the notices of those it claimed in one
+    /// write transaction — short, so the writer it shares with orders is held only for the writing.
+    /// Sources another dispatcher claimed first are skipped. Returns the sources delivered here and
+    /// the notices written.
     private func deliver(_ sources: [Source], hooks: [Hook]) async throws -> (Int, Int) {
-        try await db.writeTransaction { db in
-            guard let sql = db as? SQLDatabase else { return (0, 0) }
-            struct Claimed: Decodable { let id: Int }
-            var claimed: [Source.Origin] = []
-            let eventIDs = sources.compactMap { if case .event(let id) = $0.origin { id } else { nil } }
-            if !eventIDs.isEmpty {
-                claimed += try await sql.update(OrderEvent.schema).set(SQLColumn("noticed_at"), to: SQLBind(now))
-                    .where(SQLColumn("id"), .in, SQLBind.group(eventIDs)).where(SQLColumn("noticed_at"), .is, SQLLiteral.null)
-                    .returning("id").all(decoding: Claimed.self).map { .event($0.id) }
-            }
-            let outboxIDs = sources.compactMap { if case .outbox(let id) = $0.origin { id } else { nil } }
-            if !outboxIDs.isEmpty {
-                claimed += try await sql.update(OutboxEntry.schema).set(SQLColumn("processed_at"), to: SQLBind(now))
-                    .where(SQLColumn("id"), .in, SQLBind.group(outboxIDs)).where(SQLColumn("processed_at"), .is, SQLLiteral.null)
-                    .returning("id").all(decoding: Claimed.self).map { .outbox($0.id) }
-            }
-            var items: [InboxItem] = []
+        guard let sql = db as? SQLDatabase else { return (0, 0) }
+        var prepared: [(origin: Source.Origin, items: [InboxItem], outward: [Delivery])] = []
+        for source in sources {
+            guard let topic = NoticeTopic(rawValue: source.topic) else { prepared.append((source.origin, [], [])); continue }
             var outward: [Delivery] = []
-            for source in sources where claimed.contains(source.origin) {
-                guard let topic = NoticeTopic(rawValue: source.topic) else { continue }
-                if WebhookRules.forwards(topic), let order = source.orderID, !hooks.isEmpty {
-                    outward += try await webhooks(source, topic: topic, order: order, hooks: hooks, on: sql)
-                }
-                let audience = try await Audience.accounts(for: source, on: sql)
-                let accounts = NoticeRules.recipients(topic, requester: audience.requester, teamLeaders: audience.teamLeaders,
-                                                      siteAdmins: audience.siteAdmins, named: audience.named, actor: source.actorAccountID)
-                guard !accounts.isEmpty else { continue }
+            if WebhookRules.forwards(topic), let order = source.orderID, !hooks.isEmpty {
+                outward += try await webhooks(source, topic: topic, order: order, hooks: hooks, on: sql)
+            }
+            let audience = try await Audience.accounts(for: source, on: sql)
+            let accounts = NoticeRules.recipients(topic, requester: audience.requester, teamLeaders: audience.teamLeaders,
+                                                  siteAdmins: audience.siteAdmins, named: audience.named, actor: source.actorAccountID)
+            var items: [InboxItem] = []
+            if !accounts.isEmpty {
                 let params = try await Self.params(for: source, on: sql)
                 if let sms, sms.topics.contains(topic) {
                     outward += try await texts(source, topic: topic, accounts: accounts, params: params, sms: sms, on: sql)
@@ -143,6 +132,27 @@ struct NoticeDispatcher {
                     items.append(n)
                 }
             }
+            prepared.append((source.origin, items, outward))
+        }
+        let now = self.now, ready = prepared
+        return try await db.writeTransaction { db in
+            guard let sql = db as? SQLDatabase else { return (0, 0) }
+            struct Claimed: Decodable { let id: Int }
+            var claimed: [Source.Origin] = []
+            let eventIDs = sources.compactMap { if case .event(let id) = $0.origin { id } else { nil } }
+            if !eventIDs.isEmpty {
+                claimed += try await sql.update(OrderEvent.schema).set(SQLColumn("noticed_at"), to: SQLBind(now))
+                    .where(SQLColumn("id"), .in, SQLBind.group(eventIDs)).where(SQLColumn("noticed_at"), .is, SQLLiteral.null)
+                    .returning("id").all(decoding: Claimed.self).map { .event($0.id) }
+            }
+            let outboxIDs = sources.compactMap { if case .outbox(let id) = $0.origin { id } else { nil } }
+            if !outboxIDs.isEmpty {
+                claimed += try await sql.update(OutboxEntry.schema).set(SQLColumn("processed_at"), to: SQLBind(now))
+                    .where(SQLColumn("id"), .in, SQLBind.group(outboxIDs)).where(SQLColumn("processed_at"), .is, SQLLiteral.null)
+                    .returning("id").all(decoding: Claimed.self).map { .outbox($0.id) }
+            }
+            let mine = ready.filter { claimed.contains($0.origin) }
+            let items = mine.flatMap(\.items), outward = mine.flatMap(\.outward)
             if !items.isEmpty { try await items.create(on: db) }
             if !outward.isEmpty { try await outward.create(on: db) }
             return (claimed.count, items.count)
