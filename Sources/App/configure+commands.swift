@@ -12,5 +12,6 @@ extension Application {
         asyncCommands.use(CheckCommand(), as: "check")
         asyncCommands.use(AuditCommand(), as: "audit")
         asyncCommands.use(RestoreCommand(), as: "restore")
+        asyncCommands.use(BenchCommand(), as: "bench")
     }
 }

@@ -10,6 +10,14 @@ public struct VolunteerRegistration: Sendable, Equatable {
     public var skills: [String]
     public var siteID: Int
 
+    public init(realName: String, idNumber: IDNumber, phone: PhoneNumber, skills: [String], siteID: Int) {
+        self.realName = realName
+        self.idNumber = idNumber
+        self.phone = phone
+        self.skills = skills
+        self.siteID = siteID
+    }
+
     public var gender: Gender { idNumber.gender }
     public var birthDate: String { idNumber.birthDate }
 
