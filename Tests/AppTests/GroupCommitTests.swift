@@ -91,8 +91,8 @@ struct GroupCommitTests {
         }
     }
 
-    static func input(_ w: LoopWorld, menu: Int?) -> OrderInput {
-        OrderInput(menuItemID: menu, categoryID: nil, details: "", stationID: w.f.s1.id!, latitude: nil, longitude: nil, address: "一号站旁",
+    static func input(_ w: LoopWorld, menu: Int?, category: Int? = nil) -> OrderInput {
+        OrderInput(menuItemID: menu, categoryID: category, details: category == nil ? "" : "帮忙修水管", stationID: w.f.s1.id!, latitude: nil, longitude: nil, address: "一号站旁",
                    windowStart: nil, windowEnd: nil, people: 1, contactName: "张", contactPhone: PhoneNumber.parse("13800001234")!,
                    channel: .api, notes: "")
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import Fluent
+import SQLKit
 @testable import App
 @testable import DiandanCore
 
@@ -87,6 +88,32 @@ struct PrivacyTests {
             // The ID number is free again: the person may come back.
             let id = try app.protector.open(v.idSealed)
             #expect(try await again.send(.POST, "/api/v1/volunteers", json: #"{"real_name":"回来了","id_number":"\#(id)","phone":"13700001111","site_id":\#(w.f.s1.id!),"consent":true}"#).status == .created)
+        }
+    }
+
+    /// A first run on a large database: everything due is done, in short batches of its own.
+    @Test func manyEndedOrdersAreAnonymisedInBatches() async throws {
+        let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 23, hour: 9))!)
+        try await withTestApp(clock: clock) { app in
+            // setup: 1,203 orders written in one batch, all ended (cancelled) now.
+            let w = try await LoopWorld.make(app)
+            let resident = try await Principal.load(accountID: w.f.accountS1.id!, on: app.db)!
+            var placed: [PlacedOrder] = []
+            for _ in 0..<1_203 {
+                guard case .placed(let p) = try await OrderService.make(app).place(GroupCommitTests.input(w, menu: nil, category: w.f.category.id!),
+                                                                                  by: resident, key: nil) else { throw AppError.notFound }
+                placed.append(p)
+            }
+            let batch = placed
+            _ = try await app.db.writeTransaction { db in try await OrderWriter.write(batch, on: db) }
+            try await (app.db as! SQLDatabase).update(Order.schema).set("status", to: OrderStatus.cancelled.rawValue).set("updated_at", to: clock.now).run()
+            // MUT: half a year on.
+            clock.advance(181 * 86_400)
+            let pass = try await PrivacyService.make(app).runOnce()
+            // validate: every one of them, and none left.
+            #expect(pass.anonymised == 1_203)
+            #expect(try await Order.query(on: app.db).filter(\.$anonymisedAt == nil).count() == 0)
+            #expect(try await PrivacyService.make(app).runOnce() == .init())
         }
     }
 }

@@ -22,7 +22,7 @@ struct AccountService {
         guard try await verify(password, account.passwordHash) else {
             account.failedLogins += 1
             account.lockedUntil = throttle.lockedUntil(afterFailures: account.failedLogins, now: now)
-            try await account.save(on: db)
+            try await db.writeTransaction { db in try await account.save(on: db) }
             if let until = account.lockedUntil {
                 let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
                 throw AppError.tooManyRequests(Message("error.login_locked", ["minutes": String(minutes)]), retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
@@ -33,7 +33,9 @@ struct AccountService {
         account.failedLogins = 0
         account.lockedUntil = nil
         account.lastLoginAt = now
-        try await account.save(on: db)
+        // Writes go through the write transaction (with group commit, a shared commit), never as a
+        // bare statement waiting on SQLite's lock.
+        try await db.writeTransaction { db in try await account.save(on: db) }
         return account
     }
 
@@ -47,14 +49,14 @@ struct AccountService {
         record.tokenHash = TokenDigest.sha256(token)
         record.expiresAt = now.addingTimeInterval(TimeInterval(days) * 86_400)
         record.$account.id = try account.requireID()
-        try await record.create(on: db)
+        try await db.writeTransaction { db in try await record.create(on: db) }
         return (token, record.expiresAt)
     }
 
     func revokeToken(_ token: String) async throws {
         guard let record = try await APIToken.query(on: db).filter(\.$tokenHash == TokenDigest.sha256(token)).first() else { return }
         record.revokedAt = now
-        try await record.save(on: db)
+        try await db.writeTransaction { db in try await record.save(on: db) }
     }
 
     /// Creates or updates an account inside the actor's reach.

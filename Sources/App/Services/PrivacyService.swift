@@ -31,19 +31,32 @@ struct PrivacyService {
         var pass = Pass()
         let empty = try protector.seal("")
         struct Row: Decodable { let id: Int }
-        let anonymised = try await sql.update(Order.schema)
-            .set(SQLColumn("contact_name"), to: SQLBind(PrivacyRules.anonymousName))
-            .set(SQLColumn("contact_phone_sealed"), to: SQLBind(empty))
-            .set(SQLColumn("contact_phone_masked"), to: SQLBind(""))
-            .set(SQLColumn("address"), to: SQLLiteral.null)
-            .set(SQLColumn("latitude"), to: SQLLiteral.null)
-            .set(SQLColumn("longitude"), to: SQLLiteral.null)
-            .set(SQLColumn("anonymised_at"), to: SQLBind(now))
-            .where(SQLColumn("status"), .in, SQLBind.group(PrivacyRules.ended.map(\.rawValue)))
-            .where(SQLColumn("updated_at"), .lessThan, SQLBind(rules.anonymiseBefore(now)))
-            .where(SQLColumn("anonymised_at"), .is, SQLLiteral.null)
-            .returning("id").all(decoding: Row.self)
-        pass.anonymised = anonymised.count
+        // In batches, each its own short write transaction: the first run on a large database has
+        // hundreds of thousands to do, and writers must not wait behind one long statement.
+        while !Task.isCancelled {
+            let ids = try await sql.select().column("id").from(Order.schema)
+                .where(SQLColumn("status"), .in, SQLBind.group(PrivacyRules.ended.map(\.rawValue)))
+                .where(SQLColumn("updated_at"), .lessThan, SQLBind(rules.anonymiseBefore(now)))
+                .where(SQLColumn("anonymised_at"), .is, SQLLiteral.null)
+                .orderBy("id").limit(500).all(decoding: Row.self).map(\.id)
+            guard !ids.isEmpty else { break }
+            let now = self.now
+            pass.anonymised += try await db.writeTransaction { db in
+                guard let sql = db as? SQLDatabase else { return 0 }
+                return try await sql.update(Order.schema)
+                    .set(SQLColumn("contact_name"), to: SQLBind(PrivacyRules.anonymousName))
+                    .set(SQLColumn("contact_phone_sealed"), to: SQLBind(empty))
+                    .set(SQLColumn("contact_phone_masked"), to: SQLBind(""))
+                    .set(SQLColumn("address"), to: SQLLiteral.null)
+                    .set(SQLColumn("latitude"), to: SQLLiteral.null)
+                    .set(SQLColumn("longitude"), to: SQLLiteral.null)
+                    .set(SQLColumn("anonymised_at"), to: SQLBind(now))
+                    .where(SQLColumn("id"), .in, SQLBind.group(ids))
+                    .where(SQLColumn("anonymised_at"), .is, SQLLiteral.null)
+                    .returning("id").all(decoding: Row.self).count
+            }
+            if ids.count < 500 { break }
+        }
         let due = try await Volunteer.query(on: db).filter(\.$deletionRequestedAt < rules.deleteRequestedBefore(now)).filter(\.$deletedAt == nil).all()
         for v in due {
             try await delete(v)
