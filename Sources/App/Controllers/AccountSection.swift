@@ -101,7 +101,7 @@ enum AccountSection: AdminSection {
         guard Policy.mayAssign(Role(rawValue: g.role) ?? .resident, at: g.site.sitePath, by: req.grants) else {
             throw AppError.forbidden(Message("error.out_of_scope"))
         }
-        try await g.delete(on: req.db)
+        try await req.db.writeTransaction { [g] db in try await g.delete(on: db) }
         return req.redirect(to: Paths.adminItem(section, try account.requireID()))
     }
 }

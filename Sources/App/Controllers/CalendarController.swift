@@ -80,7 +80,7 @@ enum CalendarController {
     static func reset(req: Request) async throws -> Response {
         let v = try await volunteer(req)
         v.calendarNonce = TokenDigest.random(bytes: 12)
-        try await v.save(on: req.db)
+        try await req.db.writeTransaction { [v] db in try await v.save(on: db) }
         return req.redirect(to: Paths.myService, redirectType: .normal)
     }
 }

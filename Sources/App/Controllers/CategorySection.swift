@@ -43,7 +43,7 @@ enum CategorySection: AdminSection {
         c.nameEn = input!.nameEn
         c.sortOrder = input!.sortOrder
         c.active = input!.active
-        do { try await c.save(on: req.db) } catch where error.isUniqueViolation {
+        do { try await req.db.writeTransaction { [c] db in try await c.save(on: db) } } catch where error.isUniqueViolation {
             throw AppError.conflict(field: "name", Message("error.name_taken"))
         }
         return c

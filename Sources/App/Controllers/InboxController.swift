@@ -73,7 +73,7 @@ enum InboxController {
         }
         if item.readAt == nil {
             item.readAt = req.now
-            try await item.save(on: req.db)
+            try await req.db.writeTransaction { [item] db in try await item.save(on: db) }
         }
         return item
     }

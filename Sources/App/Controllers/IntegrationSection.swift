@@ -64,7 +64,7 @@ enum IntegrationSection: AdminSection {
                 // A new address gets a new secret, shown once.
                 if input!.webhookURL != nil { try reveal(req, item, secret: setSecret(req, item)) }
             }
-            try await item.save(on: req.db)
+            try await req.db.writeTransaction { [item] db in try await item.save(on: db) }
             return item
         }
         guard let siteID = input!.siteID, let site = try await Site.find(siteID, on: req.db) else {

@@ -62,7 +62,7 @@ enum PerkSection: AdminSection {
         p.pointsCost = input!.pointsCost
         p.stock = input!.stock
         p.active = input!.active
-        try await p.save(on: req.db)
+        try await req.db.writeTransaction { [p] db in try await p.save(on: db) }
         return p
     }
 }

@@ -90,7 +90,7 @@ enum ProjectSection: AdminSection {
         p.$site.id = team.$site.id
         p.targetGroup = input!.targetGroup
         p.status = input!.status.rawValue
-        try await p.save(on: req.db)
+        try await req.db.writeTransaction { [p] db in try await p.save(on: db) }
         return p
     }
 
@@ -128,7 +128,7 @@ enum ProjectSection: AdminSection {
         a.approvedBy = input!.approvedBy
         a.note = input!.note
         a.recordedBy = try req.requirePrincipal().accountID
-        try await a.create(on: req.db)
+        try await req.db.writeTransaction { [a] db in try await a.create(on: db) }
         return req.redirect(to: Paths.adminItem(section, try p.requireID()))
     }
 }

@@ -97,7 +97,7 @@ enum TeamSection: AdminSection {
         guard let mid = req.parameters.get("member", as: Int.self),
               let m = try await TeamMembership.find(mid, on: req.db), m.$team.id == team.id
         else { throw AppError.notFound }
-        try await m.delete(on: req.db)
+        try await req.db.writeTransaction { [m] db in try await m.delete(on: db) }
         return req.redirect(to: Paths.adminItem(section, try team.requireID()))
     }
 }

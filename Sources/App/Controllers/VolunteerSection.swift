@@ -63,7 +63,7 @@ enum VolunteerSection: AdminSection {
         item.$site.id = input!.siteID
         item.skills = input!.skills
         item.active = input!.active
-        try await item.save(on: req.db)
+        try await req.db.writeTransaction { [item] db in try await item.save(on: db) }
         return item
     }
 }

@@ -192,7 +192,7 @@ enum PrivacyController {
         let v = try await volunteer(req)
         if v.deletionRequestedAt == nil {
             v.deletionRequestedAt = req.now
-            try await v.save(on: req.db)
+            try await req.db.writeTransaction { [v] db in try await v.save(on: db) }
             try await req.audit("personal.deletion_requested", target: "volunteers/\(try v.requireID())")
         }
         return DeletionDTO(deletion_requested_at: v.deletionRequestedAt,
@@ -203,7 +203,7 @@ enum PrivacyController {
         let v = try await volunteer(req)
         if v.deletionRequestedAt != nil {
             v.deletionRequestedAt = nil
-            try await v.save(on: req.db)
+            try await req.db.writeTransaction { [v] db in try await v.save(on: db) }
             try await req.audit("personal.deletion_cancelled", target: "volunteers/\(try v.requireID())")
         }
         return DeletionDTO(deletion_requested_at: nil, takes_effect_at: nil)
