@@ -212,3 +212,26 @@ public enum NeedRanking {
             }
     }
 }
+
+/// An answer as JSON: the chosen options as an array of positions, a rating as a number, text as a string.
+extension SurveyAnswer: Codable {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let picked = try? c.decode([Int].self) {
+            self = .choice(picked)
+        } else if let score = try? c.decode(Int.self) {
+            self = .rating(score)
+        } else {
+            self = .text(try c.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .choice(let picked): try c.encode(picked)
+        case .rating(let score): try c.encode(score)
+        case .text(let text): try c.encode(text)
+        }
+    }
+}

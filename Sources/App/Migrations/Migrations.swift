@@ -29,5 +29,6 @@ enum Migrations {
         app.migrations.add(CreateIntegrations())
         app.migrations.add(CreateAuditLog())
         app.migrations.add(AddPrivacy())
+        app.migrations.add(CreateSurveys())
     }
 }
