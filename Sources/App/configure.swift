@@ -70,7 +70,12 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     try routes(app)
     app.registerCommands()
 
+    // Values kept in the app's storage are made here, while one thread configures: the storage is
+    // copied, changed and written back as a whole, so two first uses at once (a request's rate
+    // limiter, the delivery sender's HTTP client) could each lose the other's value.
+    _ = app.rateLimiter
     if options.isServe {
+        _ = app.http.client.shared
         app.lifecycle.use(PeriodicService.deadlineScanner(app))
         app.lifecycle.use(PeriodicService.noticeDispatcher(app))
         app.lifecycle.use(PeriodicService.exportRunner(app))

@@ -4,6 +4,7 @@ import DiandanCore
 extension Application {
     private struct RateLimiterKey: StorageKey { typealias Value = RateLimiter }
 
+    /// Made once by `configure` (never lazily by two requests at once).
     var rateLimiter: RateLimiter {
         if let l = storage[RateLimiterKey.self] { return l }
         let l = RateLimiter()
