@@ -102,7 +102,7 @@ func configureDatabase(_ app: Application, _ settings: Settings) throws {
             }
             config.searchPath = [schema]
         }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnections), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnections, connectionPoolTimeout: .seconds(30)), as: .psql)
     } else {
         // sqlite-nio opens every connection with a busy handler and SQLite's compiled default
         // synchronous=FULL (durable commits); WAL is a property of the file, set once at start.

@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     ActivityController.register(web: web, api: api)
     PerkController.register(web: web, api: api)
     WishController.register(web: web, api: api)
+    SurveyController.register(web: web, api: api)
     ProjectController.register(web: web, api: api)
     CertificateController.register(web: web, api: api)
     RankingController.register(web: web, api: api)
@@ -45,4 +46,5 @@ func routes(_ app: Application) throws {
     AdminRoutes<IntegrationSection>.register(admin)
     IntegrationSection.registerExtras(admin)
     AuditController.register(admin)
+    SurveyAdmin.register(admin)
 }

@@ -235,3 +235,116 @@ extension SurveyAnswer: Codable {
         }
     }
 }
+
+/// Reading a questionnaire and a household's answers out of a request: a JSON body carries them as
+/// structures, a web form as JSON text in one field. Problems are reported per question
+/// (`questions.2.prompt`, `answers.3`), in the reader, so a person sees all of them at once.
+public enum SurveyInput {
+    /// A structured value as sent, or parsed from the JSON text a form field holds; nil when absent,
+    /// `.null` when the text is not JSON.
+    static func structured(_ v: InputValue?) -> InputValue? {
+        guard case .string(let s)? = v else { return v }
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.isEmpty { return nil }
+        return (try? JSONDecoder().decode(InputValue.self, from: Data(t.utf8))) ?? .null
+    }
+
+    public static func questions(_ r: inout FieldReader, _ name: String = "questions") -> [SurveyQuestion] {
+        guard let value = structured(r.raw(name)) else {
+            r.fail(name, "error.survey.no_questions")
+            return []
+        }
+        guard case .list(let items) = value else {
+            r.fail(name, "error.not_list")
+            return []
+        }
+        guard items.count <= SurveyRules.maxQuestions else {
+            r.fail(name, "error.survey.too_many_questions")
+            return []
+        }
+        var out: [SurveyQuestion] = []
+        for (i, item) in items.enumerated() {
+            let at = "\(name).\(i + 1)"
+            guard case .object(let fields) = item else {
+                r.fail(at, "error.survey.question_shape")
+                continue
+            }
+            var q = FieldReader(fields)
+            let kind = q.choice("kind", QuestionKind.self)
+            let prompt = q.text("prompt", max: 200)
+            // A question is required unless the designer says otherwise.
+            let required = fields["required"] == nil ? true : q.bool("required")
+            let category = q.int("category_id", required: false, in: 1...Int(Int32.max))
+            var options: [SurveyOption] = []
+            switch fields["options"] {
+            case nil, .null?: break
+            case .list(let list)?:
+                guard list.count <= SurveyRules.maxOptions else {
+                    q.fail("options", "error.survey.options_many")
+                    break
+                }
+                for (j, o) in list.enumerated() {
+                    var or: FieldReader
+                    switch o {
+                    case .string(let label): or = FieldReader(["label": .string(label)])
+                    case .object(let f): or = FieldReader(f)
+                    default:
+                        q.fail("options.\(j + 1)", "error.survey.option_shape")
+                        continue
+                    }
+                    let label = or.text("label", max: 60)
+                    let c = or.int("category_id", required: false, in: 1...Int(Int32.max))
+                    let m = or.int("menu_item_id", required: false, in: 1...Int(Int32.max))
+                    q.absorb(or, prefix: "options.\(j + 1)")
+                    if let label { options.append(SurveyOption(label: label, categoryID: c, menuItemID: m)) }
+                }
+            default:
+                q.fail("options", "error.not_list")
+            }
+            r.absorb(q, prefix: at)
+            if let kind, let prompt, q.isValid {
+                out.append(SurveyQuestion(id: i + 1, kind: kind, prompt: prompt, required: required, options: options, categoryID: category))
+            }
+        }
+        return out
+    }
+
+    /// The answers by question id, each read as its question's kind asks: positions of options
+    /// (a single choice may come as one number), a score, or text.
+    public static func answers(_ r: inout FieldReader, _ name: String = "answers", for questions: [SurveyQuestion]) -> [Int: SurveyAnswer] {
+        guard let value = structured(r.raw(name)) else { return [:] }
+        guard case .object(let fields) = value else {
+            r.fail(name, "error.survey.answers_shape")
+            return [:]
+        }
+        let byID = Dictionary(uniqueKeysWithValues: questions.map { ($0.id, $0) })
+        var out: [Int: SurveyAnswer] = [:]
+        for (key, v) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let id = Int(key), let q = byID[id] else {
+                r.fail("\(name).\(key)", "error.survey.unknown_question")
+                continue
+            }
+            if case .null = v { continue }
+            switch (q.kind, v) {
+            case (.single, .number), (.single, .list), (.multiple, .list):
+                let list: [InputValue] = if case .list(let l) = v { l } else { [v] }
+                let picked = list.compactMap { item -> Int? in
+                    guard case .number(let d) = item, d.rounded() == d, abs(d) < 1e6 else { return nil }
+                    return Int(d)
+                }
+                guard picked.count == list.count else {
+                    r.fail("\(name).\(key)", "error.survey.option")
+                    continue
+                }
+                out[id] = .choice(picked)
+            case (.text, .string(let s)):
+                out[id] = .text(s.trimmingCharacters(in: .whitespacesAndNewlines))
+            case (.rating, .number(let d)) where d.rounded() == d && abs(d) < 1e6:
+                out[id] = .rating(Int(d))
+            default:
+                r.fail("\(name).\(key)", "error.survey.kind")
+            }
+        }
+        return out
+    }
+}

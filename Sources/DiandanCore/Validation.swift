@@ -40,7 +40,7 @@ public enum InputValue: Sendable, Equatable, Decodable {
     case number(Double)
     case bool(Bool)
     case list([InputValue])
-    case object
+    case object([String: InputValue])
     case null
 
     public init(from decoder: Decoder) throws {
@@ -50,7 +50,7 @@ public enum InputValue: Sendable, Equatable, Decodable {
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let l = try? c.decode([InputValue].self) { self = .list(l) }
-        else { self = .object }
+        else { self = .object(try c.decode([String: InputValue].self)) }
     }
 }
 
@@ -72,6 +72,14 @@ public struct FieldReader: Sendable {
     }
 
     public var isValid: Bool { errors.isEmpty }
+
+    /// The raw value of a field, for structured input (a list of objects) that a caller reads itself.
+    public func raw(_ name: String) -> InputValue? { values[name] }
+
+    /// Takes another reader's problems (a nested object's) under `prefix`.
+    public mutating func absorb(_ inner: FieldReader, prefix: String) {
+        for e in inner.errors { fail(prefix + "." + e.field, e.message.key, e.message.args) }
+    }
 
     public mutating func fail(_ field: String, _ key: String, _ args: [String: String] = [:]) {
         // One message per field is enough; the first is the most basic.
@@ -171,6 +179,15 @@ public struct FieldReader: Sendable {
             return nil
         }
         return n
+    }
+
+    /// A moment in ISO 8601 (`2026-11-23T08:15:00Z`, fractional seconds allowed).
+    public mutating func date(_ name: String, required: Bool = true) -> Date? {
+        guard let raw = text(name, required: required, max: 40) else { return nil }
+        if let d = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
+        if let d = try? Date(raw, strategy: .iso8601) { return d }
+        fail(name, "error.date_format")
+        return nil
     }
 
     /// A checkbox: absent means false; forms send "on", JSON sends true.

@@ -12,7 +12,7 @@ import Fluent
 /// fails the test.
 @Suite("API authorisation matrix")
 struct APIMatrixTests {
-    enum Kind { case none, order, activity, wish, project, export, notification, volunteer, perk, signup, certificate }
+    enum Kind { case none, order, activity, wish, project, export, notification, volunteer, perk, signup, certificate, survey }
 
     struct Case {
         var kind: Kind
@@ -85,6 +85,12 @@ struct APIMatrixTests {
         "GET /api/v1/wishes/:id": Case(kind: .wish, publicRead: true),
         // Wishes are claimed by volunteers wherever they are (微心愿 are public by design).
         "POST /api/v1/wishes/:id/:action": Case(kind: .wish, publicRead: true),
+        "GET /api/v1/surveys": Case(kind: .none, listsMarkers: true),
+        "POST /api/v1/surveys": Case(kind: .none, query: "survey"),
+        "GET /api/v1/surveys/:id": Case(kind: .survey),
+        "POST /api/v1/surveys/:id/status": Case(kind: .survey, body: #"{"status":"closed"}"#),
+        "POST /api/v1/surveys/:id/responses": Case(kind: .survey, body: "response"),
+        "GET /api/v1/surveys/:id/results": Case(kind: .survey),
         "GET /api/v1/perks": Case(kind: .none, listsMarkers: true),
         "POST /api/v1/perks/:id/redeem": Case(kind: .perk),
         "GET /api/v1/projects": Case(kind: .none, publicRead: true),
@@ -129,6 +135,15 @@ struct APIMatrixTests {
             let signupS2 = try await leaderS2.call(.POST, "/api/v1/activities/\(activities[1])/signup").json()["id"] as? Int ?? 0
             let wishS2 = try await residentS2.call(.POST, "/api/v1/wishes", #"{"title":"二号站的心愿","site_id":\#(f.s2.id!)}"#).json()["id"] as! Int
             let wishS1 = try await residentS1.call(.POST, "/api/v1/wishes", #"{"title":"一号站的心愿","site_id":\#(f.s1.id!)}"#).json()["id"] as! Int
+            // A needs survey at each station, designed through the API.
+            func surveyJSON(_ site: Site, _ title: String) -> String {
+                #"{"site_id":\#(site.id!),"title":"\#(title)","questions":[{"kind":"rating","prompt":"对服务满意吗"}]}"#
+            }
+            let surveyS1 = try await centreAPI.call(.POST, "/api/v1/surveys", surveyJSON(f.s1, "一号站的问卷")).json()["id"] as! Int
+            let surveyS2 = try await centreAPI.call(.POST, "/api/v1/surveys", surveyJSON(f.s2, "二号站的问卷")).json()["id"] as! Int
+            func responseJSON(_ site: Site, _ client: String) -> String {
+                #"{"client_id":"\#(client)","station_id":\#(site.id!),"collected_at":"\#(app.clock.now().ISO8601Format())","answers":{"1":4}}"#
+            }
             let exportOther = try await centreAPI.call(.POST, "/api/v1/assessment/exports?site=\(f.s2.id!)").json()["id"] as! Int
             _ = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
             // Someone else's notice: the newest one not addressed to any account at S1.
@@ -153,6 +168,7 @@ struct APIMatrixTests {
                 case .perk: String(f.perkS2.id!)
                 case .signup: String(activities[1])
                 case .certificate: "ZM2026-ABCDEFGHJK"
+                case .survey: String(surveyS2)
                 }
             }
             var checked = 0
@@ -167,12 +183,14 @@ struct APIMatrixTests {
                 }
                 var body = c.body
                 if body == "team" { body = #"{"team_id":\#(f.teamS2.id!)}"# }
+                if body == "response" { body = responseJSON(f.s2, "matrix-s2-0001") }
                 if body == "complete" { body = #"{"volunteer_ids":[\#(f.volunteerS2.id!)],"hours_\#(f.volunteerS2.id!)":2}"# }
                 switch c.query {
                 case "station"?: body = #"{"menu_item_id":\#(f.menuS2.id!),"station_id":\#(f.s2.id!),"address":"二号站旁","contact_name":"李","contact_phone":"13800001111"}"#
                 case "activity"?: body = ActivityFlowTests.activityJSON(w, slots: 5).replacingOccurrences(of: "\"site_id\":\(f.s1.id!)", with: "\"site_id\":\(f.s2.id!)")
                     .replacingOccurrences(of: "\"team_id\":\(f.teamS1.id!),", with: "")
                 case "wish"?: body = #"{"title":"越界的心愿","site_id":\#(f.s2.id!)}"#
+                case "survey"?: body = surveyJSON(f.s2, "越界的问卷")
                 case let q? where q.hasPrefix("?"): path += q.replacingOccurrences(of: "{site}", with: String(f.s2.id!))
                 default: break
                 }
@@ -188,7 +206,7 @@ struct APIMatrixTests {
                     let label = "\(key) → S2 as \(who): \(r.status)"
                     if c.listsMarkers {
                         // Lists: S2's things never appear for someone at S1.
-                        for marker in [orderS2["number"] as? String ?? "?", f.perkS2.title, "二号站的心愿"] {
+                        for marker in [orderS2["number"] as? String ?? "?", f.perkS2.title, "二号站的心愿", "二号站的问卷"] {
                             #expect(!r.text.contains(marker), "\(label) lists \(marker)")
                         }
                         continue
@@ -208,6 +226,11 @@ struct APIMatrixTests {
             #expect(try await stationAdmin.call(.GET, "/api/v1/activities/\(activities[0])/signups").status == .ok)
             #expect(try await stationAdmin.call(.POST, "/api/v1/activities/\(activities[0])/signups/\(signupS1)/confirm", "{}").status.code < 500)
             #expect(try await residentS1.call(.POST, "/api/v1/wishes/\(wishS1)/cancel").status == .ok)
+            var practitioner = try await APIClient.signIn(app, Fixture.user(.practitioner))
+            #expect(try await practitioner.call(.GET, "/api/v1/surveys").text.contains("一号站的问卷"))
+            #expect(try await practitioner.call(.POST, "/api/v1/surveys/\(surveyS1)/responses", responseJSON(f.s1, "matrix-s1-0001")).status == .created)
+            #expect(try await stationAdmin.call(.GET, "/api/v1/surveys/\(surveyS1)/results").status == .ok)
+            #expect(try await SurveyResponse.query(on: app.db).count() == 1)
             #expect(checked == (Self.cases.count - Self.cases.values.filter(\.skip).count) * clients.count)
         }
     }

@@ -53,6 +53,22 @@ struct AuthorizationMatrixTests {
         return i
     }
 
+    /// The needs survey of S1 or S2, made once.
+    static func survey(_ f: Fixture, _ inScope: Bool, _ app: Application) async throws -> Survey {
+        let title = inScope ? "一号站问卷" : "二号站问卷"
+        if let s = try await Survey.query(on: app.db).filter(\.$title == title).first() { return s }
+        let s = Survey()
+        s.createdAt = Date()
+        s.updatedAt = s.createdAt
+        s.$site.id = site(f, inScope).id!
+        s.title = title
+        s.description = ""
+        s.status = Survey.Status.open.rawValue
+        s.questionsJSON = #"[{"id":1,"kind":"rating","prompt":"满意吗","required":true,"options":[]}]"#
+        try await s.create(on: app.db)
+        return s
+    }
+
     static let cases: [String: Case] = [
         "GET admin": Case(resource: .sites, access: .read, target: { _, _, _ in Target(path: "/admin") }),
         // Sites
@@ -170,6 +186,23 @@ struct AuthorizationMatrixTests {
         "POST admin/projects/:id/awards": Case(resource: .projects, access: .write, target: { f, inScope, _ in
             Target(path: "/admin/projects/\((inScope ? f.projectS1 : f.projectS2).id!)/awards",
                    form: [("year", "2026"), ("amount", "5000"), ("approved_by", "瑞金市文明办")])
+        }),
+        // Needs surveys
+        "GET admin/surveys": Case(resource: .surveys, access: .read, target: { f, _, app in
+            _ = try await survey(f, true, app)
+            _ = try await survey(f, false, app)
+            return Target(path: "/admin/surveys")
+        }, markers: { _ in ("一号站问卷", "二号站问卷") }),
+        "GET admin/surveys/new": Case(resource: .surveys, access: .write, target: { _, _, _ in Target(path: "/admin/surveys/new") }),
+        "POST admin/surveys": Case(resource: .surveys, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/surveys", form: [("site_id", String(site(f, inScope).id!)), ("title", "问卷\(counter.next())"), ("q1_kind", "single"),
+                                                  ("q1_prompt", "最想要什么服务"), ("q1_source", "own"), ("q1_options", "文化\n医疗")])
+        }),
+        "GET admin/surveys/:id": Case(resource: .surveys, access: .read, target: { f, inScope, app in
+            Target(path: "/admin/surveys/\(try await survey(f, inScope, app).id!)")
+        }),
+        "POST admin/surveys/:id/status": Case(resource: .surveys, access: .write, target: { f, inScope, app in
+            Target(path: "/admin/surveys/\(try await survey(f, inScope, app).id!)/status", form: [("status", "open")])
         }),
         // Accounts and grants
         "GET admin/accounts": Case(resource: .accounts, access: .read, target: { _, _, _ in Target(path: "/admin/accounts") },

@@ -19,6 +19,8 @@ struct XSSTests {
         "key_hash", "key_hint", "gender", "birth_date", "registered_on", "calendar_nonce", "action", "from_status", "to_status", "actor",
         "detail", "notice_topic", "service_date", "file", "content_type", "topic", "params", "link", "photo_file", "photo_type", "format",
         "filename", "error", "event_key", "payload", "webhook_url", "id_hash", "last_error", "name_en",
+        // JSON whose texts (a survey's prompts and options, a household's written answers) are given the payload below instead.
+        "questions", "answers", "client_id",
     ]
     static let machineTables: Set<String> = ["_fluent_migrations", "_fluent_sessions", "api_tokens", "idempotency_keys", "order_facts", "export_jobs",
                                              "deliveries", "audit_log", "outbox", "certificates", "grants", "team_memberships"]
@@ -45,6 +47,12 @@ struct XSSTests {
             let activity = try await admin.call(.POST, "/api/v1/activities", ActivityFlowTests.activityJSON(w, slots: 5)).json()["id"] as! Int
             let wish = try await resident.call(.POST, "/api/v1/wishes", #"{"title":"想要一台收音机","site_id":\#(w.f.s1.id!)}"#).json()["id"] as! Int
             let integration = try await IssuedKey.issue(app, site: w.f.centre).id
+            let p0 = Self.payload.replacingOccurrences(of: "\"", with: "\\\"")
+            let survey = try await admin.call(.POST, "/api/v1/surveys", #"{"site_id":\#(w.f.s1.id!),"title":"问需","questions":[{"kind":"single","prompt":"\#(p0)","options":["\#(p0)","乙"]},{"kind":"text","prompt":"还想要什么","required":false}]}"#).json()["id"] as! Int
+            var practitioner = try await APIClient.signIn(app, Fixture.user(.practitioner))
+            let answered = try await practitioner.call(.POST, "/api/v1/surveys/\(survey)/responses",
+                #"{"client_id":"xss-0001","station_id":\#(w.f.s1.id!),"collected_at":"\#(app.clock.now().ISO8601Format())","answers":{"1":0,"2":"\#(p0)"}}"#)
+            #expect(answered.status == .created, "\(answered.text)")
 
             // The payload in every free-text column, and in the values notices are written from.
             let sql = app.db as! SQLDatabase
@@ -82,7 +90,7 @@ struct XSSTests {
                 "/certificates/:number": certificate, "/admin/accounts/:id": String(w.f.accountS1.id!), "/admin/categories/:id": String(w.f.category.id!),
                 "/admin/integrations/:id": String(integration), "/admin/menu/:id": String(w.f.menuS1.id!), "/admin/perks/:id": String(w.f.perkS1.id!),
                 "/admin/projects/:id": String(w.f.projectS1.id!), "/admin/sites/:id": String(w.f.s1.id!), "/admin/teams/:id": String(w.f.teamS1.id!),
-                "/admin/volunteers/:id": String(w.f.volunteerS1.id!),
+                "/admin/volunteers/:id": String(w.f.volunteerS1.id!), "/admin/surveys/:id": String(survey), "/surveys/:id/collect": String(survey),
             ]
             let pages = Set(app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") })
                 .filter { !$0.hasPrefix("/api/") && !Self.notPages.contains($0) }

@@ -16,7 +16,7 @@ STATION = "360781201001"
 
 
 def existing_ids(base, token):
-    """An order placed for the occasion, and the demo county's first activity, wish and project."""
+    """An order placed for the occasion, and the demo county's first activity, wish, project and survey."""
     auth = {"Authorization": f"Bearer {token}"}
     station = next(s["id"] for s in requests.get(base + "/api/v1/sites").json() if s["code"] == STATION)
     services = requests.get(base + "/open311/v2/services.json", params={"jurisdiction_id": STATION}).json()
@@ -32,6 +32,7 @@ def existing_ids(base, token):
         r"^/wishes/\{id\}": requests.get(base + "/api/v1/wishes").json()[0]["id"],
         r"^/projects/\{id\}": requests.get(base + "/api/v1/projects").json()[0]["id"],
         r"^/exports/\{id\}": export.json()["id"],
+        r"^/surveys/\{id\}": requests.get(base + "/api/v1/surveys", headers=auth).json()[0]["id"],
     }
 
 

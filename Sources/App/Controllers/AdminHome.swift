@@ -29,6 +29,11 @@ enum AdminHome {
         try await add(IntegrationSection.self)
         try await add(PerkSection.self)
         try await add(ProjectSection.self)
+        let surveyScopes = Policy.scopes(p.grants, .surveys, .read)
+        if !surveyScopes.isEmpty {
+            let count = try await SurveyAdmin.listQuery(req, scopes: surveyScopes).count()
+            cards.append(.init(label: req.t("admin.surveys"), count: count, link: Paths.adminSurveys))
+        }
         let siteIDs = Set(p.grants.map(\.siteID))
         let names = try await Site.query(on: req.db).filter(\.$id ~~ Array(siteIDs)).all()
         let scope = p.grants.compactMap { g in names.first { $0.id == g.siteID }.map { "\(req.t("role.\(g.role.rawValue)")) · \($0.name)" } }

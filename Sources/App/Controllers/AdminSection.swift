@@ -15,6 +15,9 @@ protocol AdminSection: SendableMetatype {
     static var newPath: String? { get }
     /// Whether the admin pages make new items themselves (volunteers come only from registration).
     static var creatable: Bool { get }
+    /// Fields a link may fill in a new item's form (`/admin/menu/new?category_id=3&title=…`): a
+    /// survey's unmet need becomes a menu item or a project this way.
+    static var prefill: [String] { get }
 
     static func load(_ id: Int, on db: Database) async throws -> Item?
     /// The site an item belongs to; nil for things shared by the whole tree.
@@ -33,6 +36,7 @@ protocol AdminSection: SendableMetatype {
 extension AdminSection {
     static var newPath: String? { Paths.adminNew(section) }
     static var creatable: Bool { true }
+    static var prefill: [String] { [] }
     static func rows(_ req: Request, _ items: [Item]) async throws -> [[String]] { items.map { row(req, $0) } }
     static func sections(_ req: Request, _ item: Item, canWrite: Bool) async throws -> [FormPage.Section] { [] }
 }
@@ -70,7 +74,11 @@ enum AdminRoutes<S: AdminSection> {
     }
 
     static func newForm(req: Request) async throws -> Response {
-        try await renderForm(req, item: nil, values: S.values(req, of: nil), errors: [])
+        var values = S.values(req, of: nil)
+        for key in S.prefill {
+            if let v = req.query[String.self, at: key]?.prefix(200), !v.isEmpty { values[key] = [String(v)] }
+        }
+        return try await renderForm(req, item: nil, values: values, errors: [])
     }
 
     static func create(req: Request) async throws -> Response {

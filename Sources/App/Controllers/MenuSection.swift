@@ -8,6 +8,7 @@ enum MenuSection: AdminSection {
     static let resource = Resource.menu
     static let headingKey = "admin.menu"
     static let columnKeys = ["menu.title", "menu.category", "menu.site", "menu.auto_accept", "common.active", "menu.rating"]
+    static let prefill = ["site_id", "site_ids", "category_id", "title", "description"]
 
     static func load(_ id: Int, on db: Database) async throws -> MenuItem? {
         try await MenuItem.query(on: db).filter(\.$id == id).with(\.$site).with(\.$category).with(\.$teams).with(\.$sites).first()

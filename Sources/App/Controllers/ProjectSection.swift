@@ -32,6 +32,7 @@ enum ProjectSection: AdminSection {
     static let resource = Resource.projects
     static let headingKey = "admin.projects"
     static let columnKeys = ["project.title", "project.team", "project.site", "project.status"]
+    static let prefill = ["category_id", "title", "description"]
 
     static func load(_ id: Int, on db: Database) async throws -> Project? {
         try await Project.query(on: db).filter(\.$id == id).with(\.$site).with(\.$team).first()

@@ -24,7 +24,7 @@ final class Survey: Model, @unchecked Sendable {
         (try? JSONDecoder().decode([SurveyQuestion].self, from: Data(questionsJSON.utf8))) ?? []
     }
 
-    enum Status: String, Sendable { case open, closed }
+    enum Status: String, Sendable, CaseIterable { case open, closed }
 }
 
 /// One household's answers, as a practitioner collected them.

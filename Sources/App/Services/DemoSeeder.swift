@@ -275,6 +275,41 @@ struct DemoSeeder {
                 w.status = WishStatus.open.rawValue
                 try await w.create(on: db)
             }
+            // A needs survey of 叶坪乡 (问需) with the answers of five households at 叶坪村.
+            let survey = Survey()
+            survey.createdAt = now.addingTimeInterval(-7 * 86_400)
+            survey.updatedAt = survey.createdAt
+            survey.$site.id = try sites["360781201"]!.requireID()
+            survey.title = "叶坪乡入户问需"
+            survey.description = "示例问卷：入户记录群众最想听、最想看、最想要的服务。"
+            survey.status = Survey.Status.open.rawValue
+            let needs = try categories.map { SurveyOption(label: $0.name, categoryID: try $0.requireID()) }
+            let questions = [
+                SurveyQuestion(id: 1, kind: .multiple, prompt: "您家最需要哪些志愿服务？", options: needs),
+                SurveyQuestion(id: 2, kind: .single, prompt: "您平时能参加村里的活动吗？", options: [.init(label: "经常"), .init(label: "偶尔"), .init(label: "很少")]),
+                SurveyQuestion(id: 3, kind: .rating, prompt: "您对现在的志愿服务满意吗？"),
+                SurveyQuestion(id: 4, kind: .text, prompt: "还想要什么服务？", required: false),
+            ]
+            survey.questionsJSON = String(decoding: try JSONEncoder().encode(questions), as: UTF8.self)
+            survey.$createdBy.id = try await Account.query(on: db).filter(\.$username == "admin").first()?.requireID()
+            try await survey.create(on: db)
+            let households: [([Int], Int, Int, String)] = [
+                ([3, 8], 0, 4, "想要老年人健康讲座"), ([3], 1, 5, ""), ([2, 3], 2, 3, "孩子放学后没人辅导"), ([8, 6], 1, 4, ""), ([3, 5], 0, 2, "想学防诈骗"),
+            ]
+            for (i, h) in households.enumerated() {
+                let r = SurveyResponse()
+                r.$survey.id = try survey.requireID()
+                r.$station.id = try sites["360781201001"]!.requireID()
+                r.clientID = "demo-\(i + 1)"
+                r.household = "\(i + 1)组"
+                r.$collectedBy.id = practitioner
+                r.collectedAt = now.addingTimeInterval(Double(i - 6) * 86_400)
+                r.receivedAt = r.collectedAt
+                var answers: [String: SurveyAnswer] = ["1": .choice(h.0.filter { $0 < needs.count }), "2": .choice([h.1]), "3": .rating(h.2)]
+                if !h.3.isEmpty { answers["4"] = .text(h.3) }
+                r.answersJSON = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
+                try await r.create(on: db)
+            }
             return lines
         }
     }

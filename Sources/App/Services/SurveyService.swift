@@ -65,6 +65,56 @@ struct SurveyService {
         return s
     }
 
+    /// Opens a survey for answers or closes it; answers already collected stay.
+    func setStatus(_ survey: Survey, _ status: Survey.Status, by p: Principal) async throws {
+        let site = try await Lookup.site(survey.$site.id, on: db)
+        guard Policy.allows(p.grants, .surveys, .write, at: site.sitePath) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        survey.status = status.rawValue
+        survey.updatedAt = now
+        try await db.writeTransaction { [survey] db in try await survey.update(on: db) }
+    }
+
+    // MARK: Who sees what
+
+    /// Those who read surveys at the site (its admins and leaders above it), and the practitioners
+    /// and admins who collect for it: their grant is inside the survey's area or the area inside theirs.
+    static func visible(_ site: SitePath, to p: Principal) -> Bool {
+        Policy.allows(p.grants, .surveys, .read, at: site) || collectorGrants(p).contains { $0.sitePath.covers(site) || site.covers($0.sitePath) }
+    }
+
+    static func collectorGrants(_ p: Principal) -> [Grant] {
+        p.grants.filter { [.practitioner, .siteAdmin].contains($0.role) }
+    }
+
+    /// The surveys a person sees, open ones first, newest first.
+    func list(for p: Principal, site: Site? = nil) async throws -> [Survey] {
+        let reach = p.grants.filter { [.practitioner, .siteAdmin, .auditor].contains($0.role) }
+        guard !reach.isEmpty else { return [] }
+        var q = Survey.query(on: db).join(Site.self, on: \Survey.$site.$id == \Site.$id).with(\.$site)
+            .group(.or) { g in
+                for grant in reach {
+                    g.filter(Site.self, \Site.$path =~ grant.sitePath.rawValue)
+                    // Surveys above a collector's station reach it too (an auditor reads only below).
+                    if grant.role != .auditor { g.filter(Site.self, \Site.$id ~~ grant.sitePath.ids) }
+                }
+            }
+        if let site { q = q.filter(Site.self, \Site.$path =~ site.path) }
+        return try await q.sort(\.$status, .descending).sort(\.$id, .descending).range(0..<500).all()
+    }
+
+    /// The stations where `p` may collect answers for a survey of `area`.
+    func stations(in area: Site, for p: Principal) async throws -> [Site] {
+        let grants = Self.collectorGrants(p)
+        guard !grants.isEmpty else { return [] }
+        return try await Site.query(on: db).filter(\.$path =~ area.path).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true)
+            .group(.or) { g in for grant in grants { g.filter(\.$path =~ grant.sitePath.rawValue) } }
+            .sort(\.$path).range(0..<2000).all()
+    }
+
+    func responseCount(_ surveyID: Int) async throws -> Int {
+        try await SurveyResponse.query(on: db).filter(\.$survey.$id == surveyID).count()
+    }
+
     // MARK: Collecting
 
     /// Practitioners and site admins collect answers at the stations their grants reach.
@@ -123,6 +173,8 @@ struct SurveyService {
         let tally: SurveyTally
         /// Categories asked for and not met, most unmet first.
         let needs: [UnmetNeed]
+        /// Per text question, the latest answers written (up to 20), newest first.
+        let samples: [Int: [String]]
     }
 
     /// The answers collected at stations within `site` in [from, to), counted; the demand per category
@@ -144,11 +196,11 @@ struct SurveyService {
             }
         }
         let tally = SurveyTally(questions: questions, responses: responses.map(\.answers), menuCategory: menuCategory)
-        // Offered here: active menu items that cover the site (given at it or above it).
+        // Offered here: active menu items offered at the site, above it, or at any site within it.
         var offered: [Int: Int] = [:]
         for r in try await sql.raw("""
-            SELECT m.category_id, COUNT(DISTINCT m.id) AS n FROM menu_items m JOIN menu_item_sites x ON x.menu_item_id = m.id
-            WHERE x.site_id IN (\(binds: site.sitePath.ids)) AND m.active = \(bind: true) GROUP BY m.category_id
+            SELECT m.category_id, COUNT(DISTINCT m.id) AS n FROM menu_items m JOIN menu_item_sites x ON x.menu_item_id = m.id JOIN sites s ON s.id = x.site_id
+            WHERE (x.site_id IN (\(binds: site.sitePath.ids)) OR s.path LIKE \(bind: site.path + "%")) AND m.active = \(bind: true) GROUP BY m.category_id
             """).all(decoding: Count.self) { offered[r.category_id] = r.n }
         // Ordered here in the same period, from the orders' facts.
         var ordered: [Int: Int] = [:]
@@ -156,6 +208,12 @@ struct SurveyService {
             SELECT category_id, COUNT(*) AS n FROM order_facts
             WHERE path LIKE \(bind: site.path + "%") AND created_at >= \(bind: from) AND created_at < \(bind: to) GROUP BY category_id
             """).all(decoding: Count.self) { ordered[r.category_id] = r.n }
-        return Results(questions: questions, tally: tally, needs: NeedRanking.rank(demand: tally.demand, offered: offered, ordered: ordered))
+        var samples: [Int: [String]] = [:]
+        for r in responses.sorted(by: { $0.collectedAt > $1.collectedAt }) {
+            for (id, answer) in r.answers {
+                if case .text(let t) = answer, !t.isEmpty, samples[id, default: []].count < 20 { samples[id, default: []].append(t) }
+            }
+        }
+        return Results(questions: questions, tally: tally, needs: NeedRanking.rank(demand: tally.demand, offered: offered, ordered: ordered), samples: samples)
     }
 }

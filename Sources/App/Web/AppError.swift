@@ -84,7 +84,7 @@ struct ErrorRenderer: AsyncMiddleware {
         let fields = appError.fieldErrors.isEmpty ? nil : Dictionary(appError.fieldErrors.map { ($0.field, req.application.localizer.text($0.message, locale)) }, uniquingKeysWith: { a, _ in a })
         var headers = HTTPHeaders()
         if case .tooManyRequests(_, let seconds) = appError { headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
-        if req.isAPI {
+        if req.isAPI || req.prefersJSON {
             let body = ErrorBody(error: String(describing: appError.status.code), message: text, fields: fields)
             let response = Response(status: appError.status, headers: headers)
             try? response.content.encode(body)
@@ -100,7 +100,7 @@ struct ErrorRenderer: AsyncMiddleware {
 
     private func serverError(_ req: Request) async -> Response {
         let text = req.application.localizer.text("error.server", req.locale)
-        if req.isAPI {
+        if req.isAPI || req.prefersJSON {
             let response = Response(status: .internalServerError)
             try? response.content.encode(ErrorBody(error: "500", message: text, fields: nil))
             return response
@@ -111,4 +111,7 @@ struct ErrorRenderer: AsyncMiddleware {
 
 extension Request {
     var isAPI: Bool { url.path.hasPrefix("/api/") || url.path == "/api" }
+    /// A page's own script asking for JSON (the survey outbox): errors come back as JSON, and a
+    /// lapsed session as 401 rather than a redirect to the login page.
+    var prefersJSON: Bool { headers.accept.first?.mediaType == .json }
 }

@@ -66,6 +66,14 @@ enum OpenAPI {
     static var page: [Field] { [int("page", 1...1_000_000, required: false), int("per_page", 1...100, required: false)] }
     static var site: Field { int("site", required: false) }
 
+    /// A questionnaire's questions, each with its options (which may point at a category or a menu item).
+    static var surveyQuestions: Field {
+        let option = Node.object([("label", .string(format: nil), true), ("category_id", .integer, false), ("menu_item_id", .integer, false)])
+        let question = Node.object([("kind", .enumeration(QuestionKind.allCases.map(\.rawValue)), true), ("prompt", .string(format: nil), true),
+                                    ("required", .boolean, false), ("category_id", .integer, false), ("options", .array(option), false)])
+        return Field(name: "questions", node: .array(question), required: true, limits: [("minItems", .integer(1)), ("maxItems", .integer(SurveyRules.maxQuestions))])
+    }
+
     // MARK: The operations
 
     static var operations: [Operation] {
@@ -167,6 +175,24 @@ enum OpenAPI {
             Operation(method: .GET, path: "/wishes/{id}", summary: "One micro-wish", tag: "wishes", auth: false, status: 200, reply: reply(WishDTO.self)),
             Operation(method: .POST, path: "/wishes/{id}/{action}", summary: "Claim, release, fulfil, confirm or cancel a wish", tag: "wishes", auth: true,
                       body: .json([text("note", max: 500, required: false)]), status: 200, reply: reply(WishDTO.self)),
+
+            Operation(method: .GET, path: "/surveys", summary: "Needs surveys (问需) I design, read or collect for", tag: "surveys", auth: true, query: [site],
+                      status: 200, reply: reply([SurveyDTO].self)),
+            Operation(method: .POST, path: "/surveys", summary: "Design a needs survey for a site", tag: "surveys", auth: true,
+                      body: .json([int("site_id"), text("title", max: 60), text("description", max: 1000, required: false), surveyQuestions]),
+                      status: 201, reply: reply(SurveyDTO.self)),
+            Operation(method: .GET, path: "/surveys/{id}", summary: "One survey with its questions", tag: "surveys", auth: true, status: 200, reply: reply(SurveyDTO.self)),
+            Operation(method: .POST, path: "/surveys/{id}/status", summary: "Close a survey, or open it again", tag: "surveys", auth: true,
+                      body: .json([choice("status", Survey.Status.self, required: true)]), status: 200, reply: reply(SurveyDTO.self)),
+            Operation(method: .POST, path: "/surveys/{id}/responses",
+                      summary: "One household's answers (201; 200 with the stored one when this client_id was sent before)", tag: "surveys", auth: true,
+                      body: .json([text("client_id", max: 64), int("station_id"), text("household", max: 60, required: false), date("collected_at", required: true),
+                                   Field(name: "answers", node: .anyObject, required: false)]),
+                      status: 201, reply: reply(SurveyResponseDTO.self)),
+            Operation(method: .GET, path: "/surveys/{id}/results", summary: "Counts per answer and the unmet needs against the menu and the orders", tag: "surveys", auth: true,
+                      query: [site, Field(name: "period", node: .enumeration(["all", "month", "quarter", "year", "custom"]), required: false),
+                              text("from", max: 30, required: false), text("to", max: 30, required: false)],
+                      status: 200, reply: reply(SurveyResultsDTO.self)),
 
             Operation(method: .GET, path: "/perks", summary: "Perks (礼遇) I can spend points on", tag: "volunteers", auth: true, status: 200, reply: reply([PerkDTO].self)),
             Operation(method: .POST, path: "/perks/{id}/redeem", summary: "Spend points on a perk", tag: "volunteers", auth: true, status: 200, reply: reply(RedemptionDTO.self)),

@@ -41,6 +41,9 @@ extension Chrome {
         if let p, p.roles.contains(.volunteer) || p.roles.contains(.teamLeader) {
             nav.append(Link(href: "/me/service", label: req.t("nav.my_service"), current: req.url.path == "/me/service"))
         }
+        if let p, !p.roles.isDisjoint(with: [.practitioner, .siteAdmin, .auditor]) {
+            nav.append(Link(href: Paths.surveys, label: req.t("nav.surveys"), current: req.url.path.hasPrefix(Paths.surveys)))
+        }
         if let p, !Policy.grants(p.grants, allowing: .orders, .read).isEmpty {
             nav.append(Link(href: "/assessment", label: req.t("nav.assessment"), current: req.url.path.hasPrefix("/assessment")))
         }

@@ -24,6 +24,11 @@ enum Paths {
     }
     static func project(_ id: Int) -> String { "/projects/\(id)" }
     static func wish(_ id: Int) -> String { "/wishes/\(id)" }
+    static let surveys = "/surveys"
+    static func surveyCollect(_ id: Int) -> String { "/surveys/\(id)/collect" }
+    static func surveyResponses(_ id: Int) -> String { "/surveys/\(id)/responses" }
+    static let adminSurveys = "/admin/surveys"
+    static func adminSurvey(_ id: Int) -> String { "/admin/surveys/\(id)" }
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
     static func activityCheck(_ id: Int, kind: String, window: Int, signature: String) -> String {
         "/activities/\(id)/check?k=\(kind)&t=\(window)&s=\(signature)"
