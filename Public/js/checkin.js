@@ -5,7 +5,8 @@
   var button = document.getElementById("do-check");
   var status = document.getElementById("check-status");
   form.addEventListener("submit", function (event) {
-    if (document.getElementById("f-latitude").value) { return; }
+    // An online training asks for no position.
+    if (form.dataset.online || document.getElementById("f-latitude").value) { return; }
     event.preventDefault();
     if (!navigator.geolocation) { status.textContent = button.dataset.failed; return; }
     button.disabled = true;

@@ -16,6 +16,7 @@ func routes(_ app: Application) throws {
     PerkController.register(web: web, api: api)
     WishController.register(web: web, api: api)
     SurveyController.register(web: web, api: api)
+    TrainingController.register(web: web)
     ProjectController.register(web: web, api: api)
     CertificateController.register(web: web, api: api)
     RankingController.register(web: web, api: api)
@@ -47,4 +48,5 @@ func routes(_ app: Application) throws {
     IntegrationSection.registerExtras(admin)
     AuditController.register(admin)
     SurveyAdmin.register(admin)
+    AdminRoutes<TrainingSection>.register(admin)
 }

@@ -24,10 +24,16 @@ public struct CertificateContent: Codable, Sendable, Equatable {
     public var site: String
     public var issuedOn: String
     public var records: [Record]
+    /// Trainings attended (培训信息), listed on their own: their hours are not service hours. Absent
+    /// from certificates issued before trainings were recorded.
+    public var trainings: [Record]?
 
     public var totalHours: Double { records.reduce(0) { $0 + $1.hours } }
+    public var trainingHours: Double { (trainings ?? []).reduce(0) { $0 + $1.hours } }
 
-    public init(number: String, name: String, idMasked: String, volunteerNumber: String, site: String, issuedOn: String, records: [Record]) {
+    public init(number: String, name: String, idMasked: String, volunteerNumber: String, site: String, issuedOn: String, records: [Record],
+                trainings: [Record] = []) {
+        self.trainings = trainings
         self.number = number
         self.name = name
         self.idMasked = idMasked
@@ -60,9 +66,16 @@ public struct CertificateLabels: Sendable {
     public var verify: String
     /// With {page}, {pages}.
     public var page: String
+    /// The trainings' heading and columns, and their total (with {count}, {hours}).
+    public var training: String, trainingTitle: String, trainer: String, trainingTotal: String
 
     public init(title: String, body: String, date: String, activity: String, hours: String, organisation: String, total: String,
-                issued: String, verify: String, page: String) {
+                issued: String, verify: String, page: String,
+                training: String = "", trainingTitle: String = "", trainer: String = "", trainingTotal: String = "") {
+        self.training = training
+        self.trainingTitle = trainingTitle
+        self.trainer = trainer
+        self.trainingTotal = trainingTotal
         self.title = title
         self.body = body
         self.date = date
@@ -78,23 +91,59 @@ public struct CertificateLabels: Sendable {
 
 /// Draws the certificate as a PDF: A4 pages, the record table split across pages, page numbers.
 public enum CertificatePDF {
+    /// What goes down a page: a table's column heads, a row, a section's heading, a total.
+    enum Line {
+        case columns([String])
+        case row(CertificateContent.Record)
+        case heading(String)
+        case total(String)
+
+        var height: Double {
+            switch self {
+            case .columns: 22
+            case .row: 18
+            case .heading: 30
+            case .total: 26
+            }
+        }
+    }
+
     public static func render(_ c: CertificateContent, labels l: CertificateLabels, verifyURL: String) -> [UInt8] {
         func fill(_ s: String, _ args: [String: String]) -> String {
             args.reduce(s) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
         }
         let left = 56.0, right = 539.0
         let columns: [(x: Double, width: Double)] = [(left, 80), (left + 84, 196), (left + 284, 70), (left + 358, 125)]
-        let rowsFirst = 24, rowsNext = 34
-        var chunks: [[CertificateContent.Record]] = []
-        var rest = c.records[...]
-        repeat {
-            let n = chunks.isEmpty ? rowsFirst : rowsNext
-            chunks.append(Array(rest.prefix(n)))
-            rest = rest.dropFirst(n)
-        } while !rest.isEmpty
+        // The service records, then — on their own — the trainings.
+        let serviceHeads = [l.date, l.activity, l.hours, l.organisation]
+        var lines: [Line] = [.columns(serviceHeads)] + c.records.map(Line.row)
+        lines.append(.total(fill(l.total, ["hours": CertificateContent.hoursText(c.totalHours), "count": String(c.records.count)])))
+        let trainings = c.trainings ?? []
+        if !trainings.isEmpty {
+            lines.append(.heading(l.training))
+            lines.append(.columns([l.date, l.trainingTitle, l.hours, l.trainer]))
+            lines += trainings.map(Line.row)
+            lines.append(.total(fill(l.trainingTotal, ["hours": CertificateContent.hoursText(c.trainingHours), "count": String(trainings.count)])))
+        }
+        // Pages: the first has the title and the statement above its table; the last the issuer below.
+        var pages: [[Line]] = [[]]
+        var room = 560.0
+        var heads = serviceHeads
+        for line in lines {
+            if case .columns(let h) = line { heads = h }
+            if line.height > room {
+                pages.append([])
+                room = 700
+                // A table going on to the next page repeats its column heads.
+                if case .row = line { pages[pages.count - 1].append(.columns(heads)); room -= 22 }
+            }
+            pages[pages.count - 1].append(line)
+            room -= line.height
+        }
+        if room < 110 { pages.append([]) }
 
         var pdf = PDFWriter()
-        for (index, rows) in chunks.enumerated() {
+        for (index, content) in pages.enumerated() {
             var page = PDFPage()
             var y = 780.0
             if index == 0 {
@@ -108,21 +157,28 @@ public enum CertificatePDF {
                 }
                 y -= 8
             }
-            for (i, label) in [l.date, l.activity, l.hours, l.organisation].enumerated() { page.text(label, x: columns[i].x, y: y, size: 11) }
-            page.line(x1: left, y1: y - 6, x2: right, y2: y - 6)
-            y -= 22
-            for r in rows {
-                let cells = [r.date, r.title, CertificateContent.hoursText(r.hours), r.organisation]
-                for (i, cell) in cells.enumerated() {
-                    page.text(PDFPage.fit(cell, size: 10, width: columns[i].width), x: columns[i].x, y: y, size: 10)
+            for line in content {
+                switch line {
+                case .columns(let labels):
+                    for (i, label) in labels.enumerated() { page.text(label, x: columns[i].x, y: y, size: 11) }
+                    page.line(x1: left, y1: y - 6, x2: right, y2: y - 6)
+                case .row(let r):
+                    let cells = [r.date, r.title, CertificateContent.hoursText(r.hours), r.organisation]
+                    for (i, cell) in cells.enumerated() {
+                        page.text(PDFPage.fit(cell, size: 10, width: columns[i].width), x: columns[i].x, y: y, size: 10)
+                    }
+                case .heading(let text):
+                    y -= 6
+                    page.text(text, x: left, y: y, size: 14)
+                    y += 6
+                case .total(let text):
+                    page.line(x1: left, y1: y + 10, x2: right, y2: y + 10)
+                    page.text(text, x: left, y: y - 6, size: 12)
                 }
-                y -= 18
+                y -= line.height
             }
-            page.line(x1: left, y1: y + 10, x2: right, y2: y + 10)
-            if index == chunks.count - 1 {
-                y -= 8
-                page.text(fill(l.total, ["hours": CertificateContent.hoursText(c.totalHours), "count": String(c.records.count)]), x: left, y: y, size: 12)
-                y -= 36
+            if index == pages.count - 1 {
+                y -= 10
                 let issued = fill(l.issued, ["site": c.site, "number": c.number, "date": c.issuedOn]).split(separator: "\n")
                 for line in issued.flatMap({ PDFPage.wrap(String($0), size: 11, width: right - left) }) {
                     page.text(line, x: left, y: y, size: 11)
@@ -133,7 +189,7 @@ public enum CertificatePDF {
                     y -= 14
                 }
             }
-            let footer = fill(l.page, ["page": String(index + 1), "pages": String(chunks.count)]) + "  " + c.number
+            let footer = fill(l.page, ["page": String(index + 1), "pages": String(pages.count)]) + "  " + c.number
             page.text(footer, x: PDFPage.centred(footer, size: 9, left: left, right: right), y: 40, size: 9)
             pdf.pages.append(page)
         }

@@ -10,7 +10,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
 /// What the admin pages manage.
 public enum Resource: String, Sendable, CaseIterable {
-    case sites, teams, volunteers, categories, menu, accounts, orders, activities, perks, projects, surveys
+    case sites, teams, volunteers, categories, menu, accounts, orders, activities, perks, projects, surveys, trainings
 }
 
 public enum Access: String, Sendable, CaseIterable {

@@ -69,6 +69,31 @@ struct AuthorizationMatrixTests {
         return s
     }
 
+    /// A training at S1 or S2, made once.
+    static func training(_ f: Fixture, _ inScope: Bool, _ app: Application) async throws -> Training {
+        let title = inScope ? "一号站培训" : "二号站培训"
+        if let t = try await Training.query(on: app.db).filter(\.$title == title).first() { return t }
+        let t = Training()
+        t.createdAt = Date()
+        t.updatedAt = t.createdAt
+        t.$site.id = site(f, inScope).id!
+        t.title = title
+        t.description = ""
+        t.trainer = "李老师"
+        t.startsAt = Date()
+        t.hours = 2
+        t.mode = TrainingMode.online.rawValue
+        t.address = ""
+        t.radius = 200
+        try await t.create(on: app.db)
+        return t
+    }
+
+    static func trainingForm(_ f: Fixture, _ inScope: Bool) -> [(String, String)] {
+        [("title", "培训\(counter.next())"), ("trainer", "李老师"), ("site_id", String(site(f, inScope).id!)), ("starts_at", "2026-12-01T09:00"),
+         ("hours", "2"), ("mode", "online")]
+    }
+
     static let cases: [String: Case] = [
         "GET admin": Case(resource: .sites, access: .read, target: { _, _, _ in Target(path: "/admin") }),
         // Sites
@@ -203,6 +228,22 @@ struct AuthorizationMatrixTests {
         }),
         "POST admin/surveys/:id/status": Case(resource: .surveys, access: .write, target: { f, inScope, app in
             Target(path: "/admin/surveys/\(try await survey(f, inScope, app).id!)/status", form: [("status", "open")])
+        }),
+        // Trainings
+        "GET admin/trainings": Case(resource: .trainings, access: .read, target: { f, _, app in
+            _ = try await training(f, true, app)
+            _ = try await training(f, false, app)
+            return Target(path: "/admin/trainings")
+        }, markers: { _ in ("一号站培训", "二号站培训") }),
+        "GET admin/trainings/new": Case(resource: .trainings, access: .write, target: { _, _, _ in Target(path: "/admin/trainings/new") }),
+        "POST admin/trainings": Case(resource: .trainings, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/trainings", form: trainingForm(f, inScope))
+        }),
+        "GET admin/trainings/:id": Case(resource: .trainings, access: .read, target: { f, inScope, app in
+            Target(path: "/admin/trainings/\(try await training(f, inScope, app).id!)")
+        }),
+        "POST admin/trainings/:id": Case(resource: .trainings, access: .write, target: { f, inScope, app in
+            Target(path: "/admin/trainings/\(try await training(f, inScope, app).id!)", form: trainingForm(f, inScope))
         }),
         // Accounts and grants
         "GET admin/accounts": Case(resource: .accounts, access: .read, target: { _, _, _ in Target(path: "/admin/accounts") },

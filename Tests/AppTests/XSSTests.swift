@@ -30,7 +30,7 @@ struct XSSTests {
         "/activities.ics", "/activities/:id/qr/:kind", "/assessment/export.csv", "/assessment/export.xlsx", "/board/events", "/calendar/:file",
         "/certificates/:number/pdf", "/exports/:id/download", "/exports/:id/status", "/health", "/lang/:code", "/metrics", "/open311/v2/:file",
         "/open311/v2/requests/:file", "/open311/v2/services/:file", "/open311/v2/tokens/:file", "/orders/:id/photos/:photo", "/ready",
-        "/screen/data", "/wishes/:id/photo", "/activities/:id/check", "/exports/:id", "/me/data.json",
+        "/screen/data", "/wishes/:id/photo", "/trainings/:id/qr", "/activities/:id/check", "/exports/:id", "/me/data.json",
     ]
 
     @Test func scriptInEveryTextFieldComesBackAsText() async throws {
@@ -53,6 +53,11 @@ struct XSSTests {
             let answered = try await practitioner.call(.POST, "/api/v1/surveys/\(survey)/responses",
                 #"{"client_id":"xss-0001","station_id":\#(w.f.s1.id!),"collected_at":"\#(app.clock.now().ISO8601Format())","answers":{"1":0,"2":"\#(p0)"}}"#)
             #expect(answered.status == .created, "\(answered.text)")
+            var web = WebClient(app)
+            try await web.login(Fixture.user(.siteAdmin))
+            #expect(try await web.submit("/admin/trainings", [("title", "急救培训"), ("trainer", "李医生"), ("site_id", String(w.f.s1.id!)), ("starts_at", "2026-12-01T09:00"),
+                                                               ("hours", "2"), ("mode", "online")], tokenFrom: "/admin/trainings/new").status == .seeOther)
+            let training = try #require(try await Training.query(on: app.db).first()).id!
 
             // The payload in every free-text column, and in the values notices are written from.
             let sql = app.db as! SQLDatabase
@@ -91,6 +96,8 @@ struct XSSTests {
                 "/admin/integrations/:id": String(integration), "/admin/menu/:id": String(w.f.menuS1.id!), "/admin/perks/:id": String(w.f.perkS1.id!),
                 "/admin/projects/:id": String(w.f.projectS1.id!), "/admin/sites/:id": String(w.f.s1.id!), "/admin/teams/:id": String(w.f.teamS1.id!),
                 "/admin/volunteers/:id": String(w.f.volunteerS1.id!), "/admin/surveys/:id": String(survey), "/surveys/:id/collect": String(survey),
+                "/admin/trainings/:id": String(training), "/trainings/:id/code": String(training),
+                "/trainings/:id/check": String(training),
             ]
             let pages = Set(app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") })
                 .filter { !$0.hasPrefix("/api/") && !Self.notPages.contains($0) }

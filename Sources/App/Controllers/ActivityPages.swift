@@ -76,6 +76,11 @@ enum ActivityPages {
         let a = try await ActivityController.managed(req)
         guard let kind = req.parameters.get("kind").flatMap(CheckinPolicy.Kind.init(rawValue:)) else { throw AppError.notFound }
         let (url, _) = ActivityController.checkURL(req, activityID: try a.requireID(), kind: kind)
+        return try codeImage(req, url)
+    }
+
+    /// A rotating check-in code as SVG, or PNG with `?format=png`; never cached.
+    static func codeImage(_ req: Request, _ url: String) throws -> Response {
         let qr = try QRCode.encode(url, errorCorrection: .medium)
         let response: Response
         if req.query[String.self, at: "format"] == "png" {

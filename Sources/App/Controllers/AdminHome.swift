@@ -29,6 +29,7 @@ enum AdminHome {
         try await add(IntegrationSection.self)
         try await add(PerkSection.self)
         try await add(ProjectSection.self)
+        try await add(TrainingSection.self)
         let surveyScopes = Policy.scopes(p.grants, .surveys, .read)
         if !surveyScopes.isEmpty {
             let count = try await SurveyAdmin.listQuery(req, scopes: surveyScopes).count()

@@ -18,6 +18,9 @@ struct AssessmentPage: Encodable {
     var charts: [Chart]
     var tables: [Table]
     struct Chart: Encodable { var title: String; var svg: String }
+    /// Training (培训), apart from the orders' tables.
+    struct TrainingTable: Encodable { var key: String; var heading: String; var columns: [String]; var rows: [[String]] }
+    var trainingTables: [TrainingTable]
 }
 
 /// 考核: a site's numbers for a period, with its child sites (drill down), teams and practitioners.
@@ -138,6 +141,7 @@ enum AssessmentController {
                 .init(label: req.t("assessment.escalations"), value: String(a.escalations), id: "escalations"),
                 .init(label: req.t("assessment.hours"), value: OrderPages.hours(a.serviceHours), id: "hours"),
                 .init(label: req.t("assessment.active_volunteers"), value: String(a.activeVolunteers), id: "volunteers"),
+                .init(label: req.t("assessment.training_hours"), value: OrderPages.hours(report.training.hours), id: "training-hours"),
             ],
             charts: [
                 .init(title: req.t("assessment.trend") + " · " + req.t("grain.\(grain.rawValue)"),
@@ -149,12 +153,18 @@ enum AssessmentController {
                     report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) },
                     groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"))),
                 .init(title: req.t("assessment.rating_distribution"), svg: BarChart.svg((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
+                .init(title: req.t("assessment.training_by_site"), svg: BarChart.svg(report.trainingSites.prefix(20).map { .init(label: $0.name, value: $0.totals.hours) }, title: req.t("assessment.training_by_site"))),
             ],
             tables: [
                 table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query($0, period, range) }),
                 table("teams", "assessment.by_team", report.teams, link: nil, note: site == nil ? req.t("assessment.choose_county") : nil),
                 table("practitioners", "assessment.by_practitioner", report.practitioners, link: nil, note: site == nil ? req.t("assessment.choose_county") : nil),
-            ])
+            ],
+            trainingTables: [("training-sites", "assessment.training_sites", report.trainingSites), ("training-teams", "assessment.training_teams", report.trainingTeams)].map { key, heading, lines in
+                .init(key: key, heading: req.t(heading),
+                      columns: ["assessment.name", "assessment.training_sessions", "assessment.training_attendances", "assessment.training_hours"].map { req.t($0) },
+                      rows: lines.prefix(pageRows).map { [$0.name, String($0.totals.sessions), String($0.totals.attendances), OrderPages.hours($0.totals.hours)] })
+            })
         return try await Pages.render(req, "assessment", page)
     }
 
@@ -218,6 +228,11 @@ enum AssessmentController {
         var sites: [Line]
         var teams: [Line]
         var practitioners: [Line]
+        struct TrainingLine: Content { var id: Int; var name: String; var training: TrainingStats.Totals }
+        /// Training (培训): sessions held, attendances, hours — in total, per child site, per team.
+        var training: TrainingStats.Totals
+        var training_sites: [TrainingLine]
+        var training_teams: [TrainingLine]
     }
 
     static func json(req: Request) async throws -> ReportDTO {
@@ -225,6 +240,8 @@ enum AssessmentController {
         let r = try await AssessmentService(db: req.db).report(site, range, grain: grain(req, range))
         func lines(_ l: [AssessmentService.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
         return ReportDTO(site_id: site?.id ?? 0, from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
-                         teams: lines(r.teams), practitioners: lines(r.practitioners))
+                         teams: lines(r.teams), practitioners: lines(r.practitioners), training: r.training,
+                         training_sites: r.trainingSites.map { .init(id: $0.id, name: $0.name, training: $0.totals) },
+                         training_teams: r.trainingTeams.map { .init(id: $0.id, name: $0.name, training: $0.totals) })
     }
 }

@@ -9,6 +9,9 @@ struct CertificatePage: Encodable {
     var body: String
     var rows: [Row]
     var total: String
+    /// Trainings, apart: their own table and total.
+    var trainings: [Row]
+    var trainingTotal: String
     var issued: String
     var verify: String
     var pdf: String
@@ -29,6 +32,8 @@ struct CertificateDTO: Content {
     var volunteer_number: String
     var total_hours: Double
     var records: Int
+    /// Training hours, apart from service hours.
+    var training_hours: Double
     var site: String
     var issued_on: String
     var pdf_url: String?
@@ -50,7 +55,9 @@ enum CertificateController {
     static func labels(_ req: Request) -> CertificateLabels {
         CertificateLabels(title: req.t("cert.title"), body: req.t("cert.body"), date: req.t("cert.date"), activity: req.t("cert.activity"),
                           hours: req.t("cert.hours"), organisation: req.t("cert.organisation"), total: req.t("cert.total"),
-                          issued: req.t("cert.issued"), verify: req.t("cert.verify_line"), page: req.t("cert.page"))
+                          issued: req.t("cert.issued"), verify: req.t("cert.verify_line"), page: req.t("cert.page"),
+                          training: req.t("cert.training"), trainingTitle: req.t("cert.training_title"), trainer: req.t("cert.trainer"),
+                          trainingTotal: req.t("cert.training_total"))
     }
 
     static func verifyURL(_ req: Request, _ number: String) -> String {
@@ -80,6 +87,7 @@ enum CertificateController {
         let content = c.decoded
         return CertificateDTO(number: c.number, valid: true, name: withPDF ? (content?.name ?? "") : Masking.name(content?.name ?? ""),
                               volunteer_number: content?.volunteerNumber ?? "", total_hours: c.totalHours, records: content?.records.count ?? 0,
+                              training_hours: content?.trainingHours ?? 0,
                               site: content?.site ?? "", issued_on: content?.issuedOn ?? "",
                               pdf_url: withPDF ? Paths.certificate(c.number) + "/pdf" : nil, verify_url: verifyURL(req, c.number))
     }
@@ -106,6 +114,8 @@ enum CertificateController {
             body: fill(l.body, ["name": content.name, "id": content.idMasked, "number": content.volunteerNumber, "site": content.site, "hours": hours]),
             rows: content.records.map { .init(date: $0.date, title: $0.title, hours: CertificateContent.hoursText($0.hours), organisation: $0.organisation) },
             total: fill(l.total, ["hours": hours, "count": String(content.records.count)]),
+            trainings: (content.trainings ?? []).map { .init(date: $0.date, title: $0.title, hours: CertificateContent.hoursText($0.hours), organisation: $0.organisation) },
+            trainingTotal: fill(l.trainingTotal, ["hours": CertificateContent.hoursText(content.trainingHours), "count": String(content.trainings?.count ?? 0)]),
             issued: fill(l.issued, ["site": content.site, "number": c.number, "date": content.issuedOn]),
             verify: fill(l.verify, ["url": verifyURL(req, c.number)]), pdf: Paths.certificate(c.number) + "/pdf")
         return try await Pages.render(req, "certificates/show", page)

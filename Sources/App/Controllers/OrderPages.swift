@@ -67,6 +67,9 @@ struct VolunteerMePage: Encodable {
     var points: Int
     var records: [Row]
     var ledger: [Points]
+    /// Training, apart from service hours.
+    var trainingNote: String
+    var trainings: [Row]
     struct PerkRow: Encodable { var title: String; var description: String; var cost: Int; var left: String?; var action: String; var affordable: Bool; var id: Int }
     struct Redemption: Encodable { var at: String; var title: String; var code: String; var points: Int }
     var perks: [PerkRow]
@@ -351,6 +354,7 @@ enum OrderPages {
         let records = try await ServiceRecord.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
         let ledger = try await PointsEntry.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
         let stars = rewards.stars(forHours: v.hoursTotal)
+        let training = try await TrainingService.make(req).records(volunteerID: v.requireID(), limit: 200)
         let perks = try await PerkService(db: req.db, now: req.now).available(to: v)
         let redemptions = try await PerkRedemption.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).with(\.$perk)
             .sort(\.$id, .descending).range(0..<50).all()
@@ -363,6 +367,9 @@ enum OrderPages {
             points: v.pointsBalance,
             records: records.map { .init(date: $0.serviceDate, hours: Self.hours($0.hours), content: $0.content) },
             ledger: ledger.map { .init(at: DateText.minute($0.at), delta: ($0.delta > 0 ? "+" : "") + String($0.delta), balance: $0.balanceAfter, reason: req.t($0.reason)) },
+            trainingNote: req.t("me.trainings_hint", ["n": String(training.summary.sessions), "hours": Self.hours(training.summary.hours)]),
+            trainings: training.records.map { .init(date: DateText.minute($0.date), hours: Self.hours($0.hours),
+                                                    content: "\($0.title)（\(req.t("training.mode.\($0.mode.rawValue)"))，\($0.trainer)）") },
             perks: try perks.map { p in
                 .init(title: p.title, description: p.description, cost: p.pointsCost,
                       left: p.stock.map { req.t("perk.left", ["count": String(max(0, $0 - p.redeemed))]) },

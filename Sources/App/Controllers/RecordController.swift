@@ -16,6 +16,10 @@ struct RecordDTO: Content {
     var points_balance: Int
     var records: [Entry]
     var points: [Points]
+    /// Training (培训) is its own part of the record: not service hours, no stars, no points.
+    struct TrainingEntry: Content { var date: Date; var title: String; var trainer: String; var site: String; var mode: String; var hours: Double }
+    var training_hours: Double
+    var trainings: [TrainingEntry]
 }
 
 enum RecordController {
@@ -29,12 +33,15 @@ enum RecordController {
         let id = try v.requireID()
         let records = try await ServiceRecord.query(on: req.db).filter(\.$volunteer.$id == id).sort(\.$serviceDate).sort(\.$id).all()
         let ledger = try await PointsEntry.query(on: req.db).filter(\.$volunteer.$id == id).sort(\.$id).all()
+        let training = try await TrainingService.make(req).records(volunteerID: id)
         return RecordDTO(volunteer_id: id, number: v.number, name: v.realName, id_number_masked: v.idMasked, hours_total: v.hoursTotal,
                          stars: rewards.stars(forHours: v.hoursTotal), hours_to_next_star: rewards.hoursToNextStar(from: v.hoursTotal),
                          points_balance: v.pointsBalance,
                          records: records.map { .init(date: $0.serviceDate, hours: $0.hours, content: $0.content, order_id: $0.$order.id,
                                                       activity_id: $0.activityID, wish_id: $0.wishID) },
-                         points: ledger.map { .init(at: $0.at, delta: $0.delta, balance_after: $0.balanceAfter, reason: $0.reason) })
+                         points: ledger.map { .init(at: $0.at, delta: $0.delta, balance_after: $0.balanceAfter, reason: $0.reason) },
+                         training_hours: training.summary.hours,
+                         trainings: training.records.map { .init(date: $0.date, title: $0.title, trainer: $0.trainer, site: $0.site, mode: $0.mode.rawValue, hours: $0.hours) })
     }
 
     static func mine(req: Request) async throws -> RecordDTO {

@@ -67,3 +67,14 @@ enum VolunteerSection: AdminSection {
         return item
     }
 }
+
+extension VolunteerSection {
+    /// The volunteer's trainings, apart from the service hours above.
+    static func sections(_ req: Request, _ v: Volunteer, canWrite: Bool) async throws -> [FormPage.Section] {
+        let training = try await TrainingService.make(req).records(volunteerID: try v.requireID(), limit: 100)
+        return [FormPage.Section(
+            heading: req.t("me.trainings") + " · " + req.t("me.trainings_hint", ["n": String(training.summary.sessions), "hours": TrainingSection.hours(training.summary.hours)]),
+            rows: training.records.map { .init(cells: [DateText.minute($0.date), $0.title, $0.trainer, req.t("training.mode.\($0.mode.rawValue)"), TrainingSection.hours($0.hours)]) },
+            form: nil)]
+    }
+}

@@ -30,5 +30,6 @@ enum Migrations {
         app.migrations.add(CreateAuditLog())
         app.migrations.add(AddPrivacy())
         app.migrations.add(CreateSurveys())
+        app.migrations.add(CreateTrainings())
     }
 }

@@ -26,6 +26,10 @@ struct AssessmentService {
         var trend: [(label: String, count: Int)]
         /// The latest orders of the range with their place (at most `mapLimit`).
         var points: [Point]
+        /// Training (培训), apart from the orders: the whole, each child site, each team.
+        var training = TrainingStats.Totals()
+        var trainingSites: [TrainingStats.Line] = []
+        var trainingTeams: [TrainingStats.Line] = []
     }
 
     static let mapLimit = 2_000
@@ -150,11 +154,14 @@ struct AssessmentService {
         }
         let days = try await rollups.series(site: 0, periods: range.dayStarts.map(PeriodCode.day))
         let trend = grain.series(counts: range.dayStarts.map { ($0, days[PeriodCode.day($0)]?[.orders] ?? 0) }, over: range)
+        let training = try await TrainingStats(db: db).totals(under: "/", range, childLength: roots.first.map { $0.path.count } ?? 0)
         return Report(site: nil, range: range, total: Assessment.make(total, activeVolunteers: active[0] ?? 0),
                       children: zip(roots, rootIDs).map { s, id in
                           Line(id: id, name: s.name, assessment: Assessment.make(counties[id] ?? Tally(), activeVolunteers: active[id] ?? 0))
                       },
-                      teams: [], practitioners: [], trend: trend, points: try await points(under: nil, range))
+                      teams: [], practitioners: [], trend: trend, points: try await points(under: nil, range),
+                      training: training.values.reduce(into: TrainingStats.Totals()) { $0.sessions += $1.sessions; $0.attendances += $1.attendances; $0.hours += $1.hours },
+                      trainingSites: zip(roots, rootIDs).map { s, id in TrainingStats.Line(id: id, name: s.name, totals: training[s.path] ?? .init()) })
     }
 
     /// One site from its orders' facts: totals, child sites, teams that served, practitioners who ordered.
@@ -199,10 +206,15 @@ struct AssessmentService {
             return Line(id: id, name: a.username, assessment: Assessment.make(byPractitioner[id] ?? Tally(), serviceHours: 0, activeVolunteers: 0))
         }.sorted { ($0.assessment.orders, $1.name) > ($1.assessment.orders, $0.name) }
 
+        let stats = TrainingStats(db: db)
+        let trainingByChild = try await stats.totals(under: site.path, range, childLength: childLength)
         return Report(site: site, range: range,
                       total: Assessment.make(total, serviceHours: Double(served.total.centi) / 100,
                                              activeVolunteers: exact ? active[siteID] ?? 0 : served.total.volunteers),
                       children: childLines, teams: teamLines, practitioners: practitionerLines,
-                      trend: grain.series(all.map(\.created_at), over: range), points: try await points(under: site.path, range))
+                      trend: grain.series(all.map(\.created_at), over: range), points: try await points(under: site.path, range),
+                      training: try await stats.totals(under: site.path, range, childLength: 0)[""] ?? .init(),
+                      trainingSites: try children.map { c in TrainingStats.Line(id: try c.requireID(), name: c.name, totals: trainingByChild[c.path] ?? .init()) },
+                      trainingTeams: try await stats.teams(under: site.path, range))
     }
 }

@@ -25,6 +25,20 @@ struct CertificateService {
             """).all(decoding: Row.self).map { .init(date: $0.service_date, title: $0.content, hours: $0.hours, organisation: $0.organisation ?? "") }
     }
 
+    /// The trainings attended, oldest first, with the trainer and the site that held them.
+    func trainings(of volunteerID: Int) async throws -> [CertificateContent.Record] {
+        guard let sql = db as? SQLDatabase else { return [] }
+        struct Row: Decodable { let starts_at: Date, title: String, hours: Double, trainer: String, site: String }
+        return try await sql.raw("""
+            SELECT t.starts_at, t.title, a.hours, t.trainer, s.name AS site
+            FROM training_attendances a JOIN trainings t ON t.id = a.training_id JOIN sites s ON s.id = t.site_id
+            WHERE a.volunteer_id = \(bind: volunteerID) ORDER BY t.starts_at, t.id
+            """).all(decoding: Row.self).map {
+                let d = Calendar.chinaStandard.dateComponents([.year, .month, .day], from: $0.starts_at)
+                return .init(date: String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!), title: $0.title, hours: $0.hours, organisation: "\($0.trainer)（\($0.site)）")
+            }
+    }
+
     func issue(for v: Volunteer, by accountID: Int?) async throws -> Certificate {
         try await db.writeTransaction { db in
             let service = CertificateService(db: db, now: now)
@@ -33,7 +47,8 @@ struct CertificateService {
             let content = CertificateContent(number: CertificateContent.newNumber(year: day.year!), name: v.realName, idMasked: v.idMasked,
                                              volunteerNumber: v.number, site: site?.name ?? "",
                                              issuedOn: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!),
-                                             records: try await service.records(of: try v.requireID()))
+                                             records: try await service.records(of: try v.requireID()),
+                                             trainings: try await service.trainings(of: try v.requireID()))
             let c = Certificate()
             c.number = content.number
             c.issuedAt = now

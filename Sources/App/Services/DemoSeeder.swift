@@ -275,6 +275,24 @@ struct DemoSeeder {
                 w.status = WishStatus.open.rawValue
                 try await w.create(on: db)
             }
+            // A first-aid training at 叶坪村 tomorrow morning (培训), for its team.
+            let training = Training()
+            training.createdAt = now
+            training.updatedAt = now
+            training.$site.id = try sites["360781201001"]!.requireID()
+            training.$team.id = try teams[14].requireID()
+            training.title = "志愿者应急救护培训"
+            training.description = "示例培训：心肺复苏与止血包扎。"
+            training.trainer = "瑞金市红十字会"
+            training.startsAt = day.addingTimeInterval(86_400 + 9 * 3600)
+            training.hours = 2
+            training.mode = TrainingMode.onsite.rawValue
+            training.address = "叶坪村新时代文明实践站"
+            training.latitude = sites["360781201001"]!.latitude
+            training.longitude = sites["360781201001"]!.longitude
+            training.radius = ActivityInput.defaultRadius
+            training.$createdBy.id = admin
+            try await training.create(on: db)
             // A needs survey of 叶坪乡 (问需) with the answers of five households at 叶坪村.
             let survey = Survey()
             survey.createdAt = now.addingTimeInterval(-7 * 86_400)

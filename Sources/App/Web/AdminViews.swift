@@ -32,6 +32,9 @@ struct FormPage: Encodable {
         var heading: String
         var rows: [SectionRow]
         var form: SubForm?
+        /// A page of its own to go on to (a training's check-in code).
+        var link: String? = nil
+        var linkLabel: String? = nil
     }
 
     struct SectionRow: Encodable {

@@ -28,6 +28,10 @@ enum Paths {
     static func surveyCollect(_ id: Int) -> String { "/surveys/\(id)/collect" }
     static func surveyResponses(_ id: Int) -> String { "/surveys/\(id)/responses" }
     static let adminSurveys = "/admin/surveys"
+    static func trainingCode(_ id: Int) -> String { "/trainings/\(id)/code" }
+    static func trainingQR(_ id: Int) -> String { "/trainings/\(id)/qr" }
+    static func trainingCheckAction(_ id: Int) -> String { "/trainings/\(id)/check" }
+    static func trainingCheck(_ id: Int, window: Int, signature: String) -> String { "/trainings/\(id)/check?t=\(window)&s=\(signature)" }
     static func adminSurvey(_ id: Int) -> String { "/admin/surveys/\(id)" }
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
     static func activityCheck(_ id: Int, kind: String, window: Int, signature: String) -> String {
