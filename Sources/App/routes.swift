@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     WishController.register(web: web, api: api)
     SurveyController.register(web: web, api: api)
     TrainingController.register(web: web)
+    ShowcaseController.register(web: web, bare: bare)
     ProjectController.register(web: web, api: api)
     CertificateController.register(web: web, api: api)
     RankingController.register(web: web, api: api)

@@ -30,7 +30,7 @@ struct XSSTests {
         "/activities.ics", "/activities/:id/qr/:kind", "/assessment/export.csv", "/assessment/export.xlsx", "/board/events", "/calendar/:file",
         "/certificates/:number/pdf", "/exports/:id/download", "/exports/:id/status", "/health", "/lang/:code", "/metrics", "/open311/v2/:file",
         "/open311/v2/requests/:file", "/open311/v2/services/:file", "/open311/v2/tokens/:file", "/orders/:id/photos/:photo", "/ready",
-        "/screen/data", "/wishes/:id/photo", "/trainings/:id/qr", "/activities/:id/check", "/exports/:id", "/me/data.json",
+        "/screen/data", "/wishes/:id/photo", "/trainings/:id/qr", "/showcase/photos/:id", "/showcase/:site/feed.atom", "/showcase/feed.atom", "/activities/:id/check", "/exports/:id", "/me/data.json",
     ]
 
     @Test func scriptInEveryTextFieldComesBackAsText() async throws {
@@ -58,6 +58,18 @@ struct XSSTests {
             #expect(try await web.submit("/admin/trainings", [("title", "急救培训"), ("trainer", "李医生"), ("site_id", String(w.f.s1.id!)), ("starts_at", "2026-12-01T09:00"),
                                                                ("hours", "2"), ("mode", "online")], tokenFrom: "/admin/trainings/new").status == .seeOther)
             let training = try #require(try await Training.query(on: app.db).first()).id!
+            let post = ShowcasePost()
+            post.createdAt = Date()
+            post.updatedAt = Date()
+            post.publishedAt = Date()
+            post.$site.id = w.f.s1.id!
+            post.$team.id = w.f.teamS1.id!
+            post.activityID = activity
+            post.title = "敬老院义剪"
+            post.story = "队员们为老人理发。"
+            post.servedOn = Date()
+            post.status = ShowcasePost.Status.published.rawValue
+            try await post.create(on: app.db)
 
             // The payload in every free-text column, and in the values notices are written from.
             let sql = app.db as! SQLDatabase
@@ -98,6 +110,8 @@ struct XSSTests {
                 "/admin/volunteers/:id": String(w.f.volunteerS1.id!), "/admin/surveys/:id": String(survey), "/surveys/:id/collect": String(survey),
                 "/admin/trainings/:id": String(training), "/trainings/:id/code": String(training),
                 "/trainings/:id/check": String(training),
+                "/showcase/posts/:id": String(post.id!), "/showcase/:site": String(w.f.s1.id!), "/orders/:id/showcase": String(order),
+                "/activities/:id/showcase": String(activity),
             ]
             let pages = Set(app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") })
                 .filter { !$0.hasPrefix("/api/") && !Self.notPages.contains($0) }
@@ -109,7 +123,7 @@ struct XSSTests {
             }
             var shown = 0, fetched = 0
             for pattern in pages.sorted() {
-                let path = pattern.contains(":") ? ids[pattern] .map { id in pattern.replacingOccurrences(of: ":id", with: id).replacingOccurrences(of: ":number", with: id) } : pattern
+                let path = pattern.contains(":") ? ids[pattern] .map { id in pattern.replacingOccurrences(of: ":id", with: id).replacingOccurrences(of: ":number", with: id).replacingOccurrences(of: ":site", with: id) } : pattern
                 guard let path else {
                     Issue.record("page \(pattern) has no target here: add it to the table")
                     continue

@@ -38,6 +38,8 @@ struct ActivityShowPage: Encodable {
     var refreshSeconds: Int
     var attendance: [Attendance]
     var canRecordPeople: Bool
+    /// After it ended, for its organisers: publish it to the showcase (志愿风采).
+    var showcase: String?
 
     struct QR: Encodable { var kind: String; var label: String; var svg: String; var png: String }
     struct Attendance: Encodable {
@@ -259,7 +261,8 @@ enum ActivityPages {
                                     description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
                                     askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary,
                                     qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance,
-                                    canRecordPeople: manager && a.activityStatus == .published && req.now >= a.startsAt)
+                                    canRecordPeople: manager && a.activityStatus == .published && req.now >= a.startsAt,
+                                    showcase: manager && a.activityStatus == .published && req.now >= a.endsAt ? Paths.activity(id) + "/showcase" : nil)
         return try await Pages.render(req, "activities/show", page, status: status)
     }
 

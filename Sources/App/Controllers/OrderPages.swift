@@ -52,6 +52,8 @@ struct OrderShowPage: Encodable {
     var summary: String?
     /// For the leader holding it (or the admins over it): organise an activity to serve it.
     var newActivity: String?
+    /// Once it is done, for the same people: publish it to the showcase (志愿风采).
+    var showcase: String?
 }
 
 struct VolunteerMePage: Encodable {
@@ -303,7 +305,9 @@ enum OrderPages {
                                  photos: try await OrderPhoto.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all().map { "/orders/\(id)/photos/\($0.id!)" },
                                  base: "/orders/\(id)", summary: summary,
                                  newActivity: [.accepted, .inService].contains(o.orderStatus) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
-                                    ? Paths.activities + "/new?order_id=\(id)" : nil)
+                                    ? Paths.activities + "/new?order_id=\(id)" : nil,
+                                 showcase: [.completed, .rated, .closed].contains(o.orderStatus) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
+                                    ? "/orders/\(id)/showcase" : nil)
         return try await Pages.render(req, "orders/show", page, status: status)
     }
 

@@ -31,5 +31,6 @@ enum Migrations {
         app.migrations.add(AddPrivacy())
         app.migrations.add(CreateSurveys())
         app.migrations.add(CreateTrainings())
+        app.migrations.add(CreateShowcase())
     }
 }

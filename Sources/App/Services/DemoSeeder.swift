@@ -259,6 +259,43 @@ struct DemoSeeder {
                 if plan.7 == .published { a.reviewedBy = admin; a.reviewedAt = now }
                 try await a.create(on: db)
             }
+            // A past activity, published to the showcase (志愿风采) by the station's admin.
+            let past = Activity()
+            past.createdAt = now.addingTimeInterval(-14 * 86_400)
+            past.updatedAt = past.createdAt
+            past.title = "重阳节敬老院文艺演出"
+            past.description = "示例活动：文艺志愿者到敬老院为老人表演节目。"
+            past.$category.id = try categories[1].requireID()
+            past.$site.id = try sites["360781201001"]!.requireID()
+            past.$team.id = try teams[14].requireID()
+            past.$createdBy.id = admin
+            past.address = sites["360781201001"]!.name
+            past.latitude = sites["360781201001"]!.latitude
+            past.longitude = sites["360781201001"]!.longitude
+            past.startsAt = day.addingTimeInterval(-7 * 86_400 + 14 * 3600)
+            past.endsAt = past.startsAt.addingTimeInterval(2 * 3600)
+            past.slots = 20
+            past.signedUp = 0
+            past.skills = []
+            past.radius = ActivityInput.defaultRadius
+            past.status = ActivityStatus.published.rawValue
+            past.reviewedBy = admin
+            past.reviewedAt = past.createdAt
+            past.peopleServed = 36
+            try await past.create(on: db)
+            let post = ShowcasePost()
+            post.createdAt = past.endsAt
+            post.updatedAt = past.endsAt
+            post.publishedAt = past.endsAt
+            post.$site.id = past.$site.id
+            post.$team.id = past.$team.id
+            post.activityID = try past.requireID()
+            post.title = "重阳节，敬老院里歌声暖"
+            post.story = "重阳节下午，文艺志愿者来到乡敬老院，为三十多位老人表演了采茶戏和红歌联唱。\n演出结束后，队员们陪老人拉家常、剪指甲，老人们说：“这样的节目，我们年年都想看。”"
+            post.servedOn = past.startsAt
+            post.status = ShowcasePost.Status.published.rawValue
+            post.$publishedBy.id = admin
+            try await post.create(on: db)
             // Two wishes collected door to door by the practitioner (微心愿).
             let practitioner = try await Account.query(on: db).filter(\.$username == "practitioner").first()?.requireID()
             for (title, value, contact) in [("想要一台收音机听戏", 80, "钟奶奶"), ("孙子想要一套课外书", 60, "刘大爷")] {

@@ -15,6 +15,11 @@ struct Chrome: Encodable {
     var logoutPath: String
     var inboxPath: String
     var unread: Int
+    /// Open Graph and description tags, so a shared link previews well in chat apps.
+    struct Meta: Encodable { var property: String; var content: String }
+    var meta: [Meta] = []
+    /// The page's Atom feed, announced to feed readers.
+    var feed: String? = nil
 }
 
 extension Chrome {
@@ -25,6 +30,7 @@ extension Chrome {
         nav.append(Link(href: Paths.activities, label: req.t("nav.activities"), current: req.url.path.hasPrefix(Paths.activities)))
         nav.append(Link(href: Paths.wishes, label: req.t("nav.wishes"), current: req.url.path.hasPrefix(Paths.wishes)))
         nav.append(Link(href: Paths.projects, label: req.t("nav.projects"), current: req.url.path.hasPrefix(Paths.projects)))
+        nav.append(Link(href: Paths.showcase, label: req.t("nav.showcase"), current: req.url.path.hasPrefix(Paths.showcase)))
         nav.append(Link(href: Paths.rankings, label: req.t("nav.rankings"), current: req.url.path.hasPrefix(Paths.rankings)))
         if p == nil {
             nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))

@@ -24,6 +24,11 @@ enum Paths {
     }
     static func project(_ id: Int) -> String { "/projects/\(id)" }
     static func wish(_ id: Int) -> String { "/wishes/\(id)" }
+    static let showcase = "/showcase"
+    static func showcase(site: Int?) -> String { site.map { "/showcase/\($0)" } ?? "/showcase" }
+    static func showcaseFeed(site: Int?) -> String { showcase(site: site) + "/feed.atom" }
+    static func showcasePost(_ id: Int) -> String { "/showcase/posts/\(id)" }
+    static func showcasePhoto(_ id: Int) -> String { "/showcase/photos/\(id)" }
     static let surveys = "/surveys"
     static func surveyCollect(_ id: Int) -> String { "/surveys/\(id)/collect" }
     static func surveyResponses(_ id: Int) -> String { "/surveys/\(id)/responses" }
