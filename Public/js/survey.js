@@ -170,6 +170,11 @@
     flush();
   });
 
+  // Keep the survey pages on the phone for when there is no connection (https, or this computer).
+  if (navigator.serviceWorker && window.isSecureContext) {
+    navigator.serviceWorker.register("/js/surveys-sw.js", { scope: "/surveys/" }).catch(function () {});
+  }
+
   window.addEventListener("online", flush);
   setInterval(function () { if (navigator.onLine !== false) { flush(); } }, 15000);
   // The form's id was made by the server; one left over from an earlier visit must not be reused.

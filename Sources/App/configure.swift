@@ -192,7 +192,10 @@ struct StaticFiles: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let path = req.url.path
         if path.hasPrefix("/css/") || path.hasPrefix("/js/") || path == "/favicon.svg" {
-            return try await files.respond(to: req, chainingTo: next)
+            let response = try await files.respond(to: req, chainingTo: next)
+            // The survey pages' service worker lives with the scripts but looks after /surveys/.
+            if path == "/js/surveys-sw.js" { response.headers.replaceOrAdd(name: "Service-Worker-Allowed", value: "/surveys/") }
+            return response
         }
         return try await next.respond(to: req)
     }
