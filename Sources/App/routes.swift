@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     SurveyController.register(web: web, api: api)
     TrainingController.register(web: web)
     ShowcaseController.register(web: web, bare: bare)
+    TrainingAPI.register(api)
     ProjectController.register(web: web, api: api)
     CertificateController.register(web: web, api: api)
     RankingController.register(web: web, api: api)

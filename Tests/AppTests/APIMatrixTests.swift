@@ -91,6 +91,10 @@ struct APIMatrixTests {
         "POST /api/v1/surveys/:id/status": Case(kind: .survey, body: #"{"status":"closed"}"#),
         "POST /api/v1/surveys/:id/responses": Case(kind: .survey, body: "response"),
         "GET /api/v1/surveys/:id/results": Case(kind: .survey),
+        // Trainings and the showcase are public; a check-in needs the training's own signed code.
+        "GET /api/v1/trainings": Case(kind: .none, publicRead: true),
+        "POST /api/v1/trainings/:id/check-in": Case(kind: .none, publicRead: true),
+        "GET /api/v1/showcase": Case(kind: .none, publicRead: true),
         "GET /api/v1/perks": Case(kind: .none, listsMarkers: true),
         "POST /api/v1/perks/:id/redeem": Case(kind: .perk),
         "GET /api/v1/projects": Case(kind: .none, publicRead: true),

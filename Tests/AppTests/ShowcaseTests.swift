@@ -100,6 +100,9 @@ struct ShowcaseAppTests {
             #expect(feed.headers.first(name: .contentType)?.hasPrefix("application/atom+xml") == true)
             #expect(XMLParser(data: Data(feed.body.readableBytesView)).parse())
             #expect(feed.text.contains("<title>上门义诊暖人心</title>") && feed.text.contains(photoPath))
+            let api = try JSONSerialization.jsonObject(with: Data(try await anyone.send(.GET, "/api/v1/showcase?site=\(w.f.s1.id!)").body.readableBytesView)) as? [[String: Any]] ?? []
+            #expect(api.count == 1 && api.first?["rating"] as? Int == 5 && (api.first?["photos"] as? [String])?.first?.hasSuffix(photoPath) == true)
+            #expect(try await anyone.send(.GET, "/api/v1/showcase?site=\(w.f.s2.id!)").text == "[]")
 
             // Withdrawn by the station's admin: gone from the page, the feed and the photo address.
             var admin = WebClient(app)

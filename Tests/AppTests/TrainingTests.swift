@@ -108,6 +108,33 @@ struct TrainingTests {
         }
     }
 
+    /// For apps: the trainings to come, and a check-in with the scanned code's values — 201, then 200.
+    @Test func theAPIListsTrainingsAndChecksInOnce() async throws {
+        let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 20, hour: 9))!)
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            var admin = WebClient(app)
+            try await admin.login(Fixture.user(.siteAdmin))
+            _ = try await admin.submit("/admin/trainings", Self.form(w, title: "急救培训", mode: .onsite, start: clock.now.addingTimeInterval(600)),
+                                       tokenFrom: "/admin/trainings/new")
+            let t = try #require(try await Training.query(on: app.db).first())
+            var anyone = WebClient(app)
+            let list = try JSONSerialization.jsonObject(with: Data(try await anyone.send(.GET, "/api/v1/trainings?site=\(w.f.s1.id!)").body.readableBytesView)) as? [[String: Any]] ?? []
+            #expect(list.map { $0["title"] as? String } == ["急救培训"] && list.first?["mode"] as? String == "onsite")
+            #expect(try await anyone.send(.GET, "/api/v1/trainings?site=\(w.f.s2.id!)").text == "[]")
+            #expect(try await anyone.send(.GET, "/api/v1/trainings?from=yesterday").status == .unprocessableEntity)
+            let token = TrainingService(db: app.db, now: clock.now, checkin: app.settings.checkin, protector: app.protector).token(trainingID: t.id!)
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            let body = #"{"t":\#(token.window),"s":"\#(token.signature)","latitude":\#(w.f.s1.latitude),"longitude":\#(w.f.s1.longitude)}"#
+            let first = try await leader.call(.POST, "/api/v1/trainings/\(t.id!)/check-in", body)
+            let hours = try first.json()["hours"] as? Double
+            #expect(first.status == .created && hours == 2, "\(first.text)")
+            #expect(try await leader.call(.POST, "/api/v1/trainings/\(t.id!)/check-in", body).status == .ok)
+            #expect(try await leader.call(.POST, "/api/v1/trainings/\(t.id!)/check-in", #"{"t":\#(token.window),"s":"forged"}"#).status == .forbidden)
+            #expect(try await TrainingAttendance.query(on: app.db).count() == 1)
+        }
+    }
+
     /// Out of the window the code is refused: too early, or a code from long ago.
     @Test func codesWorkOnlyWhileTheTrainingRuns() async throws {
         let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 20, hour: 9))!)

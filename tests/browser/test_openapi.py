@@ -33,6 +33,7 @@ def existing_ids(base, token):
         r"^/projects/\{id\}": requests.get(base + "/api/v1/projects").json()[0]["id"],
         r"^/exports/\{id\}": export.json()["id"],
         r"^/surveys/\{id\}": requests.get(base + "/api/v1/surveys", headers=auth).json()[0]["id"],
+        r"^/trainings/\{id\}": requests.get(base + "/api/v1/trainings").json()[0]["id"],
     }
 
 
@@ -41,8 +42,14 @@ def schemathesis(base, token, config, phases, examples):
         "run", base + "/api/v1/openapi.json", "-H", f"Authorization: Bearer {token}", "--checks", CHECKS,
         # The fuzzer's token must outlive the run: signing in and out is tested elsewhere.
         "--exclude-path", "/auth/token",
-        "--phases", phases, "--max-examples", str(examples), "--workers", "2", "--request-timeout", "20", "--seed", "2026", "--no-color"]
+        # One worker: CPython 3.11's AST checks are not thread-safe, and the fuzzer's threads sometimes
+        # tripped over them ("SystemError: AST constructor recursion depth mismatch", in the tool).
+        "--phases", phases, "--max-examples", str(examples), "--workers", "1", "--request-timeout", "20", "--seed", "2026", "--no-color"]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    if run.returncode != 0 and "AST constructor recursion depth mismatch" in run.stdout + run.stderr:
+        # That failure is the tool's own, never an answer of ours: the run is made once more.
+        print("schemathesis tripped over CPython's AST check; running it again")
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
     print(run.stdout[-6000:])
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
     return run.stdout

@@ -194,6 +194,15 @@ enum OpenAPI {
                               text("from", max: 30, required: false), text("to", max: 30, required: false)],
                       status: 200, reply: reply(SurveyResultsDTO.self)),
 
+            Operation(method: .GET, path: "/trainings", summary: "Trainings (培训) from a day on (today by default), at a site and below", tag: "trainings", auth: false,
+                      query: [site, text("from", max: 30, required: false)], status: 200, reply: reply([TrainingDTO].self)),
+            Operation(method: .POST, path: "/trainings/{id}/check-in", summary: "Check in to a training with the scanned code's values (and my position, on site); 200 when already in",
+                      tag: "trainings", auth: true,
+                      body: .json([int("t", 0...Int(Int32.max)), text("s", max: 64), number("latitude", -90...90, required: false), number("longitude", -180...180, required: false)]),
+                      status: 201, reply: reply(TrainingAttendanceDTO.self)),
+            Operation(method: .GET, path: "/showcase", summary: "The showcase (志愿风采): published services and activities of a site and below", tag: "showcase", auth: false,
+                      query: [site, int("page", 1...10_000, required: false)], status: 200, reply: reply([ShowcasePostDTO].self)),
+
             Operation(method: .GET, path: "/perks", summary: "Perks (礼遇) I can spend points on", tag: "volunteers", auth: true, status: 200, reply: reply([PerkDTO].self)),
             Operation(method: .POST, path: "/perks/{id}/redeem", summary: "Spend points on a perk", tag: "volunteers", auth: true, status: 200, reply: reply(RedemptionDTO.self)),
             Operation(method: .GET, path: "/projects", summary: "The project library (项目库)", tag: "projects", auth: false, query: [site, int("category", required: false)],
