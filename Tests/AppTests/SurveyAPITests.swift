@@ -171,6 +171,9 @@ struct SurveyAPITests {
             #expect(page.status == .ok && page.text.contains("常来活动吗"))
             let form = try await web.send(.GET, "/admin/menu/new?category_id=\(w.f.category.id!)&title=%E5%8A%A9%E8%80%81&site_ids=\(w.f.s1.id!)")
             #expect(form.text.contains(#"value="助老""#) && form.text.contains(#"<option value="\#(w.f.category.id!)" selected>"#))
+            // Or a project, filled in the same way.
+            let project = try await web.send(.GET, "/admin/projects/new?category_id=\(w.f.category.id!)&title=%E5%8A%A9%E8%80%81%E9%A1%B9%E7%9B%AE")
+            #expect(project.text.contains(#"value="助老项目""#) && project.text.contains(#"<option value="\#(w.f.category.id!)" selected>"#))
         }
     }
 }

@@ -62,6 +62,7 @@ enum ShowcaseController {
         let service = ShowcaseService.make(req)
         let (posts, total) = try await service.published(under: s, page: page)
         let photos = try await service.photos(of: posts)
+        let ratings = try await service.ratings(of: posts)
         let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
         let heading = (s?.name).map { $0 + " · " } .map { $0 + req.t("showcase.title") } ?? req.t("showcase.title")
         var chrome = Chrome.make(req, title: heading)
@@ -76,7 +77,7 @@ enum ShowcaseController {
                 let id = try p.requireID()
                 return .init(link: Paths.showcasePost(id), title: p.title,
                              meta: [p.site.name, p.team?.name, day(p.servedOn)].compactMap { $0 }.joined(separator: " · "),
-                             rating: stars(p.rating), excerpt: String(p.story.prefix(80)) + (p.story.count > 80 ? "…" : ""),
+                             rating: stars(ratings[id]), excerpt: String(p.story.prefix(80)) + (p.story.count > 80 ? "…" : ""),
                              photo: photos[id]?.first.flatMap { $0.id.map(Paths.showcasePhoto) })
             },
             feed: Paths.showcaseFeed(site: siteID),
@@ -118,6 +119,7 @@ enum ShowcaseController {
         let post = try await published(req)
         let id = try post.requireID()
         let photos = try await ShowcaseService.make(req).photos(of: [post])[id] ?? []
+        let rating = try await ShowcaseService.make(req).ratings(of: [post])[id]
         let url = req.baseURL + Paths.showcasePost(id)
         var chrome = Chrome.make(req, title: post.title)
         let description = String(post.story.prefix(120))
@@ -135,7 +137,7 @@ enum ShowcaseController {
         let page = PostPage(
             chrome: chrome, title: post.title,
             meta: [post.site.name, post.team?.name, day(post.servedOn)].compactMap { $0 }.joined(separator: " · "),
-            rating: stars(post.rating), paragraphs: post.story.split(whereSeparator: \.isNewline).map(String.init),
+            rating: stars(rating), paragraphs: post.story.split(whereSeparator: \.isNewline).map(String.init),
             photos: photos.compactMap { $0.id.map(Paths.showcasePhoto) }, url: url,
             siteLink: Paths.showcase(site: post.$site.id), siteName: post.site.name,
             withdraw: await mayWithdraw(req, post) ? Paths.showcasePost(id) + "/withdraw" : nil)

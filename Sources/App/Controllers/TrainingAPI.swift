@@ -96,9 +96,10 @@ enum TrainingAPI {
         let service = ShowcaseService.make(req)
         let (posts, _) = try await service.published(under: site, page: page)
         let photos = try await service.photos(of: posts)
+        let ratings = try await service.ratings(of: posts)
         return try posts.map { p in
             let id = try p.requireID()
-            return ShowcasePostDTO(id: id, title: p.title, story: p.story, site_id: p.$site.id, site: p.site.name, team: p.team?.name, rating: p.rating,
+            return ShowcasePostDTO(id: id, title: p.title, story: p.story, site_id: p.$site.id, site: p.site.name, team: p.team?.name, rating: ratings[id],
                                    served_on: p.servedOn, published_at: p.publishedAt,
                                    photos: (photos[id] ?? []).compactMap { $0.id.map { req.baseURL + Paths.showcasePhoto($0) } },
                                    url: req.baseURL + Paths.showcasePost(id))

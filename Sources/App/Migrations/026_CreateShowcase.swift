@@ -15,7 +15,6 @@ struct CreateShowcase: AsyncMigration {
             .field("activity_id", .int, .references(Activity.schema, .id))
             .field("title", .string, .required)
             .field("story", .string, .required)
-            .field("rating", .int)
             .field("served_on", .datetime, .required)
             .field("status", .string, .required)
             .field("published_by_account_id", .int, .references(Account.schema, .id, onDelete: .setNull))

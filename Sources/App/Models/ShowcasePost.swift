@@ -16,8 +16,6 @@ final class ShowcasePost: Model, @unchecked Sendable {
     @OptionalField(key: "activity_id") var activityID: Int?
     @Field(key: "title") var title: String
     @Field(key: "story") var story: String
-    /// The resident's rating of the service (orders only).
-    @OptionalField(key: "rating") var rating: Int?
     @Field(key: "served_on") var servedOn: Date
     /// published or withdrawn.
     @Field(key: "status") var status: String

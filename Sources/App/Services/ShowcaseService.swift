@@ -20,7 +20,6 @@ struct ShowcaseService {
         var siteID: Int
         var teamID: Int?
         var title: String
-        var rating: Int?
         var servedOn: Date
         /// What must not appear in the story: the resident's name and address as the order has them.
         var personal: [String]
@@ -38,7 +37,7 @@ struct ShowcaseService {
         }
         guard [.completed, .rated, .closed].contains(o.orderStatus) else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
         let photos = try await OrderPhoto.query(on: db).filter(\.$order.$id == id).sort(\.$id).all()
-        return Subject(orderID: id, siteID: o.$station.id, teamID: o.$team.id, title: o.title, rating: o.rating, servedOn: o.completedAt ?? o.createdAt,
+        return Subject(orderID: id, siteID: o.$station.id, teamID: o.$team.id, title: o.title, servedOn: o.completedAt ?? o.createdAt,
                        personal: [o.contactName, o.address ?? ""], photos: photos)
     }
 
@@ -47,7 +46,7 @@ struct ShowcaseService {
         guard let a = try await Activity.find(id, on: db) else { throw AppError.notFound }
         guard try await activities.manages(a, p) else { throw AppError.forbidden(Message("error.out_of_scope")) }
         guard a.activityStatus == .published, now >= a.endsAt else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
-        return Subject(orderID: nil, activityID: id, siteID: a.$site.id, teamID: a.$team.id, title: a.title, rating: nil, servedOn: a.startsAt,
+        return Subject(orderID: nil, activityID: id, siteID: a.$site.id, teamID: a.$team.id, title: a.title, servedOn: a.startsAt,
                        personal: [], photos: [])
     }
 
@@ -99,7 +98,6 @@ struct ShowcaseService {
                 post.$team.id = s.teamID
                 post.title = input.title
                 post.story = input.story
-                post.rating = s.rating
                 post.servedOn = s.servedOn
                 post.status = ShowcasePost.Status.published.rawValue
                 post.$publishedBy.id = p.accountID
@@ -146,6 +144,16 @@ struct ShowcaseService {
         let posts = try await q.with(\.$site).with(\.$team).sort(\.$publishedAt, .descending).sort(\.$id, .descending)
             .range(((page - 1) * per)..<(page * per)).all()
         return (posts, total)
+    }
+
+    /// The residents' ratings of the posts' orders, as they stand now (a resident may rate after the
+    /// post went up): post id → score.
+    func ratings(of posts: [ShowcasePost]) async throws -> [Int: Int] {
+        let orderIDs = posts.compactMap(\.orderID)
+        guard !orderIDs.isEmpty else { return [:] }
+        let scores = Dictionary(uniqueKeysWithValues: try await Order.query(on: db).filter(\.$id ~~ orderIDs).filter(\.$rating != nil).all()
+            .compactMap { o in o.id.flatMap { id in o.rating.map { (id, $0) } } })
+        return Dictionary(uniqueKeysWithValues: posts.compactMap { p in p.id.flatMap { id in p.orderID.flatMap { scores[$0] }.map { (id, $0) } } })
     }
 
     func photos(of posts: [ShowcasePost]) async throws -> [Int: [ShowcasePhoto]] {
