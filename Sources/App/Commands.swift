@@ -53,7 +53,7 @@ struct SeedCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         if signature.kind == "synthetic" {
-            guard app.environment != .production else { throw ConfigurationError("Synthetic data is never seeded in production.") }
+            guard Settings.isDevelopmentLike(app.environment) else { throw ConfigurationError("Synthetic data is seeded only in development and testing.") }
             guard let scale = SyntheticScale.named(signature.scale ?? "county") else {
                 throw ConfigurationError("Unknown scale `\(signature.scale ?? "")`; available: county, city, province.")
             }
@@ -77,7 +77,7 @@ struct SeedCommand: AsyncCommand {
             return
         }
         guard signature.kind == "demo" else { throw ConfigurationError("Unknown seed `\(signature.kind)`; available: demo, synthetic.") }
-        guard app.environment != .production else { throw ConfigurationError("Demo data is never seeded in production.") }
+        guard Settings.isDevelopmentLike(app.environment) else { throw ConfigurationError("Demo data is seeded only in development and testing.") }
         try await app.autoMigrate()
         guard try await Site.query(on: app.db).count() == 0 else {
             throw ConfigurationError("The database already has sites; the demo county is only seeded into an empty database.")

@@ -14,6 +14,9 @@ public struct Settings: Sendable {
     public var secret: String
     public var resourcesDirectory: String
     public var bcryptCost: Int
+    /// Development or testing: the only environments that may use the development secret, take
+    /// the public address from requests and seed demo data.
+    public var developmentLike: Bool
     public var seedDemo: Bool
     public var sessionCookieSecure: Bool
     public var loginThrottle: LoginThrottle
@@ -54,6 +57,8 @@ public struct Settings: Sendable {
     public var rateLimits: Bool
     /// Addresses whose X-Forwarded-For is believed (a reverse proxy on the machine).
     public var trustedProxies: Set<String>
+    /// Whether webhooks may point at loopback, private or link-local addresses.
+    public var webhookAllowPrivate: Bool
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -61,12 +66,12 @@ public struct Settings: Sendable {
         ("DIANDAN_PG_SCHEMA", "(unset: public)", "PostgreSQL schema to use (the tests give each test its own)"),
         ("DIANDAN_PG_CONNECTIONS", "4", "PostgreSQL connections per event loop (one event loop per core)"),
         ("DIANDAN_SQLITE_PATH", "./diandan.sqlite", "SQLite file used when DATABASE_URL is unset (WAL mode)"),
-        ("DIANDAN_SECRET", "(development value)", "key material for personal-data encryption; required in production"),
+        ("DIANDAN_SECRET", "(development value)", "key material for personal-data encryption and signatures (QR codes, calendar addresses); required, at least 32 characters, in every environment but development and testing"),
         ("DIANDAN_UPLOADS_DIR", "./uploads", "folder for photos attached to completed services"),
         ("DIANDAN_RESOURCES_DIR", "(package root)", "folder holding Resources/ and Public/"),
         ("DIANDAN_BCRYPT_COST", "12", "bcrypt cost for passwords (4-31)"),
-        ("DIANDAN_SEED_DEMO", "true", "seed the demo county on an empty database (development only)"),
-        ("DIANDAN_COOKIE_SECURE", "false (true in production)", "mark the session cookie Secure (HTTPS only)"),
+        ("DIANDAN_SEED_DEMO", "true", "seed the demo county on an empty database (development and testing only; never elsewhere)"),
+        ("DIANDAN_COOKIE_SECURE", "false in development and testing, true elsewhere", "mark the session cookie Secure (HTTPS only)"),
         ("DIANDAN_LOGIN_FREE_ATTEMPTS", "5", "failed logins before the account is locked"),
         ("DIANDAN_LOGIN_LOCK_SECONDS", "30", "first lock; doubles on each further failure, at most 15 minutes"),
         ("DIANDAN_TOKEN_DAYS", "30", "lifetime of API bearer tokens in days"),
@@ -90,7 +95,8 @@ public struct Settings: Sendable {
         ("DIANDAN_DELETION_GRACE_DAYS", "7", "days between a volunteer's request to be deleted and the deletion (they may cancel it until then)"),
         ("DIANDAN_GROUP_COMMIT", "on", "on: write transactions arriving together on SQLite share one commit (one sync for many), and orders placed together are written as one batch (both stores); each caller is answered only after its commit. off: one commit each"),
         ("DIANDAN_RATE_LIMITS", "on", "off turns off the limits on sign-in, registration, orders, urging and Open311 (429 with Retry-After)"),
-        ("DIANDAN_TRUSTED_PROXIES", "127.0.0.1,::1", "addresses of reverse proxies whose X-Forwarded-For names the caller (for the limits and logs)"),
+        ("DIANDAN_TRUSTED_PROXIES", "127.0.0.1,::1", "addresses of reverse proxies whose X-Forwarded-For names the caller (for the limits, the sign-in lockout, `/metrics` and logs); a proxy must set X-Forwarded-For"),
+        ("DIANDAN_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks call loopback, private and link-local addresses (checked again after DNS at each call); leave false unless the receiving systems are on your own network"),
         ("DIANDAN_SQLITE_SYNCHRONOUS", "full", "full: every commit synced to disk before it is answered; normal: faster, but a power cut may lose the last commits"),
         ("DIANDAN_SQLITE_CACHE_MB", "64", "SQLite's page cache per connection, in MB"),
         ("DIANDAN_SQLITE_CONNECTIONS", "4", "SQLite connections per event loop (one event loop per core); readers run side by side, writers take turns"),
@@ -99,7 +105,7 @@ public struct Settings: Sendable {
         ("DIANDAN_ADULT_AGE", "18", "volunteers younger than this need a guardian's consent to sign up"),
         ("DIANDAN_ACTIVITY_REVIEW", "true", "activities made by team leaders wait for a site admin's review before they are public"),
         ("DIANDAN_QR_ROTATE_SECONDS", "180", "check-in QR codes rotate this often; a code is accepted in its own period and the next"),
-        ("DIANDAN_PUBLIC_URL", "(from the request)", "the address phones reach the server at, put into QR codes, e.g. https://zyfw.example.gov.cn"),
+        ("DIANDAN_PUBLIC_URL", "(from the request in development)", "the address people reach the server at, used for every absolute link (QR codes, feeds, Open Graph, calendars, certificates), e.g. https://zyfw.example.gov.cn; required in every environment but development and testing"),
         ("DIANDAN_WISH_HOURS", "1", "service hours credited to the volunteer who fulfils a micro-wish (0 for none)"),
         ("DIANDAN_WISH_POINTS", "10", "points credited for a fulfilled micro-wish (0 for none)"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
@@ -117,10 +123,13 @@ public struct Settings: Sendable {
             guard let n = Int(raw), n > 0 else { throw ConfigurationError("\(name) must be a positive whole number.") }
             return n
         }
-        let production = env == .production
+        // Only development and testing may run on the public development secret, take the address
+        // from requests and seed demo logins: every other environment (production, staging, any
+        // name) fails closed.
+        let relaxed = isDevelopmentLike(env)
         let secret = value("DIANDAN_SECRET") ?? developmentSecret
-        if production, secret == developmentSecret || secret.count < 32 {
-            throw ConfigurationError("DIANDAN_SECRET must be set to a random value of at least 32 characters in production (e.g. `openssl rand -hex 32`).")
+        if !relaxed, secret == developmentSecret || secret.count < 32 {
+            throw ConfigurationError("DIANDAN_SECRET must be set to a random value of at least 32 characters in the \(env.name) environment (e.g. `openssl rand -hex 32`); only development and testing run without one.")
         }
         let cost = Int(value("DIANDAN_BCRYPT_COST") ?? "12") ?? 12
         guard (4...31).contains(cost) else { throw ConfigurationError("DIANDAN_BCRYPT_COST must be between 4 and 31.") }
@@ -154,8 +163,11 @@ public struct Settings: Sendable {
         let minAge = try positive("DIANDAN_MIN_AGE", 14), adultAge = try positive("DIANDAN_ADULT_AGE", 18)
         guard minAge <= adultAge else { throw ConfigurationError("DIANDAN_MIN_AGE must not be above DIANDAN_ADULT_AGE.") }
         let publicURL = value("DIANDAN_PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
-            throw ConfigurationError("DIANDAN_PUBLIC_URL must start with http:// or https://.")
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) || URL(string: publicURL)?.host == nil {
+            throw ConfigurationError("DIANDAN_PUBLIC_URL must be an address starting with http:// or https://, e.g. https://zyfw.example.gov.cn.")
+        }
+        if !relaxed, publicURL == nil {
+            throw ConfigurationError("DIANDAN_PUBLIC_URL must be set in the \(env.name) environment: links in feeds, QR codes, calendars and certificates are made from it, never from a request's Host header.")
         }
         let wishHours = Double(value("DIANDAN_WISH_HOURS") ?? "1")
         guard let wishHours, (0...24).contains(wishHours), (wishHours * 2).rounded() == wishHours * 2 else {
@@ -183,10 +195,11 @@ public struct Settings: Sendable {
             postgresConnections: try positive("DIANDAN_PG_CONNECTIONS", 4),
             sqlitePath: value("DIANDAN_SQLITE_PATH") ?? "./diandan.sqlite",
             secret: secret,
-            resourcesDirectory: value("DIANDAN_RESOURCES_DIR") ?? Settings.packageRoot,
+            resourcesDirectory: Settings.directory(value("DIANDAN_RESOURCES_DIR") ?? Settings.packageRoot),
             bcryptCost: cost,
-            seedDemo: !production && (value("DIANDAN_SEED_DEMO").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true),
-            sessionCookieSecure: value("DIANDAN_COOKIE_SECURE").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? production,
+            developmentLike: relaxed,
+            seedDemo: relaxed && (value("DIANDAN_SEED_DEMO").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true),
+            sessionCookieSecure: value("DIANDAN_COOKIE_SECURE").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? !relaxed,
             loginThrottle: LoginThrottle(
                 freeAttempts: Int(value("DIANDAN_LOGIN_FREE_ATTEMPTS") ?? "") ?? 5,
                 baseLock: TimeInterval(Int(value("DIANDAN_LOGIN_LOCK_SECONDS") ?? "") ?? 30)
@@ -213,8 +226,21 @@ public struct Settings: Sendable {
             groupCommit: ["on", "true", "1", "yes"].contains((value("DIANDAN_GROUP_COMMIT") ?? "on").lowercased()),
             privacy: PrivacyRules(anonymiseAfterDays: try positive("DIANDAN_ANONYMISE_DAYS", 180), deletionGraceDays: try positive("DIANDAN_DELETION_GRACE_DAYS", 7)),
             rateLimits: !["off", "false", "0", "no"].contains((value("DIANDAN_RATE_LIMITS") ?? "on").lowercased()),
-            trustedProxies: Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            trustedProxies: Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
+            webhookAllowPrivate: ["1", "true", "yes", "on"].contains((value("DIANDAN_WEBHOOK_ALLOW_PRIVATE") ?? "false").lowercased())
         )
+    }
+
+    /// A folder as the rest of the code joins paths to it: with one trailing slash
+    /// (`/srv/diandan` and `/srv/diandan/` are the same folder).
+    static func directory(_ path: String) -> String {
+        var p = path
+        while p.count > 1, p.hasSuffix("/") { p.removeLast() }
+        return p == "/" ? p : p + "/"
+    }
+
+    public static func isDevelopmentLike(_ env: Environment) -> Bool {
+        env.name == Environment.development.name || env.name == Environment.testing.name
     }
 
     /// Where the sources were built from; Resources/ and Public/ live there unless told otherwise,

@@ -39,12 +39,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.protector = DataProtector(secret: settings.secret, decoyHash: decoy)
     app.localizer = try Application.loadCatalogues(from: settings.resourcesDirectory)
 
-    app.sessions.use(.fluent)
-    app.sessions.configuration.cookieName = "diandan_session"
-    app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: nil, path: "/",
-                          isSecure: settings.sessionCookieSecure, isHTTPOnly: true, sameSite: .lax)
-    }
+    // Web sessions are ours (`WebSessionStore`): a row only for a signed-in person.
 
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
@@ -74,6 +69,10 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     // copied, changed and written back as a whole, so two first uses at once (a request's rate
     // limiter, the delivery sender's HTTP client) could each lose the other's value.
     _ = app.rateLimiter
+    _ = app.uploadSlots
+    // Webhooks and the SMS gateway follow no redirects: a public address must not be able to send
+    // the call on to an internal one.
+    app.http.client.configuration.redirectConfiguration = .disallow
     if options.isServe {
         _ = app.http.client.shared
         app.lifecycle.use(PeriodicService.deadlineScanner(app))
@@ -81,10 +80,13 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
         app.lifecycle.use(PeriodicService.exportRunner(app))
         app.lifecycle.use(PeriodicService.deliverySender(app))
         app.lifecycle.use(PeriodicService.privacy(app))
+        app.lifecycle.use(PeriodicService.housekeeping(app))
         try await app.autoMigrate()
+        try await AuditLog(db: app.db, signer: app.protector).signPlaceholderHead()
         if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
             let logins = try await DemoSeeder(app: app).run()
-            app.logger.notice("Seeded the demo county. Demo logins (password \(DemoSeeder.password)): \(logins.joined(separator: ", "))")
+            // Printed once, as a table (the log line used to repeat every login).
+            app.logger.notice("Seeded the demo county (\(logins.count) demo logins, listed below).")
             print(DemoSeeder.loginsText(logins))
         }
     }

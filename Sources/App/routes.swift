@@ -4,7 +4,8 @@ import Vapor
 func routes(_ app: Application) throws {
     let gate = AccessGate()
     let bare = app.grouped(gate)
-    let web = app.grouped(app.sessions.middleware, SessionPrincipalLoader(), CSRFGuard(), gate)
+    // Who is asking, then whether they may (before anything reads a body), then the form's token.
+    let web = app.grouped(WebSessionMiddleware(), gate, CSRFGuard())
     let api = app.grouped("api", "v1").grouped(BearerPrincipalLoader(), gate)
 
     PublicController.register(web: web, api: api, bare: bare)

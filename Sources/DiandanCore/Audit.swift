@@ -52,6 +52,10 @@ public enum AuditChain {
         case altered(seq: Int)
         /// The sequence skips (an entry removed) or repeats (one slipped in).
         case gap(after: Int, found: Int)
+        /// The chain holds but ends before its head says it does: the newest entries were removed.
+        case truncated(expected: Int, found: Int)
+        /// The head is gone, or not signed by the server.
+        case headMissing, headAltered
     }
 
     /// Checks stored entries one after another, in order (a page at a time is fine).
@@ -61,6 +65,14 @@ public enum AuditChain {
         private var lastSeq = 0
 
         public init() {}
+
+        /// After the last entry: the chain must end where its separately kept head says.
+        public func finish(expectedCount: Int, expectedLastHash: String) -> Break? {
+            guard count == expectedCount, last == expectedLastHash else {
+                return count < expectedCount ? .truncated(expected: expectedCount, found: count) : .gap(after: expectedCount, found: count)
+            }
+            return nil
+        }
 
         /// The break this entry makes, or nil when it continues the chain.
         public mutating func check(_ entry: AuditEntry, previous: String, hash stored: String, digest: (String) -> String) -> Break? {

@@ -172,7 +172,8 @@ public enum AppLocale: String, Sendable, Codable, CaseIterable {
 public enum PasswordPolicy {
     public static let minimumLength = 8
 
-    /// At least eight characters, with letters and digits, and not the username.
+    /// At least eight characters, with letters and digits, not the username, and not on the list of
+    /// passwords everybody tries first (`common`).
     public static func problem(_ password: String, username: String?) -> String? {
         if password.count < minimumLength { return "error.password.short" }
         if password.count > 128 { return "error.password.long" }
@@ -180,6 +181,7 @@ public enum PasswordPolicy {
         let hasDigit = password.contains { $0.isNumber }
         if !hasLetter || !hasDigit { return "error.password.simple" }
         if let username, password.lowercased().contains(username.lowercased()) { return "error.password.username" }
+        if common.contains(Substring(password.lowercased())) { return "error.password.common" }
         return nil
     }
 }
@@ -248,11 +250,15 @@ public struct IntegrationInput: Sendable, Equatable {
     public var siteID: Int?
     public var webhookURL: String?
 
-    public static func read(_ r: inout FieldReader, creating: Bool) -> IntegrationInput? {
+    public static func read(_ r: inout FieldReader, creating: Bool, allowPrivate: Bool = false) -> IntegrationInput? {
         let name = r.text("name", max: 60)
         let site = creating ? r.int("site_id", in: 1...Int(Int32.max)) : nil
         let url = r.text("webhook_url", required: false, max: 500)
-        if let url, !WebhookRules.isValidURL(url) { r.fail("webhook_url", "integration.webhook_invalid") }
+        if let url, !WebhookRules.isValidURL(url) {
+            r.fail("webhook_url", "integration.webhook_invalid")
+        } else if let url, !WebhookRules.hostIsAllowed(url, allowPrivate: allowPrivate) {
+            r.fail("webhook_url", "integration.webhook_private")
+        }
         guard r.isValid, let name else { return nil }
         return IntegrationInput(name: name, siteID: site, webhookURL: url)
     }

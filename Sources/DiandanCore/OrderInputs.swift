@@ -22,6 +22,17 @@ public struct OrderInput: Sendable, Equatable {
     public var channel: OrderChannel
     public var notes: String
 
+    /// The order as asked for, in one line (fields in a fixed order): what an idempotency key is
+    /// bound to, so a retry must ask for the same order.
+    public var canonical: String {
+        func d(_ x: Date?) -> String { x.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "" }
+        func n(_ x: Int?) -> String { x.map { String($0) } ?? "" }
+        func g(_ x: Double?) -> String { x.map { String($0) } ?? "" }
+        var parts: [String] = [n(menuItemID), n(categoryID), details, String(stationID), g(latitude), g(longitude)]
+        parts += [address ?? "", d(windowStart), d(windowEnd), String(people), contactName, contactPhone.value, channel.rawValue, notes]
+        return parts.map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
+    }
+
     static func date(_ r: inout FieldReader, _ name: String) -> Date? {
         guard let raw = r.text(name, required: false, max: 40) else { return nil }
         // Forms send `2026-11-23T09:30` (datetime-local, China time); the API sends ISO 8601.

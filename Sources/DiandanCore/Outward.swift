@@ -18,6 +18,20 @@ public enum WebhookRules {
     /// Order topics go to webhooks; a person's own reminders do not.
     public static func forwards(_ topic: NoticeTopic) -> Bool { topic.rawValue.hasPrefix("order.") }
 
+    /// Whether a webhook's host may be called: names such as `localhost` and literal internal
+    /// addresses (loopback, private, link-local…) are refused unless private targets are allowed.
+    /// A name is checked again once resolved, when the call is made (`NetworkAddress`).
+    public static func hostIsAllowed(_ raw: String, allowPrivate: Bool) -> Bool {
+        guard !allowPrivate else { return true }
+        guard let host = URLComponents(string: raw)?.host?.lowercased(), !host.isEmpty else { return false }
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        if NetworkAddress.ipv4(bare) != nil || NetworkAddress.ipv6(bare) != nil { return !NetworkAddress.isInternal(bare) }
+        // A number standing for an address (http://2130706433/ is 127.0.0.1 to some resolvers).
+        if bare.first?.isNumber == true, bare.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" }) { return false }
+        let local = ["localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"]
+        return !(local.contains(bare) || bare.hasSuffix(".localhost") || bare.hasSuffix(".local") || bare.hasSuffix(".internal") || !bare.contains("."))
+    }
+
     public static func isValidURL(_ raw: String) -> Bool {
         guard let u = URLComponents(string: raw), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = u.host, !host.isEmpty, u.user == nil, u.password == nil else { return false }

@@ -74,4 +74,12 @@ public enum Policy {
     public static func mayAssign(_ role: Role, at site: SitePath, by grants: [Grant]) -> Bool {
         allows(grants, .accounts, .write, at: site)
     }
+
+    /// May someone change this account — its password, name, phone, whether it is disabled, its
+    /// grants, its sessions? Their reach must cover the account's home site *and every grant it
+    /// holds*: a station admin must not take over an account of their station that also administers
+    /// the county centre.
+    public static func mayManageAccount(home: SitePath, holding: [SitePath], by grants: [Grant]) -> Bool {
+        allows(grants, .accounts, .write, at: home) && holding.allSatisfy { allows(grants, .accounts, .write, at: $0) }
+    }
 }

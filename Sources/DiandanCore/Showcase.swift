@@ -24,17 +24,63 @@ public struct ShowcaseInput: Sendable, Equatable {
 public enum ShowcaseRules {
     /// Where a text gives away personal data: a mobile or landline number, an ID number, or any of
     /// the `known` words (the resident's name, address, phone as the order has them). Returns the
-    /// message key, or nil.
+    /// message key, or nil. The text is normalised first (`PersonalText`), so a number written with
+    /// dots, spaces or full-width digits, or a name with a space inside, is still found.
     public static func personalData(in text: String, known: [String]) -> String? {
-        let digits = Array(text.unicodeScalars)
-        // Runs of digits (an ID number may end in X).
+        if PersonalText.numberRuns(in: text).contains(where: { $0.count >= 7 }) { return "error.showcase.number" }
+        let folded = PersonalText.folded(text)
+        for word in known {
+            let w = PersonalText.folded(word)
+            // A one-character name would match anything; addresses and names of two or more do not.
+            if w.count >= 2, folded.contains(w) { return "error.showcase.resident" }
+        }
+        return nil
+    }
+}
+
+/// Text as a privacy check reads it.
+public enum PersonalText {
+    /// Full-width and other compatibility forms as their plain ones (`１３９` → `139`), lower case,
+    /// and without whitespace, invisible characters and the separators people put inside names
+    /// and numbers (`张 三`, `张·三`, `138.0013.8000`).
+    public static func folded(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars where !isSeparator(u) {
+            out.append(u)
+        }
+        return String(out)
+    }
+
+    static func isSeparator(_ u: Unicode.Scalar) -> Bool {
+        if u.properties.isWhitespace { return true }
+        switch u.properties.generalCategory {
+        case .format, .control, .dashPunctuation, .connectorPunctuation, .spaceSeparator: return true
+        default: break
+        }
+        return ".·•・()（）/\\_~+'\"".unicodeScalars.contains(u)
+    }
+
+    /// The runs of digits in a text once separators between digits are dropped (an ID number may end
+    /// in X). Dates (`2026-11-20`, `2026.11.20`, `2026年11月20日`) and times (`10:30`) are taken out
+    /// first: they are not anybody's number.
+    public static func numberRuns(in text: String) -> [String] {
+        var t = text.precomposedStringWithCompatibilityMapping
+        for pattern in [#"(?<![0-9])(19|20)[0-9]{2}\s*[-./年]\s*[0-9]{1,2}\s*[-./月]\s*[0-9]{1,2}(\s*日)?(?![0-9])"#,
+                        #"(?<![0-9])(19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月"#,
+                        #"(?<![0-9])[0-9]{1,2}\s*[:：]\s*[0-9]{2}(?![0-9])"#] {
+            t = t.replacingOccurrences(of: pattern, with: "；", options: .regularExpression)
+        }
+        // A number may be written in Chinese numerals (一三八〇〇一三…).
+        let chinese: [Character: Character] = ["〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
+                                               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
+        t = String(t.map { chinese[$0] ?? $0 })
         var runs: [String] = []
         var current = ""
-        for u in digits {
+        for u in t.unicodeScalars {
             if ("0"..."9").contains(u) || ((u == "X" || u == "x") && current.count == 17) {
                 current.unicodeScalars.append(u)
-            } else if u == "-" || u == " ", !current.isEmpty, current.count < 5 {
-                // A landline written 0797-1234567 is one number.
+            } else if !current.isEmpty, isSeparator(u) {
+                // Separators between digits (`138 0013 8000`, `138.0013.8000`, `0797-1234567`) join them.
                 continue
             } else {
                 if !current.isEmpty { runs.append(current) }
@@ -42,14 +88,7 @@ public enum ShowcaseRules {
             }
         }
         if !current.isEmpty { runs.append(current) }
-        if runs.contains(where: { $0.count >= 7 }) { return "error.showcase.number" }
-        let folded = text.lowercased()
-        for word in known {
-            let w = word.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            // A one-character name would match anything; addresses and names of two or more do not.
-            if w.count >= 2, folded.contains(w) { return "error.showcase.resident" }
-        }
-        return nil
+        return runs
     }
 }
 

@@ -36,6 +36,8 @@ struct APIMatrixTests {
         "GET /api/v1/me/calendar": Case(kind: .none, publicRead: true),
         "GET /api/v1/me/record": Case(kind: .none, publicRead: true),
         "POST /api/v1/me/certificates": Case(kind: .none, publicRead: true),
+        // One's own certificate, by number: anyone else's is "not found" (CertificateTests).
+        "GET /api/v1/me/certificates/:number/pdf": Case(kind: .certificate),
         // One's own data and deletion: there is no one else's to ask for.
         "GET /api/v1/me/data": Case(kind: .none, publicRead: true),
         "POST /api/v1/me/deletion": Case(kind: .none, publicRead: true, skip: true),

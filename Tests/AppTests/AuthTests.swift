@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import Fluent
+import SQLKit
 @testable import App
 @testable import DiandanCore
 
@@ -13,6 +14,8 @@ struct AuthTests {
             var web = WebClient(app)
             #expect(try await web.send(.GET, "/admin").headers.first(name: .location)?.hasPrefix("/login") == true)
             _ = try await web.csrf(from: "/login")
+            // A session id planted before sign-in is worth nothing.
+            web.cookies["diandan_session"] = "planted-by-someone-else"
             let before = web.cookies["diandan_session"]
             let r = try await web.login(Fixture.user(.siteAdmin))
             #expect(r.status == .seeOther)
@@ -67,7 +70,9 @@ struct AuthTests {
             #expect(r.status == .forbidden)
             let forged = try await web.send(.POST, "/login", form: [("_csrf", "forged"), ("username", Fixture.user(.siteAdmin)), ("password", Fixture.password)])
             #expect(forged.status == .forbidden)
-            #expect(web.cookies["diandan_session"] != nil)
+            // The sign-in form's token lives in a signed cookie; no session exists before sign-in.
+            #expect(web.cookies["diandan_csrf"] != nil)
+            #expect(web.cookies["diandan_session"] == nil)
             #expect(try await web.send(.GET, "/admin").status == .seeOther)
         }
     }
@@ -149,6 +154,62 @@ struct AuthTests {
             #expect(fields?["username"] == "此项必填。" || fields?["username"] == "此项应为文字。" || fields == nil || fields?["username"] == nil)
             #expect(try await api.send(.POST, "/api/v1/auth/token", json: "{not json").status == .badRequest)
             #expect(try await APIToken.query(on: app.db).count() == 0)
+        }
+    }
+
+    /// Found by probing: failures were counted per account only, so anyone could lock anyone out
+    /// (the admin included), and an unknown username was never locked, telling which ones exist.
+    @Test func failuresLockTheAddressThatFailsNeverTheAccountAndUnknownNamesLookTheSame() async throws {
+        try await withTestApp(settings: ["DIANDAN_TRUSTED_PROXIES": "unknown"]) { app in
+            // setup
+            _ = try await Fixture.make(app)
+            let admin = Fixture.centreAdmin
+            func client(_ address: String) -> WebClient { var c = WebClient(app); c.forwardedFor = address; return c }
+            func answers(_ username: String, from address: String, times: Int) async throws -> [String] {
+                var c = client(address)
+                var out: [String] = []
+                for _ in 0..<times {
+                    let r = try await c.login(username, "Wrong-guess-42")
+                    let message = r.text.range(of: #"id="login-error">[^<]*"#, options: .regularExpression).map { String(r.text[$0]) } ?? ""
+                    out.append("\(r.status.code) \(r.headers.first(name: .retryAfter) ?? "-") \(message)")
+                }
+                return out
+            }
+
+            // MUT: someone guesses the admin's password from one address
+            let guessed = try await answers(admin, from: "203.0.113.5", times: 6)
+            #expect(guessed.prefix(4).allSatisfy { $0.hasPrefix("401") }, "\(guessed)")
+            #expect(guessed[4].hasPrefix("429 30"), "\(guessed)")
+            var guesser = client("203.0.113.5")
+            #expect(try await guesser.login(admin).status == .tooManyRequests, "the guessing address stays locked, right password or not")
+            // validate: the admin, from their own address, signs in at once
+            var owner = client("198.51.100.7")
+            #expect(try await owner.login(admin).status == .seeOther)
+
+            // An unknown username is answered exactly as a known one, step by step.
+            let unknown = try await answers("nobody-here", from: "203.0.113.9", times: 7)
+            let known = try await answers(Fixture.user(.auditor), from: "203.0.113.10", times: 7)
+            #expect(unknown == known, "\(unknown) vs \(known)")
+
+            // An address that fails on many usernames is locked for all of them.
+            var sprayer = client("203.0.113.20")
+            for i in 0..<49 { #expect(try await sprayer.login("user\(i)", "Wrong-guess-42").status == .unauthorized) }
+            #expect(try await sprayer.login("user49", "Wrong-guess-42").status == .tooManyRequests)
+            #expect(try await sprayer.login(Fixture.user(.practitioner)).status == .tooManyRequests)
+            var neighbour = client("203.0.113.21")
+            #expect(try await neighbour.login(Fixture.user(.practitioner)).status == .seeOther)
+
+            // Guesses on one account from many addresses only slow it; its owner still gets in.
+            for i in 0..<11 {
+                var c = client("192.0.2.\(i + 1)")
+                #expect(try await c.login(Fixture.user(.volunteer), "Wrong-guess-42").status == .unauthorized)
+            }
+            var volunteer = client("198.51.100.8")
+            #expect(try await volunteer.login(Fixture.user(.volunteer)).status == .seeOther)
+            // The failure counts are kept as digests: no username or address in the clear.
+            struct Key: Decodable { let key: String }
+            let keys = try await (app.db as! SQLDatabase).raw("SELECT key FROM sign_in_failures").all(decoding: Key.self).map(\.key)
+            #expect(!keys.isEmpty && keys.allSatisfy { $0.count == 64 && !$0.contains("admin") && !$0.contains("203.0") })
         }
     }
 }

@@ -260,6 +260,13 @@ struct AuthorizationMatrixTests {
             let a = inScope ? f.accountS1 : f.accountS2
             return Target(path: "/admin/accounts/\(a.id!)", form: [("username", a.username), ("locale", "zh-CN"), ("site_id", String(site(f, inScope).id!))])
         }),
+        "GET admin/accounts/:id/sign-out": Case(resource: .accounts, access: .write, target: { f, inScope, app in
+            Target(path: "/admin/accounts/\(try await bystander(app, inScope ? f.s1 : f.s2))/sign-out")
+        }),
+        // Aimed at an account nobody in the matrix signs in with: signing it out ends its sessions.
+        "POST admin/accounts/:id/sign-out": Case(resource: .accounts, access: .write, target: { f, inScope, app in
+            Target(path: "/admin/accounts/\(try await bystander(app, inScope ? f.s1 : f.s2))/sign-out", form: [])
+        }),
         "POST admin/accounts/:id/grants": Case(resource: .accounts, access: .write, target: { f, inScope, _ in
             Target(path: "/admin/accounts/\((inScope ? f.accountS1 : f.accountS2).id!)/grants",
                    form: [("role", "volunteer"), ("site_id", String(site(f, inScope).id!))])
@@ -373,4 +380,11 @@ struct AuthorizationMatrixTests {
             #expect(checked == Self.cases.count * clients.count * 2)
         }
     }
+}
+
+/// An account of the site that no client of the matrix uses, made on first use.
+private func bystander(_ app: Application, _ site: Site) async throws -> Int {
+    let name = "bystander-\(site.code.lowercased())"
+    if let a = try await Account.query(on: app.db).filter(\.$username == name).first() { return a.id! }
+    return try await Account.insert(username: name, passwordHash: try Bcrypt.hash(Fixture.password, cost: 4), site: site, role: .resident, on: app.db).id!
 }

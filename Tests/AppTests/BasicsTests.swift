@@ -166,12 +166,24 @@ struct BasicsTests {
     }
 
     @Test func productionRefusesDefaultSecretsAndNeverSeeds() throws {
-        #expect(throws: ConfigurationError.self) { try Settings.load(.production) { _ in nil } }
-        #expect(throws: ConfigurationError.self) { try Settings.load(.production) { $0 == "DIANDAN_SECRET" ? "short" : nil } }
         let secret = String(repeating: "ab", count: 20)
-        let prod = try Settings.load(.production) { ["DIANDAN_SECRET": secret, "DIANDAN_SEED_DEMO": "true"][$0] }
-        #expect(prod.seedDemo == false)
-        #expect(prod.sessionCookieSecure == true)
+        let url = "https://zyfw.example.gov.cn"
+        // Every environment but development and testing fails closed: staging too, and any name.
+        for env in [Environment.production, Environment(name: "staging"), Environment(name: "prod-eu")] {
+            #expect(throws: ConfigurationError.self, "\(env.name)") { try Settings.load(env) { $0 == "DIANDAN_PUBLIC_URL" ? url : nil } }
+            #expect(throws: ConfigurationError.self, "\(env.name)") { try Settings.load(env) { ["DIANDAN_SECRET": "short", "DIANDAN_PUBLIC_URL": url][$0] } }
+            #expect(throws: ConfigurationError.self, "\(env.name)") {
+                try Settings.load(env) { ["DIANDAN_SECRET": Settings.developmentSecret, "DIANDAN_PUBLIC_URL": url][$0] }
+            }
+            // The public address is required: links are never made from a request's Host header there.
+            #expect(throws: ConfigurationError.self, "\(env.name)") { try Settings.load(env) { $0 == "DIANDAN_SECRET" ? secret : nil } }
+            let s = try Settings.load(env) { ["DIANDAN_SECRET": secret, "DIANDAN_SEED_DEMO": "true", "DIANDAN_PUBLIC_URL": url][$0] }
+            #expect(s.seedDemo == false, "\(env.name) would seed demo logins")
+            #expect(s.sessionCookieSecure == true)
+            #expect(s.developmentLike == false)
+        }
+        let prod = try Settings.load(.production) { ["DIANDAN_SECRET": secret, "DIANDAN_SEED_DEMO": "true", "DIANDAN_PUBLIC_URL": url][$0] }
+        #expect(prod.publicURL == url)
         let dev = try Settings.load(.development) { _ in nil }
         #expect(dev.seedDemo == true)
         #expect(dev.sqlitePath == "./diandan.sqlite")

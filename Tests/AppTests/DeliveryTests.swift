@@ -61,7 +61,8 @@ struct DeliveryTests {
     @Test func aReceiverThatFailsTwiceGetsEachEventExactlyOnceSigned() async throws {
         let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 11, day: 23, hour: 9))!)
         try await Receiver.run(failFirst: 2) { port, receiver in
-            try await withTestApp(clock: clock) { app in
+            // The receiver listens on this machine: private targets allowed for this test.
+            try await withTestApp(clock: clock, settings: ["DIANDAN_WEBHOOK_ALLOW_PRIVATE": "true"]) { app in
                 // setup: a city platform with a webhook over the whole county, one whose receiver is
                 // down, and one revoked; an order at S1 is auto-dispatched, then accepted.
                 let w = try await LoopWorld.make(app)
@@ -150,6 +151,45 @@ struct DeliveryTests {
                 #expect(receiver.messages.first?.text.contains(number) == true)
                 // Stored sealed: the number is not in the queue in the clear.
                 #expect(try await Delivery.query(on: app.db).all().allSatisfy { !$0.payload.contains("13700137000") })
+            }
+        }
+    }
+
+    /// Found by probing: a webhook could point at 127.0.0.1 and the listener there received signed
+    /// posts. Refused when saved; and a name that resolves inward is refused when the call is made.
+    @Test func webhooksNeverReachThisMachineOrThePrivateNetwork() async throws {
+        try await Receiver.run(failFirst: 0) { port, receiver in
+            try await withTestApp { app in
+                // setup
+                let w = try await LoopWorld.make(app)
+                var admin = WebClient(app)
+                try await admin.login(Fixture.centreAdmin)
+                // MUT: saving refuses internal targets, with the reason beside the field
+                for target in ["http://127.0.0.1:\(port)/hook", "http://localhost:\(port)/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest",
+                               "http://[::1]:\(port)/hook", "http://[::ffff:127.0.0.1]/hook", "http://192.168.1.20/hook", "http://2130706433/hook", "http://intranet/hook"] {
+                    let r = try await admin.submit("/admin/integrations", [("name", "内网"), ("site_id", String(w.f.centre.id!)), ("webhook_url", target)],
+                                                   tokenFrom: "/admin/integrations/new")
+                    #expect(r.status == .unprocessableEntity, "\(target)")
+                    #expect(r.text.contains("回调地址不能指向本机或内网地址"), "\(target)")
+                }
+                #expect(try await Integration.query(on: app.db).count() == 0)
+                // A public address is accepted.
+                let ok = try await admin.submit("/admin/integrations", [("name", "市平台"), ("site_id", String(w.f.centre.id!)), ("webhook_url", "https://city.example.cn/hook")],
+                                                tokenFrom: "/admin/integrations/new")
+                #expect(ok.status == .seeOther)
+
+                // A saved name that resolves to this machine (as if its DNS changed) is refused at the call.
+                let integration = try #require(try await Integration.query(on: app.db).first())
+                integration.webhookURL = "http://localhost:\(port)/hook"
+                try await integration.save(on: app.db)
+                var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+                _ = try await resident.call(.POST, "/api/v1/orders", w.menuOrder())
+                _ = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
+                let pass = try await DeliverySender.make(app).runOnce()
+                #expect(pass.delivered == 0 && pass.retried >= 1)
+                #expect(receiver.received.isEmpty && receiver.attempts.isEmpty)
+                let error = try await Delivery.query(on: app.db).first()?.lastError ?? ""
+                #expect(error.contains("not a public address"), "\(error)")
             }
         }
     }

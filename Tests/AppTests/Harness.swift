@@ -28,8 +28,8 @@ final class TestClock: @unchecked Sendable {
     func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
 }
 
-func withTestApp(clock: TestClock? = nil, _ body: (Application) async throws -> Void) async throws {
-    try await withTestApp(clock: clock, sqlitePath: ":memory:", schema: nil, body)
+func withTestApp(clock: TestClock? = nil, settings extra: [String: String] = [:], _ body: (Application) async throws -> Void) async throws {
+    try await withTestApp(clock: clock, sqlitePath: ":memory:", schema: nil, settings: extra, body)
 }
 
 /// Two instances of the app on one database (a SQLite file, or one PostgreSQL schema), each with its
@@ -45,7 +45,7 @@ func withTwinApps(clock: TestClock? = nil, _ body: @escaping @Sendable (Applicat
     }
 }
 
-func withTestApp(clock: TestClock? = nil, sqlitePath: String, schema given: String?, joining: Bool = false,
+func withTestApp(clock: TestClock? = nil, sqlitePath: String, schema given: String?, joining: Bool = false, settings extra: [String: String] = [:],
                  _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let schema = given ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
@@ -65,7 +65,7 @@ func withTestApp(clock: TestClock? = nil, sqlitePath: String, schema given: Stri
     ]
     var failure: Error?
     do {
-        let settings = try Settings.load(.testing) { values[$0] }
+        let settings = try Settings.load(.testing) { extra[$0] ?? values[$0] }
         try await configure(app, options: .init(isServe: false), settings: settings)
         if let clock { app.clock = AppClock(now: { clock.now }) }
         if TestDatabase.isPostgres, !joining, let sql = app.db as? SQLDatabase {
@@ -89,6 +89,9 @@ struct WebClient {
     let app: Application
     var cookies: [String: String] = [:]
     var language: String?
+    /// The address a trusted proxy names as the caller (tests that set DIANDAN_TRUSTED_PROXIES=unknown:
+    /// in-process requests have no connection, so their own address is "unknown").
+    var forwardedFor: String?
 
     init(_ app: Application, language: String? = nil) {
         self.app = app
@@ -103,6 +106,7 @@ struct WebClient {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let language { headers.replaceOrAdd(name: .acceptLanguage, value: language) }
+        if let forwardedFor { headers.replaceOrAdd(name: .xForwardedFor, value: forwardedFor) }
         var body = ByteBuffer()
         if let form {
             headers.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
@@ -136,7 +140,13 @@ struct WebClient {
         var headers = extra
         headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
-        return try await app.testing().performTest(request: TestingHTTPRequest(method: .POST, url: URI(string: path), headers: headers, body: body))
+        // The pages' multipart forms carry their CSRF token in the address, so it is checked before
+        // the body is read: a `_csrf` field given here goes where the page's form puts it.
+        var url = path
+        if let token = fields.first(where: { $0.0 == "_csrf" })?.1 {
+            url += (path.contains("?") ? "&" : "?") + "_csrf=" + Self.encode(token)
+        }
+        return try await app.testing().performTest(request: TestingHTTPRequest(method: .POST, url: URI(string: url), headers: headers, body: body))
     }
 
     static func encode(_ s: String) -> String {
@@ -175,4 +185,27 @@ extension TestingHTTPResponse {
     func json() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
     }
+}
+
+/// Images as phones send them, with what they say about themselves (where they were taken).
+enum TestImages {
+    /// A JPEG: EXIF with a GPS position, then the image.
+    static let jpegWithGPS: [UInt8] = {
+        let gps = Array("GPSLatitude 25.8801 N GPSLongitude 116.0201 E".utf8)
+        let tiff: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0] + gps
+        let exif = Array("Exif".utf8) + [0, 0] + tiff
+        let app1: [UInt8] = [0xFF, 0xE1, UInt8((exif.count + 2) >> 8), UInt8((exif.count + 2) & 0xFF)] + exif
+        return [0xFF, 0xD8] + app1 + [0xFF, 0xDB, 0, 4, 0, 1, 0xFF, 0xDA, 0, 4, 1, 2, 0x11, 0x22, 0xFF, 0xD9]
+    }()
+
+    /// A PNG with a text chunk naming the place.
+    static let pngWithText: [UInt8] = {
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let n = data.count
+            return [UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + Array(type.utf8) + data + [0, 0, 0, 0]
+        }
+        let header: [UInt8] = [0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("tEXt", Array("Location\u{0}GPS 25.8801 116.0201".utf8))
+            + chunk("IDAT", [0x78, 0x9C, 0x63, 0x60, 0, 0, 0, 2, 0, 1]) + chunk("IEND", [])
+    }()
 }

@@ -98,6 +98,16 @@ struct LoopWorld {
         return LoopWorld(f: f, centreTeam: centreTeam, extraVolunteer: extra)
     }
 
+    /// An order of the S1 menu item, accepted and started by S1's leader: its id and the leader.
+    func orderInService(_ app: Application) async throws -> (id: Int, leader: APIClient) {
+        var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+        var leader = try await APIClient.signIn(app, leaderS1)
+        let id = try await resident.call(.POST, "/api/v1/orders", menuOrder()).json()["id"] as! Int
+        try await leader.call(.POST, "/api/v1/orders/\(id)/accept")
+        try await leader.call(.POST, "/api/v1/orders/\(id)/start")
+        return (id, leader)
+    }
+
     func menuOrder(_ extra: String = "") -> String {
         #"{"menu_item_id":\#(f.menuS1.id!),"station_id":\#(f.s1.id!),"address":"一号实践站旁","contact_name":"张大爷","contact_phone":"13800001234","people":3\#(extra)}"#
     }
@@ -151,6 +161,26 @@ struct OrderFlowTests {
             #expect(statuses.filter { $0 == .created }.count == 1)
             #expect(statuses.allSatisfy { $0 == .created || $0 == .ok }, "\(statuses)")
             #expect(try await Order.query(on: app.db).count() == 2)
+
+            // Found by probing: the same key with a different order silently answered the first one.
+            let other = try await resident.call(.POST, "/api/v1/orders", w.menuOrder(#","notes":"另一笔""#), headers: key)
+            #expect(other.status == .unprocessableEntity)
+            #expect((try other.json()["fields"] as? [String: String])?["Idempotency-Key"]?.contains("已用于另一笔不同的订单") == true)
+            // The same, racing in one batch: one order, the others told they differ or given the first.
+            let client = resident
+            let mixed = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<6 {
+                    group.addTask {
+                        var c = client
+                        return try await c.call(.POST, "/api/v1/orders", w.menuOrder(i % 2 == 0 ? "" : #","notes":"第\#(i)笔""#), headers: ["Idempotency-Key": "order-3"]).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(mixed.filter { $0 == .created }.count == 1, "\(mixed)")
+            #expect(mixed.allSatisfy { [.created, .ok, .unprocessableEntity].contains($0) }, "\(mixed)")
+            #expect(mixed.contains(.unprocessableEntity), "\(mixed)")
+            #expect(try await Order.query(on: app.db).count() == 3)
         }
     }
 
@@ -521,8 +551,8 @@ struct OrderFlowTests {
             let v = w.f.volunteerS1.id!
             let auth: HTTPHeaders = ["Authorization": "Bearer \(leader.token)"]
             let fields = [("volunteer_ids[]", String(v)), ("hours_\(v)", "2"), ("notes", "照片两张")]
-            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
-            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 1, count: 100)
+            let png = TestImages.pngWithText
+            let jpeg = TestImages.jpegWithGPS
             // A page disguised as a photo, and a photo that is too big: refused, nothing written.
             var web = leader.web
             let fake = try await web.sendMultipart("/api/v1/orders/\(id)/complete", fields: fields,
@@ -550,7 +580,11 @@ struct OrderFlowTests {
             let shown = try await page.send(.GET, "/orders/\(id)/photos/\(photos[0].id!)")
             #expect(shown.status == .ok)
             #expect(shown.headers.contentType?.description.hasPrefix("image/png") == true)
-            #expect(Array(shown.body.readableBytesView) == png)
+            // Kept without what the photos said about where they were taken.
+            let kept = Array(shown.body.readableBytesView)
+            #expect(ImageKind.sniff(kept) == .png && !String(decoding: kept, as: UTF8.self).contains("GPS"))
+            let second = try await page.send(.GET, "/orders/\(id)/photos/\(photos[1].id!)")
+            #expect(ImageKind.sniff(Array(second.body.readableBytesView)) == .jpeg && !second.body.string.contains("GPS"))
             #expect(try await page.send(.GET, "/orders/\(id)").text.contains("/orders/\(id)/photos/\(photos[1].id!)"))
             var stranger = WebClient(app)
             try await stranger.login(w.leaderS2)

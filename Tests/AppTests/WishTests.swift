@@ -97,7 +97,7 @@ struct WishTests {
             try await leader.login(w.leaderS1)
             let token = try await leader.csrf(from: "/wishes/\(id)")
             #expect(try await leader.send(.POST, "/wishes/\(id)/claim", form: [("_csrf", token)]).status == .seeOther)
-            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 64)
+            let png = TestImages.pngWithText
             let notImage = try await leader.sendMultipart("/wishes/\(id)/fulfil", fields: [("_csrf", token), ("note", "送到了")], files: [("photo", "x.png", Array("not an image".utf8))])
             #expect(notImage.status == .unprocessableEntity)
             let done = try await leader.sendMultipart("/wishes/\(id)/fulfil", fields: [("_csrf", token), ("note", "送到了")], files: [("photo", "glasses.png", png)])

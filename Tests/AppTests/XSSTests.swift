@@ -104,7 +104,8 @@ struct XSSTests {
             // MUT: every page as the people who see it.
             let ids: [String: String] = [
                 "/orders/:id": String(order), "/activities/:id": String(activity), "/wishes/:id": String(wish), "/projects/:id": String(w.f.projectS1.id!),
-                "/certificates/:number": certificate, "/admin/accounts/:id": String(w.f.accountS1.id!), "/admin/categories/:id": String(w.f.category.id!),
+                "/certificates/:number": certificate, "/admin/accounts/:id": String(w.f.accountS1.id!), "/admin/accounts/:id/sign-out": String(w.f.accountS1.id!),
+                "/admin/categories/:id": String(w.f.category.id!),
                 "/admin/integrations/:id": String(integration), "/admin/menu/:id": String(w.f.menuS1.id!), "/admin/perks/:id": String(w.f.perkS1.id!),
                 "/admin/projects/:id": String(w.f.projectS1.id!), "/admin/sites/:id": String(w.f.s1.id!), "/admin/teams/:id": String(w.f.teamS1.id!),
                 "/admin/volunteers/:id": String(w.f.volunteerS1.id!), "/admin/surveys/:id": String(survey), "/surveys/:id/collect": String(survey),

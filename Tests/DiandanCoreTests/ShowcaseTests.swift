@@ -20,6 +20,24 @@ struct ShowcaseTests {
         #expect(ShowcaseRules.personalData(in: "王师傅来了", known: ["王"]) == nil)
     }
 
+    /// Found by probing: numbers written with dots, spaces or full-width digits and a name with a
+    /// space in it passed the check. The text is normalised before it is matched.
+    @Test func numbersAndNamesWrittenDifferentlyAreStillFound() {
+        let known = ["钟秀英", "叶坪村3组12号", "13800138000"]
+        for story in ["有事打138.0013.8000找我们", "电话 139 0000 1111", "电话１３９００００１１１１", "打 138-0013-8000",
+                      "身份证 3607 8119 8501 0112 3X", "座机0797 123 4567", "号码一三九〇〇〇〇一一一一", "电话\u{200B}13900001111"] {
+            #expect(ShowcaseRules.personalData(in: story, known: known) == "error.showcase.number", "\(story)")
+        }
+        for story in ["为钟 秀英奶奶理发", "为钟·秀英奶奶理发", "为钟\u{3000}秀\u{200B}英奶奶理发", "来到叶坪村 3 组 12 号"] {
+            #expect(ShowcaseRules.personalData(in: story, known: known) == "error.showcase.resident", "\(story)")
+        }
+        // Dates, times and ordinary counts are not anybody's number.
+        for story in ["2026.11.20 上午 9:30，3组的老人们排队理发，来了12位。", "2026年11月20日，服务3.5小时，12 人参加。",
+                      "2026-11-20 14:00 至 16:30 在村部活动室"] {
+            #expect(ShowcaseRules.personalData(in: story, known: known) == nil, "\(story)")
+        }
+    }
+
     /// A JPEG as a phone writes it: APP1 EXIF with the orientation and a GPS block, a comment, the
     /// tables, then the image data.
     static func phoneJPEG() -> [UInt8] {

@@ -46,6 +46,15 @@ enum AccountSection: AdminSection {
         ]
     }
 
+    /// Only someone whose reach covers the account's home site and every grant it holds.
+    static func mayWrite(_ req: Request, _ item: Account) async throws -> Bool {
+        guard Policy.allows(req.grants, .accounts, .write, at: item.site.sitePath), let id = item.id else { return false }
+        let holding = try await AuthController.service(req).grantSites(of: id)
+        return Policy.mayManageAccount(home: item.site.sitePath, holding: holding, by: req.grants)
+    }
+
+    static func readOnlyNote(_ req: Request, _ item: Account) -> String? { req.t("account.above_reach_note") }
+
     static func save(_ req: Request, _ item: Account?) async throws -> Account {
         var r = try await req.adminReader()
         let input = AccountInput.read(&r, passwordRequired: item == nil)
@@ -55,7 +64,11 @@ enum AccountSection: AdminSection {
         if let password = input!.password { hash = try await req.password.async.hash(password).get() }
         // An empty phone field on an existing account keeps the sealed number.
         let keepPhone = input!.phone == nil && item?.phoneSealed != nil
-        try await AuthController.service(req).save(input!, into: account, passwordHash: hash, by: req.grants, keepPhone: keepPhone)
+        let ended = try await AuthController.service(req).save(input!, into: account, passwordHash: hash, by: req.grants, keepPhone: keepPhone)
+        if ended {
+            if account.id == req.principal?.accountID { req.endWebSession() }
+            req.webSession["flash"] = req.t("account.sessions_ended")
+        }
         return account
     }
 
@@ -63,7 +76,9 @@ enum AccountSection: AdminSection {
         let id = try account.requireID()
         let grants = try await RoleGrant.query(on: req.db).filter(\.$account.$id == id).with(\.$site).all()
         let form = FormBuilder(req)
-        return [FormPage.Section(
+        let sessions = FormPage.Section(heading: req.t("account.sessions"), rows: [.init(cells: [req.t("account.sessions_hint")], removeAction: nil)], form: nil,
+                                        link: canWrite ? Paths.adminAccountSignOut(id) : nil, linkLabel: req.t("account.sign_out_everywhere"))
+        return [sessions, FormPage.Section(
             heading: req.t("account.grants"),
             rows: try grants.map { g in
                 let removable = canWrite && Policy.mayAssign(Role(rawValue: g.role) ?? .resident, at: g.site.sitePath, by: req.grants)
@@ -80,6 +95,31 @@ enum AccountSection: AdminSection {
     static func registerExtras(_ admin: RoutesBuilder) {
         admin.post("accounts", ":id", "grants", use: addGrant).rule(.resource(.accounts, .write))
         admin.post("accounts", ":id", "grants", ":grant", "delete", use: removeGrant).rule(.resource(.accounts, .write))
+        admin.get("accounts", ":id", "sign-out", use: confirmSignOut).rule(.resource(.accounts, .write))
+        admin.post("accounts", ":id", "sign-out", use: signOut).rule(.resource(.accounts, .write))
+    }
+
+    /// Asks first: every device of the account is signed out and every token revoked.
+    static func confirmSignOut(req: Request) async throws -> Response {
+        let account = try await AdminRoutes<AccountSection>.find(req)
+        try await AuthController.service(req).requireManageable(account, by: req.grants)
+        let id = try account.requireID()
+        let page = ConfirmPage(chrome: .make(req, title: req.t("account.sign_out_everywhere")), heading: req.t("account.sign_out_everywhere"),
+                               message: req.t("account.sign_out_confirm", ["username": account.username]), action: Paths.adminAccountSignOut(id),
+                               confirm: req.t("account.sign_out_everywhere"), cancel: req.t("common.cancel"), back: Paths.adminItem(section, id))
+        return try await Pages.render(req, "confirm", page)
+    }
+
+    static func signOut(req: Request) async throws -> Response {
+        let account = try await AdminRoutes<AccountSection>.find(req)
+        try req.authorize(.accounts, .write, at: account.site.sitePath)
+        try await AuthController.service(req).signOutEverywhere(account, by: req.grants)
+        if account.id == req.principal?.accountID {
+            req.endWebSession()
+            return req.redirect(to: Paths.loginAfterSignOut, redirectType: .normal)
+        }
+        req.webSession["flash"] = req.t("account.sessions_ended")
+        return req.redirect(to: Paths.adminItem(section, try account.requireID()), redirectType: .normal)
     }
 
     static func addGrant(req: Request) async throws -> Response {
@@ -101,6 +141,7 @@ enum AccountSection: AdminSection {
         guard Policy.mayAssign(Role(rawValue: g.role) ?? .resident, at: g.site.sitePath, by: req.grants) else {
             throw AppError.forbidden(Message("error.out_of_scope"))
         }
+        try await AuthController.service(req).requireManageable(account, by: req.grants)
         try await req.db.writeTransaction { [g] db in try await g.delete(on: db) }
         return req.redirect(to: Paths.adminItem(section, try account.requireID()))
     }

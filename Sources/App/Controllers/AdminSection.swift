@@ -31,6 +31,11 @@ protocol AdminSection: SendableMetatype {
     static func fields(_ req: Request, _ form: FormBuilder, editing item: Item?) async throws -> [FormField]
     static func save(_ req: Request, _ item: Item?) async throws -> Item
     static func sections(_ req: Request, _ item: Item, canWrite: Bool) async throws -> [FormPage.Section]
+    /// Whether this person may change this item; beyond the site's scope a section may ask more
+    /// (an account: every grant it holds).
+    static func mayWrite(_ req: Request, _ item: Item) async throws -> Bool
+    /// Said above the form when the person may not change it though it lies in their scope.
+    static func readOnlyNote(_ req: Request, _ item: Item) -> String?
 }
 
 extension AdminSection {
@@ -39,6 +44,10 @@ extension AdminSection {
     static var prefill: [String] { [] }
     static func rows(_ req: Request, _ items: [Item]) async throws -> [[String]] { items.map { row(req, $0) } }
     static func sections(_ req: Request, _ item: Item, canWrite: Bool) async throws -> [FormPage.Section] { [] }
+    static func mayWrite(_ req: Request, _ item: Item) async throws -> Bool {
+        Policy.allows(req.grants, resource, .write, at: sitePath(of: item))
+    }
+    static func readOnlyNote(_ req: Request, _ item: Item) -> String? { nil }
 }
 
 enum AdminRoutes<S: AdminSection> {
@@ -84,6 +93,7 @@ enum AdminRoutes<S: AdminSection> {
     static func create(req: Request) async throws -> Response {
         do {
             let item = try await S.save(req, nil)
+            req.webSession["flash"] = req.t("admin.created")
             return req.redirect(to: Paths.adminItem(S.section, try item.requireID()), redirectType: .normal)
         } catch let failure as ValidationFailure {
             return try await renderForm(req, item: nil, values: try await req.formFields(), errors: failure.errors, status: .unprocessableEntity)
@@ -103,6 +113,9 @@ enum AdminRoutes<S: AdminSection> {
         try req.authorize(S.resource, .write, at: S.sitePath(of: item))
         do {
             _ = try await S.save(req, item)
+            // Someone who changed their own password has ended their own session too.
+            if req.webSession.ended { return req.redirect(to: Paths.loginAfterSignOut, redirectType: .normal) }
+            if req.webSession["flash"] == nil { req.webSession["flash"] = req.t("admin.saved") }
             return req.redirect(to: Paths.adminItem(S.section, try item.requireID()), redirectType: .normal)
         } catch let failure as ValidationFailure {
             return try await renderForm(req, item: item, values: try await req.formFields(), errors: failure.errors, status: .unprocessableEntity)
@@ -118,7 +131,9 @@ enum AdminRoutes<S: AdminSection> {
 
     static func renderForm(_ req: Request, item: S.Item?, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
-        let canWrite = Policy.allows(p.grants, S.resource, .write, at: item.flatMap { S.sitePath(of: $0) })
+        let inScope = Policy.allows(p.grants, S.resource, .write, at: item.flatMap { S.sitePath(of: $0) })
+        var canWrite = inScope
+        if let item { canWrite = try await S.mayWrite(req, item) }
         var fields = try await S.fields(req, FormBuilder(req, values: values, errors: errors), editing: item)
         if !canWrite { fields = fields.filter { $0.kind != .password } }
         let id = try item?.requireID()
@@ -133,7 +148,9 @@ enum AdminRoutes<S: AdminSection> {
             submit: canWrite ? req.t("admin.save") : "",
             summary: errors.isEmpty ? nil : req.t("error.validation"),
             back: Paths.adminList(S.section),
-            sections: sections
+            sections: sections,
+            notice: errors.isEmpty ? req.takeFlash() : nil,
+            note: (inScope && !canWrite) ? item.flatMap { S.readOnlyNote(req, $0) } : nil
         )
         return try await Pages.render(req, "admin/form", page, status: status)
     }

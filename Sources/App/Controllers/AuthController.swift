@@ -8,6 +8,7 @@ struct LoginPage: Encodable {
     var username: String
     var error: String?
     var action: String
+    var notice: String? = nil
 }
 
 struct TokenDTO: Content {
@@ -46,7 +47,8 @@ enum AuthController {
     static func loginPage(req: Request) async throws -> Response {
         if req.principal != nil { return req.redirect(to: Paths.admin) }
         let next = req.query[String.self, at: "next"].flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
-        return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: "/login"))
+        let notice = req.query[String.self, at: "signed_out"] == "1" ? req.t("login.signed_out") : nil
+        return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: "/login", notice: notice))
     }
 
     static func login(req: Request) async throws -> Response {
@@ -61,15 +63,9 @@ enum AuthController {
             return try await retry(req.t("error.login_missing"), .unprocessableEntity)
         }
         do {
-            let account = try await service(req).authenticate(username: username, password: password, verify: verifier(req))
+            let account = try await service(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
             // A fresh session at login, so an id planted before login is worth nothing.
-            if let old = req.session.id {
-                try await req.application.sessions.driver.deleteSession(old, for: req).get()
-            }
-            req.session.id = nil
-            req.session.data = SessionData()
-            req.session.data["account"] = String(try account.requireID())
-            req.session.data["csrf"] = TokenDigest.random(bytes: 24)
+            try await req.startWebSession(accountID: try account.requireID())
             return req.redirect(to: next.isEmpty ? Paths.admin : next)
         } catch let e as AppError {
             let response = try await retry(req.t(e.message), e.status)
@@ -79,8 +75,7 @@ enum AuthController {
     }
 
     static func logout(req: Request) async throws -> Response {
-        req.auth.logout(Principal.self)
-        req.session.destroy()
+        req.endWebSession()
         return req.redirect(to: Paths.home)
     }
 
@@ -90,7 +85,7 @@ enum AuthController {
         let password = reader.text("password", max: 128)
         try reader.check()
         let service = service(req)
-        let account = try await service.authenticate(username: username!, password: password!, verify: verifier(req))
+        let account = try await service.authenticate(username: username!, password: password!, address: req.clientAddress, verify: verifier(req))
         let (token, expires) = try await service.issueToken(for: account, days: req.application.settings.tokenLifetimeDays)
         let response = Response(status: .created)
         try response.content.encode(TokenDTO(token: token, token_type: "Bearer", expires_at: expires))

@@ -49,6 +49,8 @@ enum CertificateController {
         web.get("certificates", ":number", use: printView).rule(.signedIn)
         web.get("certificates", ":number", "pdf", use: pdf).rule(.signedIn)
         api.post("me", "certificates", use: issue).rule(.signedIn)
+        // The PDF for apps: fetched with the same bearer token that issued it.
+        api.get("me", "certificates", ":number", "pdf", use: pdf).rule(.signedIn)
         api.get("certificates", ":number", use: verify).rule(.open)
     }
 
@@ -89,7 +91,7 @@ enum CertificateController {
                               volunteer_number: content?.volunteerNumber ?? "", total_hours: c.totalHours, records: content?.records.count ?? 0,
                               training_hours: content?.trainingHours ?? 0,
                               site: content?.site ?? "", issued_on: content?.issuedOn ?? "",
-                              pdf_url: withPDF ? Paths.certificate(c.number) + "/pdf" : nil, verify_url: verifyURL(req, c.number))
+                              pdf_url: withPDF ? req.baseURL + Paths.apiCertificatePDF(c.number) : nil, verify_url: verifyURL(req, c.number))
     }
 
     /// The holder, and admins who may see the volunteer; anyone else is told it does not exist.

@@ -54,7 +54,7 @@ enum IntegrationSection: AdminSection {
 
     static func save(_ req: Request, _ item: Integration?) async throws -> Integration {
         var r = try await req.adminReader()
-        let input = IntegrationInput.read(&r, creating: item == nil)
+        let input = IntegrationInput.read(&r, creating: item == nil, allowPrivate: req.application.settings.webhookAllowPrivate)
         try r.check()
         if let item {
             guard mayManage(req, item.site.sitePath) else { throw AppError.forbidden(Message("integration.centre_only")) }
@@ -89,7 +89,7 @@ enum IntegrationSection: AdminSection {
             integration.accountID = try account.requireID()
             try await integration.create(on: db)
         }
-        req.session.data[revealKey(try integration.requireID())] = key
+        req.webSession[revealKey(try integration.requireID())] = key
         if let secret { try reveal(req, integration, secret: secret) }
         return integration
     }
@@ -104,20 +104,20 @@ enum IntegrationSection: AdminSection {
     private static func revealSecretKey(_ id: Int) -> String { "integration.secret.\(id)" }
 
     private static func reveal(_ req: Request, _ i: Integration, secret: String) throws {
-        req.session.data[revealSecretKey(try i.requireID())] = secret
+        req.webSession[revealSecretKey(try i.requireID())] = secret
     }
 
     static func sections(_ req: Request, _ i: Integration, canWrite: Bool) async throws -> [FormPage.Section] {
         let id = try i.requireID()
         var rows: [FormPage.SectionRow] = [.init(cells: [req.t("integration.site"), i.site.name])]
         // Shown once, right after they were made.
-        if let key = req.session.data[revealKey(id)] {
+        if let key = req.webSession[revealKey(id)] {
             rows.append(.init(cells: [req.t("integration.key_once"), key]))
-            req.session.data[revealKey(id)] = nil
+            req.webSession[revealKey(id)] = nil
         }
-        if let secret = req.session.data[revealSecretKey(id)] {
+        if let secret = req.webSession[revealSecretKey(id)] {
             rows.append(.init(cells: [req.t("integration.secret_once"), secret]))
-            req.session.data[revealSecretKey(id)] = nil
+            req.webSession[revealSecretKey(id)] = nil
         }
         rows.append(.init(cells: [req.t("integration.endpoint"), req.baseURL + "/open311/v2/discovery.json"]))
         rows.append(.init(cells: [req.t("integration.jurisdiction"), i.site.code]))

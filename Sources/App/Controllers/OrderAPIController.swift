@@ -113,8 +113,9 @@ enum OrderAPIController {
         api.get("orders", ":id", "suggestions", use: suggestions).rule(.resource(.orders, .write))
         api.post("orders", ":id", "contact", use: contact).rule(.signedIn)
         for action in actions {
-            // A completion may carry photos: a larger body than the 1 MB every other route accepts.
-            let body: HTTPBodyStreamStrategy = action == "complete" ? .collect(maxSize: "40mb") : .collect
+            // A completion may carry photos: its body is read only after the caller and their right to
+            // complete the order are checked, up to a larger limit than the 1 MB of every other route.
+            let body: HTTPBodyStreamStrategy = action == "complete" ? .stream : .collect
             let limited = action == "urge" ? api.grouped(RateLimit(bucket: .urge)) : api
             limited.on(.POST, "orders", ":id", .constant(action), body: body, use: { req in try await act(req, action) }).rule(.signedIn)
         }
@@ -216,15 +217,16 @@ enum OrderAPIController {
     static func act(_ req: Request, _ action: String) async throws -> OrderDTO {
         let p = try req.requirePrincipal()
         guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
-        var r = req.body.data == nil ? FieldReader([:]) : try await req.fieldReader()
-        let (request, photos) = try await OrderService.OrderRequest.parse(action, &r).withPhotos(from: req, orderID: id)
-        let o: Order
-        do {
-            o = try await OrderService.make(req).act(request, orderID: id, by: p)
-        } catch {
-            UploadStore(directory: req.application.settings.uploadsDirectory).remove(photos)
-            throw error
+        var r: FieldReader
+        if action == "complete" {
+            try await OrderService.make(req).precheck(.complete, orderID: id, by: p)
+            try await req.receiveUpload(limit: UploadLimit.photos)
+            r = try await req.fieldReader()
+        } else {
+            r = req.body.data == nil ? FieldReader([:]) : try await req.fieldReader()
         }
+        let request = try OrderService.OrderRequest.parse(action, &r).withPhotos(try await req.uploadedFiles("photos"))
+        let o = try await OrderService.make(req).act(request, orderID: id, by: p)
         let events = try await OrderEvent.query(on: req.db).filter(\.$order.$id == o.requireID()).sort(\.$id).all()
         return try OrderDTO(o, events: events)
     }

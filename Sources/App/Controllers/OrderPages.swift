@@ -93,7 +93,8 @@ enum OrderPages {
         web.get("orders", "queue", use: queue).rule(.resource(.orders, .write))
         web.get("orders", "team", use: teamInbox).rule(.signedIn)
         web.get("orders", ":id", use: show).rule(.signedIn)
-        web.on(.POST, "orders", ":id", "complete", body: .collect(maxSize: "40mb"), use: { try await act($0, "complete") }).rule(.signedIn)
+        // Photos: the body is read only after the person and their right to complete are checked.
+        web.on(.POST, "orders", ":id", "complete", body: .stream, use: { try await act($0, "complete") }).rule(.signedIn)
         web.grouped(RateLimit(bucket: .urge, onlyAction: "urge")).post("orders", ":id", ":action", use: { req in try await act(req, req.parameters.get("action") ?? "") }).rule(.signedIn)
         web.get("orders", ":id", "photos", ":photo", use: photo).rule(.signedIn)
         web.get("me", "service", use: myService).rule(.signedIn)
@@ -320,14 +321,13 @@ enum OrderPages {
         let p = try req.requirePrincipal()
         guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
         do {
-            var r = try await req.fieldReader()
-            let (request, photos) = try await OrderService.OrderRequest.parse(action, &r).withPhotos(from: req, orderID: id)
-            do {
-                try await OrderService.make(req).act(request, orderID: id, by: p)
-            } catch {
-                UploadStore(directory: req.application.settings.uploadsDirectory).remove(photos)
-                throw error
+            if action == "complete" {
+                try await OrderService.make(req).precheck(.complete, orderID: id, by: p)
+                try await req.receiveUpload(limit: UploadLimit.photos)
             }
+            var r = try await req.fieldReader()
+            let request = try OrderService.OrderRequest.parse(action, &r).withPhotos(try await req.uploadedFiles("photos"))
+            try await OrderService.make(req).act(request, orderID: id, by: p)
             return req.redirect(to: "/orders/\(id)")
         } catch let failure as ValidationFailure {
             let o = try await OrderAPIController.find(req)
@@ -362,8 +362,8 @@ enum OrderPages {
         let perks = try await PerkService(db: req.db, now: req.now).available(to: v)
         let redemptions = try await PerkRedemption.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).with(\.$perk)
             .sort(\.$id, .descending).range(0..<50).all()
-        let flash = req.session.data["flash"]
-        req.session.data["flash"] = nil
+        let flash = req.webSession["flash"]
+        req.webSession["flash"] = nil
         let page = VolunteerMePage(
             chrome: .make(req, title: req.t("me.title")), name: v.realName, number: v.number, hours: Self.hours(v.hoursTotal), stars: stars,
             starText: String(repeating: "★", count: stars) + String(repeating: "☆", count: 5 - stars),

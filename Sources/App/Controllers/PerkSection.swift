@@ -121,9 +121,9 @@ enum PerkController {
     static func redeemPage(req: Request) async throws -> Response {
         do {
             let r = try await perform(req)
-            req.session.data["flash"] = req.t("perk.redeemed_flash", ["code": r.code])
+            req.webSession["flash"] = req.t("perk.redeemed_flash", ["code": r.code])
         } catch let e as AppError where e.status == .conflict {
-            req.session.data["flash"] = req.t(e.message)
+            req.webSession["flash"] = req.t(e.message)
         }
         return req.redirect(to: Paths.myService, redirectType: .normal)
     }

@@ -14,9 +14,9 @@ enum ShowcaseController {
         web.get("showcase", "posts", ":id", use: postPage).rule(.open)
         web.post("showcase", "posts", ":id", "withdraw", use: withdraw).rule(.signedIn)
         web.get("orders", ":id", "showcase", use: { try await publishForm($0, kind: .order) }).rule(.signedIn)
-        web.on(.POST, "orders", ":id", "showcase", body: .collect(maxSize: "40mb"), use: { try await publish($0, kind: .order) }).rule(.signedIn)
+        web.on(.POST, "orders", ":id", "showcase", body: .stream, use: { try await publish($0, kind: .order) }).rule(.signedIn)
         web.get("activities", ":id", "showcase", use: { try await publishForm($0, kind: .activity) }).rule(.signedIn)
-        web.on(.POST, "activities", ":id", "showcase", body: .collect(maxSize: "40mb"), use: { try await publish($0, kind: .activity) }).rule(.signedIn)
+        web.on(.POST, "activities", ":id", "showcase", body: .stream, use: { try await publish($0, kind: .activity) }).rule(.signedIn)
         // Feeds and photos are for anyone, without a session.
         bare.get("showcase", "feed.atom", use: { try await feed($0, siteID: nil) }).rule(.open)
         bare.get("showcase", ":site", "feed.atom", use: { req in
@@ -241,7 +241,9 @@ enum ShowcaseController {
     }
 
     static func publish(_ req: Request, kind: Kind) async throws -> Response {
+        // Who may publish is settled before a byte of the photos is read.
         let s = try await subject(req, kind)
+        try await req.receiveUpload(limit: UploadLimit.photos)
         let fields = try await req.formFields()
         var r = FieldReader(form: fields)
         let photoIDs = r.ids("photo_ids", max: ImageKind.maxCount)

@@ -76,7 +76,7 @@ enum WishController {
         web.post("wishes", use: createPage).rule(.signedIn)
         web.get("wishes", ":id", use: show).rule(.open)
         web.get("wishes", ":id", "photo", use: photo).rule(.signedIn)
-        web.on(.POST, "wishes", ":id", "fulfil", body: .collect(maxSize: "8mb"), use: { try await actPage($0, .fulfil) }).rule(.signedIn)
+        web.on(.POST, "wishes", ":id", "fulfil", body: .stream, use: { try await actPage($0, .fulfil) }).rule(.signedIn)
         web.post("wishes", ":id", ":action", use: { req in
             guard let action = req.parameters.get("action").flatMap(WishAction.init(rawValue:)) else { throw AppError.notFound }
             return try await actPage(req, action)
@@ -193,11 +193,13 @@ enum WishController {
         do {
             var note: String?
             if action == .fulfil {
+                try await WishService.make(req).precheck(.fulfil, wishID: try w.requireID(), by: try req.requirePrincipal())
+                try await req.receiveUpload(limit: UploadLimit.onePhoto)
                 let form = try await req.formFields()
                 note = form["note"]?.last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
                 let files = try await req.uploadedFiles("photo").filter { $0.data.readableBytes > 0 }
                 if !files.isEmpty {
-                    stored = try UploadStore(directory: req.application.settings.uploadsDirectory).store(Array(files.prefix(1)), under: "wishes/\(try w.requireID())")
+                    stored = try UploadStore(directory: req.application.settings.uploadsDirectory).store(Array(files.prefix(1)), under: "wishes/\(try w.requireID())", field: "photo")
                 }
             }
             try await WishService.make(req).act(action, wishID: try w.requireID(), by: try req.requirePrincipal(), note: note, photo: stored.first)

@@ -32,5 +32,9 @@ enum Migrations {
         app.migrations.add(CreateSurveys())
         app.migrations.add(CreateTrainings())
         app.migrations.add(CreateShowcase())
+        app.migrations.add(CreateWebSessions())
+        app.migrations.add(CreateSignInFailures())
+        app.migrations.add(CreateAuditHead())
+        app.migrations.add(AddRequestDigests())
     }
 }

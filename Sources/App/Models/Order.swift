@@ -95,6 +95,8 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "account_id") var accountID: Int
     @Field(key: "key") var key: String
+    /// What the key was first used for (`OrderInput.canonical`, SHA-256).
+    @OptionalField(key: "request_digest") var requestDigest: String?
     @Parent(key: "order_id") var order: Order
 
     init() {}

@@ -4,11 +4,30 @@ import SQLKit
 import Crypto
 import DiandanCore
 
+/// The audit trail's head (`CreateAuditHead`): one row, id 1.
+final class AuditHead: Model, @unchecked Sendable {
+    static let schema = "audit_head"
+    /// Written by the migration, before anything could sign it; signed at the next start.
+    static let placeholder = "unsigned"
+
+    @ID(custom: .id, generatedBy: .user) var id: Int?
+    @Field(key: "count") var count: Int
+    @Field(key: "last_hash") var lastHash: String
+    @Field(key: "signature") var signature: String
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    static func signed(_ count: Int, _ hash: String) -> String { "audit-head|\(count)|\(hash)" }
+}
+
 /// Appends to the audit trail. Each append reads the last entry and chains to it inside one write
 /// transaction (on PostgreSQL under an advisory lock), so entries form one unbroken line however many
-/// instances write.
+/// instances write; the head moves forward in the same transaction.
 struct AuditLog {
     let db: Database
+    /// Signs the head with the server's secret.
+    let signer: DataProtector
 
     static func digest(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -17,35 +36,71 @@ struct AuditLog {
     /// What happened; `seq` is filled in here.
     @discardableResult
     func append(_ draft: AuditEntry) async throws -> AuditRecord {
-        try await db.writeTransaction { db in
-            if let sql = db as? SQLDatabase, sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT pg_advisory_xact_lock(7311001)").run()
-            }
-            let last = try await AuditRecord.query(on: db).sort(\.$seq, .descending).first()
-            var entry = draft
-            entry.seq = (last?.seq ?? 0) + 1
-            // Stored to the millisecond, as it is hashed.
-            entry.at = Date(timeIntervalSince1970: (draft.at.timeIntervalSince1970 * 1000).rounded() / 1000)
-            let previous = last?.hash ?? AuditChain.genesis
-            let r = AuditRecord()
-            r.seq = entry.seq
-            r.at = entry.at
-            r.accountID = entry.accountID
-            r.username = entry.username
-            r.siteID = entry.siteID
-            r.action = entry.action
-            r.target = entry.target
-            r.detail = entry.detail
-            r.reason = entry.reason
-            r.address = entry.address
-            r.previousHash = previous
-            r.hash = AuditChain.hash(previous: previous, entry, digest: Self.digest)
-            try await r.create(on: db)
-            return r
+        try await db.writeTransaction { [signer] db in try await AuditLog(db: db, signer: signer).appendHere(draft) }
+    }
+
+    /// The append itself, on a database that is already inside a write transaction (the action's own).
+    func appendHere(_ draft: AuditEntry) async throws -> AuditRecord {
+        if let sql = db as? SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(7311001)").run()
+        }
+        let last = try await AuditRecord.query(on: db).sort(\.$seq, .descending).first()
+        var entry = draft
+        entry.seq = (last?.seq ?? 0) + 1
+        // Stored to the millisecond, as it is hashed.
+        entry.at = Date(timeIntervalSince1970: (draft.at.timeIntervalSince1970 * 1000).rounded() / 1000)
+        let previous = last?.hash ?? AuditChain.genesis
+        let r = AuditRecord()
+        r.seq = entry.seq
+        r.at = entry.at
+        r.accountID = entry.accountID
+        r.username = entry.username
+        r.siteID = entry.siteID
+        r.action = entry.action
+        r.target = entry.target
+        r.detail = entry.detail
+        r.reason = entry.reason
+        r.address = entry.address
+        r.previousHash = previous
+        r.hash = AuditChain.hash(previous: previous, entry, digest: Self.digest)
+        try await r.create(on: db)
+        try await moveHead(to: r.seq, hash: r.hash, at: entry.at)
+        return r
+    }
+
+    private func moveHead(to count: Int, hash: String, at: Date) async throws {
+        let head = try await AuditHead.find(1, on: db) ?? AuditHead()
+        if head.id == nil { head.id = 1 }
+        head.count = count
+        head.lastHash = hash
+        head.signature = signer.sign(AuditHead.signed(count, hash))
+        head.updatedAt = at
+        try await head.save(on: db)
+    }
+
+    /// The head row as the migration leaves it: the chain's length and last hash, not yet signed.
+    static func establishHead(on db: Database) async throws {
+        let last = try await AuditRecord.query(on: db).sort(\.$seq, .descending).first()
+        let head = AuditHead()
+        head.id = 1
+        head.count = last?.seq ?? 0
+        head.lastHash = last?.hash ?? AuditChain.genesis
+        head.signature = AuditHead.placeholder
+        head.updatedAt = Date()
+        try await head.create(on: db)
+    }
+
+    /// Signs the head the migration wrote (at start, where the secret is known).
+    func signPlaceholderHead() async throws {
+        try await db.writeTransaction { [signer] db in
+            guard let head = try await AuditHead.find(1, on: db), head.signature == AuditHead.placeholder else { return }
+            head.signature = signer.sign(AuditHead.signed(head.count, head.lastHash))
+            try await head.save(on: db)
         }
     }
 
-    /// The whole chain checked, a page at a time: how many entries, and the first break if any.
+    /// The whole chain checked, a page at a time: how many entries, and the first break if any. The
+    /// end is checked against the signed head, so entries removed from the end are noticed too.
     func verify() async throws -> (count: Int, problem: AuditChain.Break?) {
         var verifier = AuditChain.Verifier()
         var after = 0
@@ -57,28 +112,64 @@ struct AuditLog {
             }
             after = last.seq
         }
+        guard let head = try await AuditHead.find(1, on: db) else { return (verifier.count, .headMissing) }
+        guard head.signature != AuditHead.placeholder, signer.verify(AuditHead.signed(head.count, head.lastHash), signature: head.signature) else {
+            return (verifier.count, .headAltered)
+        }
+        if let problem = verifier.finish(expectedCount: head.count, expectedLastHash: head.lastHash) { return (verifier.count, problem) }
         return (verifier.count, nil)
     }
+}
+
+/// The audit entry an admin request will write, in the transaction of the change it describes.
+final class PendingAudit: @unchecked Sendable {
+    let entry: AuditEntry
+    let signer: DataProtector
+    private let lock = NSLock()
+    private var claimed = false
+
+    init(entry: AuditEntry, signer: DataProtector) {
+        self.entry = entry
+        self.signer = signer
+    }
+
+    /// The first write transaction of the request takes the entry.
+    func claim() -> Bool { lock.withLock { if claimed { return false }; claimed = true; return true } }
+    /// Its transaction did not commit: the next one takes it.
+    func unclaim() { lock.withLock { claimed = false } }
+    var written: Bool { lock.withLock { claimed } }
+}
+
+enum AuditContext {
+    @TaskLocal static var pending: PendingAudit?
 }
 
 extension Request {
     /// Records something this person did (or saw); the site is where it happened, for the filters.
     func audit(_ action: String, target: String, detail: String = "", reason: String? = nil, site: Int? = nil) async throws {
         let p = principal
-        try await AuditLog(db: db).append(AuditEntry(seq: 0, at: now, accountID: p?.accountID, username: p?.username ?? "-", siteID: site ?? p?.siteID,
+        try await AuditLog(db: db, signer: application.protector).append(AuditEntry(seq: 0, at: now, accountID: p?.accountID, username: p?.username ?? "-", siteID: site ?? p?.siteID,
                                                       action: action, target: target, detail: detail, reason: reason, address: clientAddress))
     }
 }
 
-/// Every admin page that changes something is written to the audit trail once it has succeeded:
-/// the route, the item, and the fields sent (secrets and personal numbers by name only).
+/// Every admin page that changes something is written to the audit trail: the route, the item, and
+/// the fields sent (secrets and personal numbers by name only), in the same transaction as the
+/// change, so there is never a change without its entry nor an entry for a change that failed.
 struct AuditAdminWrites: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: req)
-        if req.method == .POST, response.status.code < 400, let route = req.route {
-            let pattern = route.path.map(\.description).joined(separator: "/")
-            let form = (try? await req.formFields()) ?? [:]
-            try await req.audit("POST /" + pattern, target: req.url.path, detail: AuditChain.describe(form))
+        guard req.method == .POST, let route = req.route else { return try await next.respond(to: req) }
+        let pattern = route.path.map(\.description).joined(separator: "/")
+        let form = req.isMultipart ? [:] : ((try? await req.formFields()) ?? [:])
+        let p = req.principal
+        let pending = PendingAudit(entry: AuditEntry(seq: 0, at: req.now, accountID: p?.accountID, username: p?.username ?? "-", siteID: p?.siteID,
+                                                     action: "POST /" + pattern, target: req.url.path, detail: AuditChain.describe(form), reason: nil,
+                                                     address: req.clientAddress),
+                                   signer: req.application.protector)
+        let response = try await AuditContext.$pending.withValue(pending) { try await next.respond(to: req) }
+        if response.status.code < 400, !pending.written {
+            // The page succeeded without a write transaction (nothing to change): the entry alone.
+            try await AuditLog(db: req.db, signer: req.application.protector).append(pending.entry)
         }
         return response
     }

@@ -33,7 +33,7 @@ struct BenchCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard app.environment != .production else { throw ConfigurationError("Benchmark tools never run in production.") }
+        guard Settings.isDevelopmentLike(app.environment) else { throw ConfigurationError("Benchmark tools run only in development and testing.") }
         switch signature.what {
         case "dispatch":
             try await dispatch(app, context.console, samples: max(1, signature.samples ?? 200))

@@ -221,11 +221,12 @@ struct ScanDeadlinesCommand: AsyncCommand {
 
 extension OrderService {
     static func make(_ app: Application) -> OrderService {
-        OrderService(db: app.db, now: app.clock.now(), protector: app.protector, policy: app.settings.orderPolicy)
+        OrderService(db: app.db, now: app.clock.now(), protector: app.protector, policy: app.settings.orderPolicy,
+                     uploads: UploadStore(directory: app.settings.uploadsDirectory))
     }
 
     static func make(_ req: Request) -> OrderService {
         OrderService(db: req.db, now: req.now, protector: req.application.protector, policy: req.application.settings.orderPolicy,
-                     intake: req.application.orderIntake)
+                     intake: req.application.orderIntake, uploads: UploadStore(directory: req.application.settings.uploadsDirectory))
     }
 }

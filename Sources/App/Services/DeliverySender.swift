@@ -3,6 +3,9 @@ import Fluent
 import SQLKit
 import Crypto
 import DiandanCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Sends what the notice dispatcher queued for the outside world: webhook calls (signed with the
 /// integration's secret) and text messages through the SMS gateway. A delivery is leased before it
@@ -16,12 +19,16 @@ struct DeliverySender {
     let protector: DataProtector
     let sms: SMSTemplate?
     let logger: Logger
+    /// Whether webhooks may reach internal addresses (DIANDAN_WEBHOOK_ALLOW_PRIVATE).
+    var allowPrivate = false
+    var threadPool: NIOThreadPool? = nil
     /// How long a sender holds a delivery; a sender that dies lets it go after this.
     static let lease: TimeInterval = 60
     static let timeout: Int64 = 10
 
     static func make(_ app: Application) -> DeliverySender {
-        DeliverySender(db: app.db, now: app.clock.now(), client: app.client, protector: app.protector, sms: app.settings.sms, logger: app.logger)
+        DeliverySender(db: app.db, now: app.clock.now(), client: app.client, protector: app.protector, sms: app.settings.sms, logger: app.logger,
+                       allowPrivate: app.settings.webhookAllowPrivate, threadPool: app.threadPool)
     }
 
     struct Pass: Sendable, Equatable {
@@ -85,6 +92,7 @@ struct DeliverySender {
     private func webhookRequest(_ d: Delivery) async throws -> ClientRequest {
         guard let id = d.integrationID, let integration = try await Integration.find(id, on: db) else { throw Gone.integration }
         guard integration.revokedAt == nil, let url = integration.webhookURL else { throw Gone.integration }
+        try await checkTarget(url)
         let secret = try integration.webhookSecretSealed.map { try protector.open($0) } ?? ""
         let timestamp = Int(now.timeIntervalSince1970)
         var headers = HTTPHeaders()
@@ -107,6 +115,33 @@ struct DeliverySender {
         if let h = sms.header { headers.replaceOrAdd(name: h.name, value: h.value) }
         return ClientRequest(method: sms.method == .GET ? .GET : .POST, url: URI(string: url), headers: headers,
                              body: body.map { ByteBuffer(string: $0) }, timeout: .seconds(Self.timeout))
+    }
+
+    /// A webhook goes only to the public internet: its name is resolved now, at the call, and every
+    /// address it has must be public (a name may have been pointed at 127.0.0.1 since it was saved).
+    /// The client follows no redirects, so a public address cannot send the call inward either.
+    func checkTarget(_ url: String) async throws {
+        guard !allowPrivate else { return }
+        guard WebhookRules.hostIsAllowed(url, allowPrivate: false), let host = URLComponents(string: url)?.host else { throw Refused.internalAddress(url) }
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        let addresses: [String]
+        if let threadPool {
+            addresses = try await threadPool.runIfActive { NetworkResolver.addresses(of: bare) }
+        } else {
+            addresses = NetworkResolver.addresses(of: bare)
+        }
+        guard !addresses.isEmpty else { throw Refused.unresolved(host) }
+        if let inside = addresses.first(where: NetworkAddress.isInternal) { throw Refused.internalAddress("\(host) → \(inside)") }
+    }
+
+    enum Refused: Error, CustomStringConvertible {
+        case internalAddress(String), unresolved(String)
+        var description: String {
+            switch self {
+            case .internalAddress(let what): "refused: \(what) is not a public address (DIANDAN_WEBHOOK_ALLOW_PRIVATE)"
+            case .unresolved(let host): "refused: \(host) has no address"
+            }
+        }
     }
 
     enum Gone: Error, CustomStringConvertible {
@@ -162,5 +197,32 @@ struct SendDeliveriesCommand: AsyncCommand {
         try await app.autoMigrate()
         let pass = try await DeliverySender.make(app).runOnce(limit: 100_000)
         context.console.output("sent \(pass.delivered), to retry \(pass.retried), set aside \(pass.dead)".consoleText())
+    }
+}
+
+/// Every address a name resolves to (getaddrinfo, as the HTTP client would); blocking, so it runs on
+/// the thread pool.
+enum NetworkResolver {
+    static func addresses(of host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
+        defer { freeaddrinfo(first) }
+        var out: [String] = []
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = p {
+            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+            if ai.pointee.ai_family == AF_INET, let sa = ai.pointee.ai_addr {
+                var a = sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                if inet_ntop(AF_INET, &a, &buffer, socklen_t(buffer.count)) != nil { out.append(String(cString: buffer)) }
+            } else if ai.pointee.ai_family == AF_INET6, let sa = ai.pointee.ai_addr {
+                var a = sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+                if inet_ntop(AF_INET6, &a, &buffer, socklen_t(buffer.count)) != nil { out.append(String(cString: buffer)) }
+            }
+            p = ai.pointee.ai_next
+        }
+        return out
     }
 }

@@ -25,7 +25,14 @@ struct DemoSeeder {
     ]
 
     static func loginsText(_ lines: [String]) -> String {
-        (["Demo logins (password \(password)):"] + lines.map { "  " + $0 }).joined(separator: "\n")
+        (["Demo logins (password \(password)), one line each:", "  " + column("username", 14) + column("role", 26) + "site"]
+            + lines.map { "  " + $0 }).joined(separator: "\n")
+    }
+
+    /// Pads to a width counted in terminal columns (a Chinese character takes two).
+    static func column(_ s: String, _ width: Int) -> String {
+        let used = s.reduce(0) { $0 + ($1.unicodeScalars.first.map { $0.value >= 0x2E80 } == true ? 2 : 1) }
+        return s + String(repeating: " ", count: max(1, width - used))
     }
 
     @discardableResult
@@ -179,7 +186,8 @@ struct DemoSeeder {
             for login in Self.logins {
                 let site = sites[login.siteCode]!
                 _ = try await Account.insert(username: login.username, passwordHash: hash, site: site, role: login.role, on: db)
-                lines.append("\(login.username) — \(login.role.rawValue) @ \(site.name)")
+                let role = app.localizer.text("role.\(login.role.rawValue)", .zhCN) + " " + login.role.rawValue
+                lines.append(Self.column(login.username, 14) + Self.column(role, 26) + site.name)
             }
             // The leader and the volunteer logins are volunteers too.
             volunteers[0].$account.id = try await Account.query(on: db).filter(\.$username == "leader").first()?.requireID()

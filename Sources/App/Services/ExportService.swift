@@ -182,11 +182,10 @@ struct ExportService {
     }
 }
 
-/// Comma-separated values as spreadsheet programs read them.
+/// Comma-separated values as spreadsheet programs read them; a cell that a spreadsheet would take
+/// for a formula is neutralised (`CSVCell`), in every CSV we write.
 enum CSV {
-    static func field(_ s: String) -> String {
-        s.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func field(_ s: String) -> String { CSVCell.field(s) }
 
     static func text(_ cell: XLSX.Cell) -> String {
         switch cell {

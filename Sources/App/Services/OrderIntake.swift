@@ -17,6 +17,8 @@ struct PlacedOrder: Sendable {
     /// The order's columns as Fluent would write them.
     let row: ModelRow
     let key: String?
+    /// The digest of the order as asked for, bound to the key.
+    var digest: String? = nil
     let accountID: Int
     let path: SitePath
     /// Teams that could take it at once, best first; empty when it waits in the station's queue.
@@ -71,7 +73,9 @@ struct ModelRow: Sendable {
 /// then one insert each for the orders, their events, their facts and keys, and one update of the
 /// rollups.
 enum OrderWriter {
-    typealias Written = (order: Order, created: Bool)
+    /// The order; whether this call made it; and, for a retry, whether it asked for the same order
+    /// as the first try (a key sent again with another order is refused by the caller).
+    typealias Written = (order: Order, created: Bool, sameRequest: Bool)
 
     static let eventColumns = ["at", "action", "from_status", "to_status", "actor", "actor_account_id", "reason", "detail", "team_id",
                                "site_id", "order_id", "notice_topic"]
@@ -80,20 +84,26 @@ enum OrderWriter {
         guard let sql = db as? SQLDatabase else { throw AppError.notFound }
 
         // Retries: a key already used, or used by an earlier order of this batch, gets the first order.
-        var used: [String: Int] = [:]
+        var used: [String: (order: Int, digest: String?)] = [:]
         let keys = Array(Set(batch.compactMap(\.key)))
         for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
-            struct Row: Decodable { let account_id: Int, key: String, order_id: Int }
-            for r in try await sql.select().columns("account_id", "key", "order_id").from(IdempotencyRecord.schema)
+            struct Row: Decodable { let account_id: Int, key: String, order_id: Int, request_digest: String? }
+            for r in try await sql.select().columns("account_id", "key", "order_id", "request_digest").from(IdempotencyRecord.schema)
                 .where("key", .in, SQLBind.group(chunk)).all(decoding: Row.self) {
-                used["\(r.account_id) \(r.key)"] = r.order_id
+                used["\(r.account_id) \(r.key)"] = (r.order_id, r.request_digest)
             }
         }
         var stored: [Int: Int] = [:], sameAs: [Int: Int] = [:], firstTry: [String: Int] = [:], fresh: [Int] = []
+        var differs: Set<Int> = []
         for (i, p) in batch.enumerated() {
             if let key = p.key {
                 let k = "\(p.accountID) \(key)"
-                if let id = used[k] { stored[i] = id; continue }
+                if let (id, digest) = used[k] {
+                    stored[i] = id
+                    if let digest, let mine = p.digest, digest != mine { differs.insert(i) }
+                    continue
+                }
+                if let j = firstTry[k], batch[j].digest != p.digest { differs.insert(i); sameAs[i] = j; continue }
                 if let j = firstTry[k] { sameAs[i] = j; continue }
                 firstTry[k] = i
             }
@@ -150,7 +160,7 @@ enum OrderWriter {
                                acceptMinutes: nil, completed: false)
             facts.append(OrderFactRow(f, path: p.path.rawValue).values.map { SQLBind($0) })
             delta.add(f, path: p.path.ids)
-            if let key = p.key { records.append([SQLBind(now), SQLBind(p.accountID), SQLBind(key), SQLBind(id)]) }
+            if let key = p.key { records.append([SQLBind(now), SQLBind(p.accountID), SQLBind(key), SQLBind(id), SQLBind(p.digest)]) }
             orders.append(row)
         }
 
@@ -162,7 +172,7 @@ enum OrderWriter {
         }
         try await insert(into: OrderEvent.schema, columns: eventColumns, rows: events, on: sql)
         try await insert(into: OrderFactRow.schema, columns: OrderFactRow.columns, rows: facts, on: sql)
-        try await insert(into: IdempotencyRecord.schema, columns: ["created_at", "account_id", "key", "order_id"], rows: records, on: sql)
+        try await insert(into: IdempotencyRecord.schema, columns: ["created_at", "account_id", "key", "order_id", "request_digest"], rows: records, on: sql)
         if !fresh.isEmpty { try await AssessmentRollups(db: db).apply(delta) }
 
         var earlier: [Int: Order] = [:]
@@ -172,10 +182,10 @@ enum OrderWriter {
         return try batch.indices.map { i in
             if let id = stored[i] {
                 guard let o = earlier[id] else { throw AppError.notFound }
-                return (o, false)
+                return (o, false, !differs.contains(i))
             }
-            if let j = sameAs[i] { return (batch[j].order, false) }
-            return (batch[i].order, true)
+            if let j = sameAs[i] { return (batch[j].order, false, !differs.contains(i)) }
+            return (batch[i].order, true, true)
         }
     }
 

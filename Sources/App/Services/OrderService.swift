@@ -13,6 +13,8 @@ struct OrderService {
     let policy: OrderPolicy
     /// The batching writer of new orders, when the app runs one (DIANDAN_GROUP_COMMIT).
     var intake: OrderIntake? = nil
+    /// Where completion photos are written.
+    var uploads: UploadStore? = nil
 
     // MARK: Creating
 
@@ -22,23 +24,40 @@ struct OrderService {
     /// first, on a reading connection; only the writing waits for the writer (`OrderWriter`), alone
     /// or in a batch with other orders (`OrderIntake`), where the chosen team's room is checked again.
     func create(_ input: OrderInput, by p: Principal, key: String?) async throws -> (order: Order, created: Bool) {
-        let placed: PlacedOrder
-        switch try await place(input, by: p, key: key) {
+        var placing: PlacedOrder
+        let digest = key == nil ? nil : TokenDigest.sha256(input.canonical)
+        switch try await place(input, by: p, key: key, digest: digest) {
         case .earlier(let id):
             guard let order = try await Order.find(id, on: db) else { throw AppError.notFound }
             return (order, false)
         case .placed(let order):
-            placed = order
+            placing = order
         }
+        placing.digest = digest
+        let written: OrderWriter.Written
+        let placed = placing
         do {
-            if let intake, !WriteTransaction.active, !db.inTransaction { return try await intake.submit(placed) }
-            return try await db.writeTransaction { db in try await OrderWriter.write([placed], on: db)[0] }
+            if let intake, !WriteTransaction.active, !db.inTransaction {
+                written = try await intake.submit(placed)
+            } else {
+                written = try await db.writeTransaction { db in try await OrderWriter.write([placed], on: db)[0] }
+            }
         } catch where key != nil && error.isUniqueViolation {
             // Two retries raced on two writers (two instances on PostgreSQL): the first one's order is the answer.
             let existing = try await IdempotencyRecord.query(on: db).filter(\.$accountID == p.accountID).filter(\.$key == key!).first()
             guard let existing, let order = try await Order.find(existing.$order.id, on: db) else { throw error }
+            try Self.requireSameRequest(existing.requestDigest, digest)
             return (order, false)
         }
+        guard written.sameRequest else { throw Self.keyReused }
+        return (written.order, written.created)
+    }
+
+    static let keyReused = ValidationFailure(field: "Idempotency-Key", "error.idempotency_key_reused")
+
+    /// A key sent again must ask for the same order it was first used for.
+    static func requireSameRequest(_ stored: String?, _ mine: String?) throws {
+        if let stored, let mine, stored != mine { throw keyReused }
     }
 
     enum Placing: Sendable {
@@ -49,9 +68,12 @@ struct OrderService {
 
     /// The order as it will be written, with the teams that could take it at once (best first); the
     /// earlier order of a retry; or the refusal a person understands. Reads only.
-    func place(_ input: OrderInput, by p: Principal, key: String?) async throws -> Placing {
+    func place(_ input: OrderInput, by p: Principal, key: String?, digest: String? = nil) async throws -> Placing {
         let (station, offered, earlier) = try await stationAndItem(input.stationID, menuItemID: input.menuItemID, retry: key.map { (p.accountID, $0) }, on: db)
-        if let earlier { return .earlier(earlier) }
+        if let earlier {
+            try Self.requireSameRequest(earlier.digest, digest)
+            return .earlier(earlier.order)
+        }
         guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
         // Residents order where their grant reaches; staff order on someone's behalf in their area.
         let roles = Set(p.grants.filter { $0.sitePath.covers(station.sitePath) }.map(\.role))
@@ -123,19 +145,21 @@ struct OrderService {
     /// The station, and the menu item if it is active, in an active category, and covers the station
     /// (a covered site is the station or above it): one query, on the path of every order.
     /// With `retry` (account and idempotency key), also the order that key was used for, if any.
-    private func stationAndItem(_ stationID: Int, menuItemID: Int?, retry: (Int, String)?, on db: Database) async throws -> (Site, OfferedItem?, Int?) {
+    private func stationAndItem(_ stationID: Int, menuItemID: Int?, retry: (Int, String)?, on db: Database) async throws -> (Site, OfferedItem?, (order: Int, digest: String?)?) {
         guard let sql = db as? SQLDatabase else { throw AppError.notFound }
         struct Row: Decodable {
             let id: Int, code: String, name: String, kind: String, path: String, latitude: Double, longitude: Double, zone: String
             let active: Bool, response_minutes: Int?, parent_id: Int?
             let m_id: Int?, m_title: String?, m_auto: Bool?, m_category: Int?
-            let earlier: Int?
+            let earlier: Int?, earlier_digest: String?
         }
         let earlier: SQLQueryString = retry.map { "(SELECT order_id FROM idempotency_keys WHERE account_id = \(bind: $0.0) AND key = \(bind: $0.1))" }
             ?? "NULL"
+        let earlierDigest: SQLQueryString = retry.map { "(SELECT request_digest FROM idempotency_keys WHERE account_id = \(bind: $0.0) AND key = \(bind: $0.1))" }
+            ?? "NULL"
         let row = try await sql.raw("""
             SELECT s.id, s.code, s.name, s.kind, s.path, s.latitude, s.longitude, s.zone, s.active, s.response_minutes, s.parent_id,
-                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category, \(earlier) AS earlier
+                   m.id AS m_id, m.title AS m_title, m.auto_accept AS m_auto, m.category_id AS m_category, \(earlier) AS earlier, \(earlierDigest) AS earlier_digest
             FROM sites s
             LEFT JOIN menu_items m ON m.id = \(bind: menuItemID ?? -1) AND m.active = \(bind: true)
                  AND EXISTS (SELECT 1 FROM categories c WHERE c.id = m.category_id AND c.active = \(bind: true))
@@ -145,8 +169,8 @@ struct OrderService {
             """).first(decoding: Row.self)
         guard let row else {
             // An unknown station: a retry still finds its order (the station may have gone since).
-            if let (account, key) = retry, let id = try await IdempotencyRecord.query(on: db).filter(\.$accountID == account).filter(\.$key == key).first()?.$order.id {
-                return (Site(), nil, id)
+            if let (account, key) = retry, let r = try await IdempotencyRecord.query(on: db).filter(\.$accountID == account).filter(\.$key == key).first() {
+                return (Site(), nil, (r.$order.id, r.requestDigest))
             }
             throw ValidationFailure(field: "station_id", "error.not_found_choice")
         }
@@ -163,7 +187,7 @@ struct OrderService {
         site.responseMinutes = row.response_minutes
         site.$parent.id = row.parent_id
         let item = row.m_id.map { OfferedItem(id: $0, title: row.m_title ?? "", autoAccept: row.m_auto ?? false, categoryID: row.m_category ?? 0) }
-        return (site, item, row.earlier)
+        return (site, item, row.earlier.map { ($0, row.earlier_digest) })
     }
 
     // MARK: Dispatching
@@ -265,7 +289,7 @@ struct OrderService {
         case decline(reason: String?), cancel(reason: String?), reject(reason: String?)
         case claim
         case openForClaim
-        case complete(CompletionInput, photos: [StoredPhoto])
+        case complete(CompletionInput, photos: [PendingPhoto])
         case rate(RatingInput)
         case close
         case message(String)
@@ -325,14 +349,11 @@ struct OrderService {
             return request
         }
 
-        /// Photos sent with a completion are checked and stored before the transaction; they are removed
-        /// again if it fails.
-        func withPhotos(from req: Request, orderID: Int) async throws -> (OrderRequest, [StoredPhoto]) {
-            guard case .complete(let input, _) = self else { return (self, []) }
-            let files = try await req.uploadedFiles("photos")
-            guard !files.isEmpty else { return (self, []) }
-            let stored = try UploadStore(directory: req.application.settings.uploadsDirectory).store(files, under: "orders/\(orderID)")
-            return (.complete(input, photos: stored), stored)
+        /// Photos sent with a completion, checked (and stripped of their metadata) but not yet
+        /// written: they are written inside the transaction, once every other check has passed.
+        func withPhotos(_ files: [(name: String, data: ByteBuffer)]) throws -> OrderRequest {
+            guard case .complete(let input, _) = self, !files.isEmpty else { return self }
+            return .complete(input, photos: try UploadStore.check(files))
         }
 
         var reason: String? {
@@ -344,9 +365,34 @@ struct OrderService {
         }
     }
 
-    /// Does one thing to one order on behalf of a person, in one transaction.
+    /// Before a body is read (a completion's photos): refuses at once unless this person may see
+    /// the order and the action is one they may take in its present state.
+    func precheck(_ action: OrderAction, orderID: Int, by p: Principal) async throws {
+        guard let o = try await Order.find(orderID, on: db), try await canRead(o, p, on: db) else { throw AppError.notFound }
+        let actors = try await actors(for: o, p, on: db)
+        switch OrderMachine.apply(action, to: o.orderStatus, by: actors, reason: "-") {
+        case .success: return
+        case .failure(.illegalTransition):
+            throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.\(action.rawValue)", "status": "order.status.\(o.status)"]))
+        case .failure(.notAllowed): throw AppError.forbidden(Message("error.order.not_allowed"))
+        case .failure(.reasonRequired): return
+        }
+    }
+
+    /// Does one thing to one order on behalf of a person, in one transaction. Photos of a completion
+    /// are written inside it, after every other check, and removed again if it does not commit.
     @discardableResult
     func act(_ request: OrderRequest, orderID: Int, by p: Principal) async throws -> Order {
+        let written = WrittenFiles()
+        do {
+            return try await act(request, orderID: orderID, by: p, written: written)
+        } catch {
+            uploads?.remove(written.all)
+            throw error
+        }
+    }
+
+    private func act(_ request: OrderRequest, orderID: Int, by p: Principal, written: WrittenFiles) async throws -> Order {
         try await db.writeTransaction { db in
             guard let o = try await Order.find(orderID, on: db), try await canRead(o, p, on: db) else { throw AppError.notFound }
             let actors = try await actors(for: o, p, on: db)
@@ -360,7 +406,7 @@ struct OrderService {
                 return o
             }
             try await transition(o, request.action, actors: actors, account: p.accountID, reason: request.reason, on: db) { o in
-                try await effects(of: request, on: o, by: p, actors: actors, db: db)
+                try await effects(of: request, on: o, by: p, actors: actors, db: db, written: written)
             }
             if case .decline = request, let item = try await o.$menuItem.get(on: db), item.autoAccept {
                 // Declined: back in the queue, and straight on to the next best team if the item dispatches itself.
@@ -372,7 +418,7 @@ struct OrderService {
     }
 
     /// What an action changes beyond the status; returns the team and detail for the event.
-    private func effects(of request: OrderRequest, on o: Order, by p: Principal, actors: Set<OrderActor>, db: Database) async throws -> (Int?, String?) {
+    private func effects(of request: OrderRequest, on o: Order, by p: Principal, actors: Set<OrderActor>, db: Database, written: WrittenFiles) async throws -> (Int?, String?) {
         switch request {
         case .dispatch(let teamID):
             guard let (team, score) = try await suggestions(for: o, on: db).first(where: { $0.0.id == teamID }) else {
@@ -405,7 +451,10 @@ struct OrderService {
             return (o.$team.id, nil)
         case .complete(let input, let photos):
             try await credit(input, for: o, by: p, on: db)
-            for photo in photos {
+            guard photos.isEmpty || uploads != nil else { throw Abort(.internalServerError) }
+            let stored = try uploads?.write(photos, under: "orders/\(try o.requireID())") ?? []
+            written.add(stored)
+            for photo in stored {
                 let row = OrderPhoto()
                 row.createdAt = now
                 row.file = photo.file

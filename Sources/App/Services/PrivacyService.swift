@@ -211,13 +211,13 @@ enum PrivacyController {
 
     static func requestPage(req: Request) async throws -> Response {
         let d = try await requestDeletion(req: req)
-        req.session.data["flash"] = req.t("privacy.deletion_requested", ["date": d.takes_effect_at.map { DateText.minute($0) } ?? ""])
+        req.webSession["flash"] = req.t("privacy.deletion_requested", ["date": d.takes_effect_at.map { DateText.minute($0) } ?? ""])
         return req.redirect(to: "/me/service#privacy", redirectType: .normal)
     }
 
     static func cancelPage(req: Request) async throws -> Response {
         _ = try await cancelDeletion(req: req)
-        req.session.data["flash"] = req.t("privacy.deletion_cancelled")
+        req.webSession["flash"] = req.t("privacy.deletion_cancelled")
         return req.redirect(to: "/me/service#privacy", redirectType: .normal)
     }
 }

@@ -67,21 +67,11 @@ struct ShowcaseService {
         guard problems.isEmpty else { throw ValidationFailure(problems) }
 
         // Every photo without what it says about itself, then kept as the showcase's own copy.
-        var clean: [(name: String, data: ByteBuffer)] = []
-        for photo in chosen {
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: uploads.path(of: photo.file))))
-            guard let kind = ImageKind.sniff(bytes), let stripped = ImageMetadata.strip(bytes, kind) else { throw ValidationFailure(field: "photo_ids", "error.photo.not_image", ["name": photo.file]) }
-            clean.append((photo.file, ByteBuffer(bytes: stripped)))
+        let existing = try chosen.map { photo -> (name: String, data: ByteBuffer) in
+            (photo.file, ByteBuffer(bytes: try [UInt8](Data(contentsOf: URL(fileURLWithPath: uploads.path(of: photo.file))))))
         }
-        for f in files {
-            let bytes = Array(f.data.readableBytesView)
-            guard f.data.readableBytes <= ImageKind.maxBytes else { throw ValidationFailure(field: "photos", "error.photo.too_big", ["name": String(f.name.prefix(60))]) }
-            guard let kind = ImageKind.sniff(bytes), let stripped = ImageMetadata.strip(bytes, kind) else {
-                throw ValidationFailure(field: "photos", "error.photo.not_image", ["name": String(f.name.prefix(60))])
-            }
-            clean.append((f.name, ByteBuffer(bytes: stripped)))
-        }
-        let stored = try uploads.store(clean, under: "showcase")
+        let clean = try UploadStore.check(existing, field: "photo_ids") + UploadStore.check(files, field: "photos")
+        let stored = try uploads.write(clean, under: "showcase")
         do {
             let (post, replaced) = try await db.writeTransaction { db -> (ShowcasePost, [String]) in
                 var q = ShowcasePost.query(on: db)
@@ -91,9 +81,11 @@ struct ShowcaseService {
                     post.createdAt = now
                     post.orderID = s.orderID
                     post.activityID = s.activityID
+                    // Published once: publishing again (a better story, other photos) moves only
+                    // `updatedAt`, so feed readers see an update, not a new post.
+                    post.publishedAt = now
                 }
                 post.updatedAt = now
-                post.publishedAt = now
                 post.$site.id = s.siteID
                 post.$team.id = s.teamID
                 post.title = input.title

@@ -10,8 +10,27 @@ extension Database {
     /// at once when another writer committed in between (waiting cannot help a stale snapshot), and
     /// under a steady stream of writes such a transaction can lose every retry. SQLite has a single
     /// writer either way; this makes the wait orderly. PostgreSQL waits on row locks instead.
-    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        guard self is SQLiteDatabase else { return try await transaction(body) }
+    func writeTransaction<T: Sendable>(_ given: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+        // An admin request's audit entry joins the first write transaction of the request.
+        guard let pending = AuditContext.pending, !WriteTransaction.active, pending.claim() else { return try await writeTransactionBody(given) }
+        let body: @Sendable (Database) async throws -> T = { db in
+            let result = try await given(db)
+            try await AuditLog(db: db, signer: pending.signer).appendHere(pending.entry)
+            return result
+        }
+        do {
+            return try await writeTransactionBody(body)
+        } catch {
+            pending.unclaim()
+            throw error
+        }
+    }
+
+    private func writeTransactionBody<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+        guard self is SQLiteDatabase else {
+            if WriteTransaction.active { return try await body(self) }
+            return try await transaction { db in try await WriteTransaction.$active.withValue(true) { try await body(db) } }
+        }
         if WriteTransaction.active { return try await body(self) }
         // Group commit: the batch's transaction, one sync for many.
         if let committer = GroupCommitContext.committer { return try await committer.submit(body) }

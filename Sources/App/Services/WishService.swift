@@ -57,6 +57,18 @@ struct WishService {
         return !(try await actors(w, p, on: db)).isDisjoint(with: [.requester, .claimer, .siteAdmin])
     }
 
+    /// Before a body is read (a fulfilment's photo): refuses at once unless this person may take
+    /// the step now.
+    func precheck(_ action: WishAction, wishID: Int, by p: Principal) async throws {
+        guard let w = try await Wish.find(wishID, on: db) else { throw AppError.notFound }
+        switch WishRules.apply(action, to: w.wishStatus, by: try await actors(w, p, on: db)) {
+        case .success: return
+        case .failure(.illegal):
+            throw AppError.conflict(field: nil, Message("error.wish.illegal", keys: ["action": "wish.action.\(action.rawValue)", "status": "wish.status.\(w.status)"]))
+        case .failure(.notAllowed): throw AppError.forbidden(Message("error.wish.not_allowed"))
+        }
+    }
+
     @discardableResult
     func act(_ action: WishAction, wishID: Int, by p: Principal, note: String? = nil, photo: StoredPhoto? = nil) async throws -> Wish {
         try await db.writeTransaction { db in

@@ -17,6 +17,17 @@ struct ListPage: Encodable {
     var empty: String
 }
 
+/// "Are you sure?" before an action that cannot be taken back; works without script.
+struct ConfirmPage: Encodable {
+    var chrome: Chrome
+    var heading: String
+    var message: String
+    var action: String
+    var confirm: String
+    var cancel: String
+    var back: String
+}
+
 struct FormPage: Encodable {
     var chrome: Chrome
     var heading: String
@@ -27,6 +38,10 @@ struct FormPage: Encodable {
     var back: String
     /// Extra sections under the form (team members, an account's grants).
     var sections: [Section]
+    /// What the last action did ("saved").
+    var notice: String? = nil
+    /// Why the form cannot be changed by this person.
+    var note: String? = nil
 
     struct Section: Encodable {
         var heading: String
@@ -46,6 +61,8 @@ struct FormPage: Encodable {
         var action: String
         var fields: [FormField]
         var submit: String
+        /// A button that changes much (ends every session): styled as such.
+        var danger: Bool = false
     }
 }
 

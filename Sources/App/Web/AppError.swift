@@ -13,6 +13,10 @@ enum AppError: Error {
     case tooManyRequests(Message, retryAfter: Int)
     case unsupportedMediaType
     case validation(ValidationFailure)
+    /// A body past its route's limit.
+    case payloadTooLarge
+    /// Too much at once (uploads): try again shortly.
+    case busy(retryAfter: Int)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -24,6 +28,8 @@ enum AppError: Error {
         case .tooManyRequests: .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .validation: .unprocessableEntity
+        case .payloadTooLarge: .payloadTooLarge
+        case .busy: .serviceUnavailable
         }
     }
 
@@ -34,6 +40,8 @@ enum AppError: Error {
         case .notFound: Message("error.not_found")
         case .unsupportedMediaType: Message("error.media_type")
         case .validation: Message("error.validation")
+        case .payloadTooLarge: Message("error.too_large")
+        case .busy: Message("error.busy")
         }
     }
 
@@ -71,7 +79,7 @@ struct ErrorRenderer: AsyncMiddleware {
         case is DecodingError: appError = .badRequest(Message("error.malformed_body"))
         case let abort as AbortError where abort.status == .notFound: appError = .notFound
         case let abort as AbortError where abort.status == .payloadTooLarge:
-            appError = .badRequest(Message("error.too_large"))
+            appError = .payloadTooLarge
         case let abort as AbortError where abort.status.code < 500 && abort.status != .unauthorized:
             appError = .badRequest(Message("error.bad_request"))
         case let abort as AbortError where abort.status == .unauthorized: appError = .unauthorized
@@ -84,6 +92,7 @@ struct ErrorRenderer: AsyncMiddleware {
         let fields = appError.fieldErrors.isEmpty ? nil : Dictionary(appError.fieldErrors.map { ($0.field, req.application.localizer.text($0.message, locale)) }, uniquingKeysWith: { a, _ in a })
         var headers = HTTPHeaders()
         if case .tooManyRequests(_, let seconds) = appError { headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+        if case .busy(let seconds) = appError { headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
         if req.isAPI || req.prefersJSON {
             let body = ErrorBody(error: String(describing: appError.status.code), message: text, fields: fields)
             let response = Response(status: appError.status, headers: headers)

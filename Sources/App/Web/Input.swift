@@ -8,37 +8,79 @@ extension Request {
 
     var isMultipart: Bool { headers.contentType?.type == "multipart" && headers.contentType?.subType == "form-data" }
 
-    /// The form's text fields, parsed once, from a url-encoded or a multipart body. Repeated keys and
-    /// `name[]` keep every value; files of a multipart body are kept aside (`uploadedFiles`).
+    /// The form's text fields, parsed once, from a url-encoded body (or a multipart one already
+    /// received by `receiveUpload`). Repeated keys and `name[]` keep every value; files of a
+    /// multipart body are kept aside (`uploadedFiles`).
+    ///
+    /// A multipart body is never read here: routes that take photos are registered with
+    /// `body: .stream` and call `receiveUpload(limit:)` once they know who asks and that they may.
     func formFields() async throws -> [String: [String]] {
         if let cached = storage[FormKey.self] { return cached }
         var fields: [String: [String]] = [:]
-        var files: [String: [(name: String, data: ByteBuffer)]] = [:]
         if headers.contentType == .urlEncodedForm {
             let body = try await body.collect(max: 1 << 20).get()
             let text = body.map { String(buffer: $0) } ?? ""
             fields = FormBody.parse(text)
-        } else if isMultipart, let boundary = headers.contentType?.parameters["boundary"] {
-            let body = try await body.collect(max: 40 << 20).get() ?? ByteBuffer()
-            for part in try FormBody.parts(body, boundary: boundary) {
-                guard let name = part.name else { continue }
-                if let filename = Self.filename(of: part) {
-                    if part.body.readableBytes > 0 { files[name, default: []].append((filename, part.body)) }
-                } else {
-                    fields[name, default: []].append(String(buffer: part.body))
-                }
-            }
+        } else if isMultipart {
+            throw AppError.unsupportedMediaType
         }
+        try keep(fields, files: [:])
+        return fields
+    }
+
+    private func keep(_ fields: [String: [String]], files: [String: [(name: String, data: ByteBuffer)]]) throws {
         // PostgreSQL refuses text with a NUL byte; such a form is refused here, before any query.
         if fields.contains(where: { $0.key.contains("\u{0}") || $0.value.contains { $0.contains("\u{0}") } }) {
             throw AppError.badRequest(Message("error.null_byte"))
         }
         storage[FormKey.self] = fields
         storage[FilesKey.self] = files
-        return fields
     }
 
-    /// Files sent in a multipart form under `name` (or `name[]`).
+    /// Receives the body of a route that takes photos (registered with `body: .stream`), after the
+    /// handler has checked who asks and that they may act on the target: streamed up to `limit`
+    /// bytes (413 past it), then a multipart body is parsed on the thread pool, never on the event
+    /// loop, while at most `UploadSlots.permits` uploads are received at once in this process. A
+    /// JSON or url-encoded body is read as usual (1 MB).
+    func receiveUpload(limit: Int) async throws {
+        guard storage[FormKey.self] == nil, isMultipart else { return }
+        guard let boundary = headers.contentType?.parameters["boundary"], !boundary.isEmpty, boundary.utf8.count <= 200 else {
+            throw AppError.badRequest(Message("error.malformed_body"))
+        }
+        if let length = headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw AppError.payloadTooLarge }
+        let slots = application.uploadSlots
+        try await slots.acquire()
+        do {
+            let body: ByteBuffer
+            do {
+                body = try await self.body.collect(max: limit).get() ?? ByteBuffer()
+            } catch let abort as AbortError where abort.status == .payloadTooLarge {
+                throw AppError.payloadTooLarge
+            }
+            // A body handed over whole (not streamed) is held to the same limit.
+            guard body.readableBytes <= limit else { throw AppError.payloadTooLarge }
+            let parsed = try await application.threadPool.runIfActive { () -> ([String: [String]], [String: [(name: String, data: ByteBuffer)]]) in
+                var fields: [String: [String]] = [:]
+                var files: [String: [(name: String, data: ByteBuffer)]] = [:]
+                for part in try FormBody.parts(body, boundary: boundary) {
+                    guard let name = part.name else { continue }
+                    if let filename = Self.filename(of: part) {
+                        if part.body.readableBytes > 0 { files[name, default: []].append((filename, part.body)) }
+                    } else {
+                        fields[name, default: []].append(String(buffer: part.body))
+                    }
+                }
+                return (fields, files)
+            }
+            await slots.release()
+            try keep(parsed.0, files: parsed.1)
+        } catch {
+            await slots.release()
+            throw error
+        }
+    }
+
+    /// Files sent in a multipart form under `name` (or `name[]`), once `receiveUpload` has read it.
     func uploadedFiles(_ name: String) async throws -> [(name: String, data: ByteBuffer)] {
         _ = try await formFields()
         let files = storage[FilesKey.self] ?? [:]
@@ -135,4 +177,56 @@ extension Application {
 
 extension Request {
     var now: Date { application.clock.now() }
+}
+
+/// How much a route that takes photos reads at most.
+enum UploadLimit {
+    /// Every photo a form may carry, at their largest, and the text beside them.
+    static let photos = ImageKind.maxCount * ImageKind.maxBytes + (1 << 20)
+    /// One photo and its text.
+    static let onePhoto = ImageKind.maxBytes + (1 << 20)
+}
+
+/// At most `permits` uploads are received at once; the next waits its turn for a while, then is
+/// told the server is busy (503 with Retry-After) rather than queueing without end.
+actor UploadSlots {
+    let permits: Int
+    let patience: Duration
+    private var used = 0
+
+    init(permits: Int, patience: Duration = .seconds(20)) {
+        self.permits = permits
+        self.patience = patience
+    }
+
+    func acquire() async throws {
+        if used < permits {
+            used += 1
+            return
+        }
+        let deadline = ContinuousClock.now.advanced(by: patience)
+        while used >= permits {
+            guard ContinuousClock.now < deadline else { throw AppError.busy(retryAfter: 5) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        used += 1
+    }
+
+    func release() {
+        used = max(0, used - 1)
+    }
+
+    var inUse: Int { used }
+}
+
+extension Application {
+    private struct UploadSlotsKey: StorageKey { typealias Value = UploadSlots }
+
+    /// Made once by `configure`.
+    var uploadSlots: UploadSlots {
+        if let s = storage[UploadSlotsKey.self] { return s }
+        let s = UploadSlots(permits: 3)
+        storage[UploadSlotsKey.self] = s
+        return s
+    }
 }

@@ -79,7 +79,8 @@ struct ServerTiming: AsyncMiddleware {
 /// `/metrics` in Prometheus' text format: request latency histograms, requests in flight, orders by
 /// status (from the rollups), how far the deadline scanner is behind, the notice backlog, queued
 /// exports, the database pool and the process's memory. Open to a scraper with the bearer token in
-/// DIANDAN_METRICS_TOKEN, or without one from the machine itself.
+/// DIANDAN_METRICS_TOKEN, or without one from the machine itself (a caller behind a trusted proxy is
+/// judged by the address the proxy forwards).
 enum MetricsController {
     static func register(bare: RoutesBuilder) {
         bare.get("metrics", use: metrics).rule(.open)
@@ -89,7 +90,9 @@ enum MetricsController {
         if let token = req.application.settings.metricsToken {
             return req.headers.bearerAuthorization.map { SHA256.hash(data: Data($0.token.utf8)) == SHA256.hash(data: Data(token.utf8)) } ?? false
         }
-        guard let ip = req.remoteAddress?.ipAddress else { return false }
+        // The caller as the trusted proxies name it: behind a reverse proxy on this machine every
+        // connection comes from 127.0.0.1, so the connection's address says nothing.
+        let ip = req.clientAddress
         return ip == "127.0.0.1" || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 

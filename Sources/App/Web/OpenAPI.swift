@@ -93,6 +93,8 @@ enum OpenAPI {
                       reply: reply(DeletionDTO.self)),
             Operation(method: .POST, path: "/me/certificates", summary: "Issue my record certificate (志愿服务记录证明)", tag: "volunteers", auth: true, status: 201,
                       reply: reply(CertificateDTO.self)),
+            Operation(method: .GET, path: "/me/certificates/{number}/pdf", summary: "My record certificate as a PDF (the `pdf_url` an issue returns)", tag: "volunteers",
+                      auth: true, status: 200, reply: .file(["application/pdf"])),
             Operation(method: .GET, path: "/certificates/{number}", summary: "Verify a record certificate by its number", tag: "volunteers", auth: false, status: 200,
                       reply: reply(CertificateDTO.self)),
             Operation(method: .POST, path: "/volunteers", summary: "Register as a volunteer under real name", tag: "volunteers", auth: false,

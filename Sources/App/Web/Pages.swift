@@ -62,7 +62,7 @@ extension Chrome {
             title: title,
             username: p?.username,
             // Pages outside the session routes (a 404 for an unknown path) have no session to hold a token.
-            csrf: req.hasSession ? req.csrfToken() : "",
+            csrf: req.isWebRoute ? req.csrfToken() : "",
             nav: nav,
             otherLanguage: Link(href: Paths.language(other.rawValue, next: req.url.string), label: req.t("lang.switch_to"), current: false),
             logoutPath: Paths.logout,

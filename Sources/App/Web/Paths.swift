@@ -1,4 +1,5 @@
 import Foundation
+import DiandanCore
 
 /// Every link the pages make comes from here, so a renamed route cannot leave a dead link.
 enum Paths {
@@ -19,6 +20,7 @@ enum Paths {
     static let rankings = "/rankings"
     static let myCertificates = "/me/certificates"
     static func certificate(_ number: String) -> String { "/certificates/\(number)" }
+    static func apiCertificatePDF(_ number: String) -> String { "/api/v1/me/certificates/\(number)/pdf" }
     static func certificateVerify(_ number: String) -> String {
         "/certificates/verify?number=" + (number.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")
     }
@@ -44,6 +46,10 @@ enum Paths {
     }
     static func activityQR(_ id: Int, kind: String, png: Bool = false) -> String { "/activities/\(id)/qr/\(kind)" + (png ? "?format=png" : "") }
 
+    /// The sign-in page, saying the person was signed out everywhere (their password changed).
+    static let loginAfterSignOut = "/login?signed_out=1"
+    static func adminAccountSignOut(_ id: Int) -> String { "/admin/accounts/\(id)/sign-out" }
+
     static func login(next: String? = nil) -> String {
         guard let next, isLocal(next) else { return "/login" }
         return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/")
@@ -58,10 +64,8 @@ enum Paths {
     static func adminItem(_ section: String, _ id: Int) -> String { "/admin/\(section)/\(id)" }
     static func adminEdit(_ section: String, _ id: Int) -> String { "/admin/\(section)/\(id)/edit" }
 
-    /// Only same-site relative paths are followed after login or a language switch.
-    static func isLocal(_ s: String) -> Bool {
-        s.hasPrefix("/") && !s.hasPrefix("//") && !s.hasPrefix("/\\") && !s.contains("\r") && !s.contains("\n")
-    }
+    /// Only same-site paths are followed after login or a language switch (`LocalPath`).
+    static func isLocal(_ s: String) -> Bool { LocalPath.isSafe(s) }
 }
 
 extension CharacterSet {

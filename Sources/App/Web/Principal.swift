@@ -27,6 +27,25 @@ struct Principal: Authenticatable, Sendable {
             """))
     }
 
+    /// The same for a web session that has not expired, with the session itself.
+    static func load(sessionTokenHash: String, now: Date, on db: Database) async throws -> (Principal, WebSessionStore.Row)? {
+        guard let sql = db as? SQLDatabase else { return nil }
+        struct SessionRow: Decodable { let session_id: Int; let session_csrf: String; let session_data: String; let session_created: Date; let session_seen: Date }
+        let rows = try await sql.raw("""
+            SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
+                   g.role, s.id AS grant_site, s.path, s.kind,
+                   (SELECT COUNT(*) FROM notifications n WHERE n.account_id = a.id AND n.read_at IS NULL) AS unread,
+                   ws.id AS session_id, ws.csrf AS session_csrf, ws.data AS session_data, ws.created_at AS session_created, ws.seen_at AS session_seen
+            FROM web_sessions ws JOIN accounts a ON a.id = ws.account_id
+                 LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN sites s ON s.id = g.site_id
+            WHERE ws.token_hash = \(bind: sessionTokenHash) AND ws.expires_at > \(bind: now)
+            """).all()
+        guard let first = rows.first, let principal = try principal(from: rows.map { try $0.decode(model: Row.self) }) else { return nil }
+        let s = try first.decode(model: SessionRow.self)
+        return (principal, WebSessionStore.Row(id: s.session_id, csrf: s.session_csrf, data: WebSessionStore.decode(s.session_data),
+                                               createdAt: s.session_created, seenAt: s.session_seen))
+    }
+
     /// The same for a bearer token that is neither revoked nor expired.
     static func load(tokenHash: String, now: Date, on db: Database) async throws -> Principal? {
         guard let sql = db as? SQLDatabase else { return nil }
@@ -53,7 +72,10 @@ struct Principal: Authenticatable, Sendable {
     }
 
     private static func fetch(_ query: SQLRawBuilder) async throws -> Principal? {
-        let rows = try await query.all(decoding: Row.self)
+        try principal(from: try await query.all(decoding: Row.self))
+    }
+
+    private static func principal(from rows: [Row]) throws -> Principal? {
         guard let first = rows.first, !first.disabled else { return nil }
         let grants = rows.compactMap { r -> Grant? in
             guard let role = r.role.flatMap(Role.init(rawValue:)), let site = r.grant_site, let path = r.path,
@@ -98,20 +120,7 @@ extension Request {
     }
 }
 
-/// Web pages: the account id in the session. API: a bearer token.
-struct SessionPrincipalLoader: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        if let raw = req.session.data["account"], let id = Int(raw) {
-            if let p = try await Principal.load(accountID: id, on: req.db) {
-                req.auth.login(p)
-            } else {
-                req.session.data["account"] = nil
-            }
-        }
-        return try await next.respond(to: req)
-    }
-}
-
+/// The API: a bearer token. (Web pages: `WebSessionMiddleware`.)
 struct BearerPrincipalLoader: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {

@@ -15,13 +15,18 @@ extension Application {
 
 extension Request {
     /// The caller's address: the connection's, or — when it comes from a trusted proxy (by default the
-    /// machine itself, where nginx runs) — the last address that proxy put in X-Forwarded-For.
+    /// machine itself, where nginx runs) — the nearest address in X-Forwarded-For that is not itself a
+    /// trusted proxy (a client may put anything at the start of that header; only what our proxies
+    /// appended counts).
     var clientAddress: String {
         let direct = remoteAddress?.ipAddress ?? "unknown"
-        guard application.settings.trustedProxies.contains(direct),
-              let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-              !forwarded.isEmpty else { return direct }
-        return forwarded
+        let trusted = application.settings.trustedProxies
+        guard trusted.contains(direct) else { return direct }
+        let chain = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        for address in chain.reversed() where !address.isEmpty {
+            if !trusted.contains(address) { return address }
+        }
+        return chain.first(where: { !$0.isEmpty }) ?? direct
     }
 }
 

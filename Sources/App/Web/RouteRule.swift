@@ -41,34 +41,39 @@ struct AccessGate: AsyncMiddleware {
     }
 }
 
-/// Every state-changing web form carries the session's token; the API uses bearer tokens instead
-/// of cookies and so needs none.
+/// Every state-changing web form carries a token: the signed-in session's, or for someone not
+/// signed in the double-submit token of their cookie (`AnonymousCSRF`). The API uses bearer tokens
+/// instead of cookies and so needs none.
+///
+/// A multipart form (photos) carries its token in the address (`?_csrf=`), so it is checked before a
+/// byte of the body is read; a url-encoded form carries it as a field.
 struct CSRFGuard: AsyncMiddleware {
     static let field = "_csrf"
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if req.method != .GET && req.method != .HEAD {
-            let form = try await req.formFields()
-            let sent = form[Self.field]?.last
-            guard let expected = req.session.data["csrf"], let sent, constantTimeEquals(sent, expected) else {
+            let sent: String?
+            if req.isMultipart {
+                sent = req.query[String.self, at: Self.field]
+            } else {
+                sent = try await req.formFields()[Self.field]?.last
+            }
+            guard let sent, Self.accepts(sent, for: req) else {
                 throw AppError.forbidden(Message("error.csrf"))
             }
         }
         return try await next.respond(to: req)
     }
 
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    static func accepts(_ sent: String, for req: Request) -> Bool {
+        if let row = req.webSession.row { return constantTimeEquals(sent, row.csrf) }
+        guard let cookie = req.cookies[WebSessionStore.csrfCookieName]?.string else { return false }
+        return constantTimeEquals(sent, cookie) && AnonymousCSRF.isValid(cookie, protector: req.application.protector)
+    }
+
+    private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-}
-
-extension Request {
-    func csrfToken() -> String {
-        if let t = session.data["csrf"] { return t }
-        let t = TokenDigest.random(bytes: 24)
-        session.data["csrf"] = t
-        return t
     }
 }
