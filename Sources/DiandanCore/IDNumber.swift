@@ -100,9 +100,22 @@ public struct PhoneNumber: Sendable, Hashable {
         return PhoneNumber(value: s)
     }
 
+    /// A mobile number, or with `landline` also a fixed line with its area code (0797-1234567,
+    /// 010 12345678, +86 797 1234567), kept as its digits.
+    public static func parse(_ raw: String, landline: Bool) -> PhoneNumber? {
+        if let mobile = parse(raw) { return mobile }
+        guard landline else { return nil }
+        var s = raw.filter { !$0.isWhitespace && $0 != "-" && $0 != "(" && $0 != ")" }
+        if s.hasPrefix("+86") { s = "0" + s.dropFirst(3) } else if s.hasPrefix("0086") { s = "0" + s.dropFirst(4) }
+        guard (10...12).contains(s.count), s.hasPrefix("0"), !s.hasPrefix("00"), s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return PhoneNumber(value: s)
+    }
+
     private init(value: String) { self.value = value }
 
-    public var masked: String { Masking.mask(value, keepFirst: 3, keepLast: 4) }
+    public var isMobile: Bool { value.count == 11 && value.hasPrefix("1") }
+
+    public var masked: String { isMobile ? Masking.mask(value, keepFirst: 3, keepLast: 4) : Masking.mask(value, keepFirst: 4, keepLast: 4) }
 }
 
 extension Calendar {

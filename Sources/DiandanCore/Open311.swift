@@ -82,13 +82,13 @@ public enum Open311 {
     public static let fieldNames: [String: String] = [
         "menu_item_id": "service_code", "category_id": "service_code", "details": "description", "station_id": "jurisdiction_id",
         "latitude": "lat", "longitude": "long", "address": "address_string", "contact_name": "first_name",
-        "contact_phone": "phone", "window_start": "attribute[window_start]", "window_end": "attribute[window_end]",
+        "contact_phone": "phone", "contact_email": "email", "media_url": "media_url", "window_start": "attribute[window_start]", "window_end": "attribute[window_end]",
         "people": "attribute[people]", "notes": "attribute[notes]",
     ]
 
     /// A POSTed request, as the fields of our order input (`OrderInput.read` validates them as it
     /// does every order). The station is chosen by the caller and passed in.
-    public static func orderFields(_ form: [String: [String]], code: ServiceCode, stationID: Int) -> [String: InputValue] {
+    public static func orderFields(_ form: [String: [String]], code: ServiceCode, stationID: Int, fallbackName: String = "") -> [String: InputValue] {
         func one(_ k: String) -> String? {
             guard let v = form[k]?.last?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
             return v
@@ -102,18 +102,26 @@ public enum Open311 {
         out["latitude"] = one("lat").map(InputValue.string)
         out["longitude"] = one("long").map(InputValue.string)
         out["address"] = (one("address_string") ?? one("address_id")).map(InputValue.string)
-        out["contact_name"] = personName(first: one("first_name"), last: one("last_name")).map(InputValue.string)
+        // Name, phone and e-mail are optional in GeoReport: who calls back is the name given, else the
+        // e-mail, else the integration.
+        out["contact_name"] = (personName(first: one("first_name"), last: one("last_name")) ?? one("email") ?? (fallbackName.isEmpty ? nil : fallbackName))
+            .map(InputValue.string)
         out["contact_phone"] = one("phone").map(InputValue.string)
+        out["contact_email"] = one("email").map(InputValue.string)
+        out["media_url"] = one("media_url").map(InputValue.string)
         for a in attributes where a.code != "notes" {
             out[a.code] = (one("attribute[\(a.code)]") ?? one("attribute[\(a.code)][]")).map(InputValue.string)
         }
-        // Notes carry what the order has no field for: the photo's address and the e-mail.
+        // Notes carry what the order has no field for: the e-mail.
         var notes = [one("attribute[notes]")].compactMap { $0 }
-        if let url = one("media_url") { notes.append("media_url: \(url)") }
         if let email = one("email") { notes.append("email: \(email)") }
         if !notes.isEmpty { out["notes"] = .string(notes.joined(separator: "\n")) }
         return out
     }
+
+    /// A latitude or longitude as printed: six decimals (about 0.1 m), without the float noise of
+    /// sums such as 25.906000000000002.
+    public static func coordinate(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
 
     /// Chinese names are written family name first, without a space; others first name first.
     public static func personName(first: String?, last: String?) -> String? {
@@ -223,6 +231,7 @@ public enum ChinaTime {
     /// ISO 8601 with an offset first; then each format, in China time.
     public static func parse(_ s: String, formats: [String]) -> Date? {
         if let d = try? Date(s, strategy: .iso8601) { return d }
+        if let d = try? Date(s, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "Asia/Shanghai")

@@ -18,9 +18,12 @@ public struct OrderInput: Sendable, Equatable {
     public var windowEnd: Date?
     public var people: Int
     public var contactName: String
-    public var contactPhone: PhoneNumber
+    /// Absent only for orders from outside systems (Open311), which may give an e-mail instead.
+    public var contactPhone: PhoneNumber?
     public var channel: OrderChannel
     public var notes: String
+    /// A photo or document the caller's system holds (Open311 `media_url`).
+    public var mediaURL: String? = nil
 
     /// The order as asked for, in one line (fields in a fixed order): what an idempotency key is
     /// bound to, so a retry must ask for the same order.
@@ -29,7 +32,7 @@ public struct OrderInput: Sendable, Equatable {
         func n(_ x: Int?) -> String { x.map { String($0) } ?? "" }
         func g(_ x: Double?) -> String { x.map { String($0) } ?? "" }
         var parts: [String] = [n(menuItemID), n(categoryID), details, String(stationID), g(latitude), g(longitude)]
-        parts += [address ?? "", d(windowStart), d(windowEnd), String(people), contactName, contactPhone.value, channel.rawValue, notes]
+        parts += [address ?? "", d(windowStart), d(windowEnd), String(people), contactName, contactPhone?.value ?? "", channel.rawValue, notes, mediaURL ?? ""]
         return parts.map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
     }
 
@@ -44,7 +47,9 @@ public struct OrderInput: Sendable, Equatable {
     public static func read(_ r: inout FieldReader, defaultChannel: OrderChannel, now: Date) -> OrderInput? {
         let menu = r.int("menu_item_id", required: false, in: 1...Int(Int32.max))
         let category = r.int("category_id", required: false, in: 1...Int(Int32.max))
-        let details = r.text("details", required: menu == nil, max: 1000, multiline: true) ?? ""
+        // GeoReport allows a description of 4,000 characters; people typing in our forms, 1,000.
+        let outside = defaultChannel == .open311
+        let details = r.text("details", required: menu == nil, max: outside ? 4000 : 1000, multiline: true) ?? ""
         if menu == nil, category == nil, !r.hasError("menu_item_id"), !r.hasError("category_id") {
             r.fail("category_id", "error.order.menu_or_category")
         }
@@ -64,16 +69,30 @@ public struct OrderInput: Sendable, Equatable {
         let people = r.int("people", required: false, in: 1...10_000) ?? 1
         let name = r.text("contact_name", max: 40)
         var phone: PhoneNumber?
-        if let raw = r.text("contact_phone", max: 20) {
-            phone = PhoneNumber.parse(raw)
-            if phone == nil { r.fail("contact_phone", "error.phone") }
+        // Outside systems (12345 hotlines) pass on landlines too, or an e-mail instead of a phone.
+        if let raw = r.text("contact_phone", required: !outside, max: 24) {
+            phone = PhoneNumber.parse(raw, landline: outside)
+            if phone == nil { r.fail("contact_phone", outside ? "error.phone_or_landline" : "error.phone") }
+        }
+        var email: String?
+        if outside, let raw = r.text("contact_email", required: false, max: 200) {
+            if raw.contains("@"), !raw.hasPrefix("@"), !raw.hasSuffix("@"), !raw.contains(where: { $0.isWhitespace }) { email = raw } else { r.fail("contact_email", "error.email") }
+        }
+        if outside, phone == nil, email == nil, !r.hasError("contact_phone"), !r.hasError("contact_email") {
+            r.fail("contact_phone", "error.phone_or_email")
+        }
+        var media: String?
+        if let raw = r.text("media_url", required: false, max: 500) {
+            if let u = URLComponents(string: raw), ["http", "https"].contains(u.scheme?.lowercased() ?? ""), u.host?.isEmpty == false { media = raw } else { r.fail("media_url", "error.url") }
         }
         let channel = r.choice("channel", OrderChannel.self, required: false) ?? defaultChannel
         let notes = r.text("notes", required: false, max: 1000, multiline: true) ?? ""
-        guard r.isValid, let station, let name, let phone else { return nil }
-        return OrderInput(menuItemID: menu, categoryID: category, details: details, stationID: station, latitude: lat, longitude: lon,
-                          address: address, windowStart: start, windowEnd: end, people: people, contactName: name,
-                          contactPhone: phone, channel: channel, notes: notes)
+        guard r.isValid, let station, let name, phone != nil || email != nil else { return nil }
+        var input = OrderInput(menuItemID: menu, categoryID: category, details: details, stationID: station, latitude: lat, longitude: lon,
+                               address: address, windowStart: start, windowEnd: end, people: people, contactName: name,
+                               contactPhone: phone, channel: channel, notes: notes)
+        input.mediaURL = media
+        return input
     }
 }
 

@@ -111,8 +111,10 @@ public struct FieldReader: Sendable {
             if required { fail(name, "error.required") }
             return nil
         }
-        let allowed: Set<Character> = multiline ? ["\n", "\r\n", "\t"] : []
-        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains(Character($0)) }) {
+        // Line breaks as any system writes them (browsers send a textarea's as CRLF) and tabs are
+        // allowed in text of several lines; no other control character anywhere.
+        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
+        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
             fail(name, "error.control_characters")
             return nil
         }
@@ -234,7 +236,7 @@ public struct FieldReader: Sendable {
             var id: Int?
             if case .number(let d) = item, d.rounded() == d, abs(d) < 1e15 { id = Int(d) }
             if case .string(let s) = item { id = Int(s.trimmingCharacters(in: .whitespaces)) }
-            guard let id, id > 0 else {
+            guard let id, (1...Int(Int32.max)).contains(id) else {
                 fail(name, "error.invalid_choice")
                 return []
             }

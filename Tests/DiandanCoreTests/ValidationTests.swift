@@ -35,6 +35,24 @@ struct ValidationTests {
         #expect(throws: ValidationFailure.self) { try r.check() }
     }
 
+    /// Found by schemathesis: a textarea's line breaks (CRLF, as browsers send them) were refused as
+    /// control characters. And every number is bounded, ids included, before anything counts with it.
+    @Test func lineBreaksOfEverySystemAreTextAndNumbersAreBounded() {
+        var r = FieldReader(["notes": .string("第一行\r\n第二行\r第三行\n\t缩进"), "title": .string("a\r\nb"),
+                             "huge": .string("9223372036854775807"), "digits": .string(String(repeating: "9", count: 10_000)),
+                             "nan": .string("NaN"), "inf": .string("1e308"), "ids": .list([.string("9223372036854775807")])])
+        #expect(r.text("notes", max: 100, multiline: true) == "第一行\r\n第二行\r第三行\n\t缩进")
+        #expect(r.text("title", max: 100) == nil)
+        #expect(r.int("huge", in: 1...10_000) == nil)
+        #expect(r.int("digits", in: 1...10_000) == nil)
+        #expect(r.double("nan", in: 0...24) == nil)
+        #expect(r.double("inf", in: 0...24) == nil)
+        #expect(r.ids("ids") == [])
+        let m = messages(r)
+        #expect(m["title"] == "error.control_characters" && m["huge"] == "error.out_of_range" && m["digits"] == "error.not_integer")
+        #expect(m["nan"] == "error.not_number" && m["inf"] == "error.out_of_range" && m["ids"] == "error.invalid_choice")
+    }
+
     @Test func formsAndJSONReadAlike() {
         var form = FieldReader(form: ["team_ids[]": ["3", "4", "3"], "active": ["on"], "count": ["7"]])
         #expect(form.ids("team_ids") == [3, 4])

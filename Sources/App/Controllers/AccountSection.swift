@@ -135,7 +135,7 @@ enum AccountSection: AdminSection {
     static func removeGrant(req: Request) async throws -> Response {
         let account = try await AdminRoutes<AccountSection>.find(req)
         try req.authorize(.accounts, .write, at: account.site.sitePath)
-        guard let gid = req.parameters.get("grant", as: Int.self),
+        guard let gid = (try? req.pathInt("grant")),
               let g = try await RoleGrant.query(on: req.db).filter(\.$id == gid).with(\.$site).first(), g.$account.id == account.id
         else { throw AppError.notFound }
         guard Policy.mayAssign(Role(rawValue: g.role) ?? .resident, at: g.site.sitePath, by: req.grants) else {

@@ -108,14 +108,12 @@ enum ActivityController {
         var to: Date?
         var text: String?
 
-        static func read(_ req: Request) -> Filter {
-            func day(_ name: String) -> Date? {
-                guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
-                return ChinaTime.parse(raw, formats: ["yyyy-MM-dd"])
+        static func read(_ req: Request) throws -> Filter {
+            func day(_ name: String) throws -> Date? {
+                try req.queryDay(name).flatMap { ChinaTime.parse($0, formats: ["yyyy-MM-dd"]) }
             }
-            let text = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-            return Filter(siteID: req.query[Int.self, at: "site"], categoryID: req.query[Int.self, at: "category"],
-                          from: day("from"), to: day("to").map { $0.addingTimeInterval(86_400) }, text: text.flatMap { $0.isEmpty ? nil : String($0.prefix(50)) })
+            return Filter(siteID: try req.queryID("site"), categoryID: try req.queryID("category"),
+                          from: try day("from"), to: try day("to").map { $0.addingTimeInterval(86_400) }, text: try req.queryText("q", max: 50))
         }
     }
 
@@ -126,7 +124,10 @@ enum ActivityController {
             guard let s = try await Site.find(site, on: req.db) else { throw ValidationFailure(field: "site", "error.not_found_choice") }
             q = q.join(Site.self, on: \Activity.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
         }
-        if let c = f.categoryID { q = q.filter(\.$category.$id == c) }
+        if let c = f.categoryID {
+            guard try await Category.find(c, on: req.db) != nil else { throw ValidationFailure(field: "category", "error.not_found_choice") }
+            q = q.filter(\.$category.$id == c)
+        }
         if let from = f.from { q = q.filter(\.$endsAt >= from) } else if f.to == nil { q = q.filter(\.$endsAt >= req.now) }
         if let to = f.to { q = q.filter(\.$startsAt < to) }
         if let text = f.text { q = q.filter(\.$title ~~ text) }
@@ -134,13 +135,13 @@ enum ActivityController {
     }
 
     static func list(req: Request) async throws -> ActivityListDTO {
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1), per = min(100, max(1, req.query[Int.self, at: "per_page"] ?? 20))
-        let items = try await query(req, .read(req), page: page, perPage: per)
+        let page = try req.queryPage(), per = try req.queryInt("per_page", in: QueryBounds.perPage) ?? 20
+        let items = try await query(req, try .read(req), page: page, perPage: per)
         return ActivityListDTO(items: try items.map(ActivityDTO.init), page: page, per_page: per)
     }
 
     static func find(_ req: Request) async throws -> Activity {
-        guard let id = req.parameters.get("id", as: Int.self), let a = try await Activity.find(id, on: req.db),
+        guard let id = (try? req.pathInt("id")), let a = try await Activity.find(id, on: req.db),
               try await ActivityService.make(req).canSee(a, req.principal) else { throw AppError.notFound }
         return a
     }
@@ -158,7 +159,7 @@ enum ActivityController {
     }
 
     static func approve(req: Request) async throws -> ActivityDTO {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         return try ActivityDTO(try await ActivityService.make(req).approve(id, by: try req.requirePrincipal()))
     }
 
@@ -216,13 +217,13 @@ enum ActivityController {
 
     static func qrLink(req: Request) async throws -> QRLinkDTO {
         let a = try await managed(req)
-        let kind = CheckinPolicy.Kind(rawValue: req.query[String.self, at: "kind"] ?? "in") ?? .checkIn
+        let kind = try req.queryChoice("kind", CheckinPolicy.Kind.self) ?? .checkIn
         let (url, expires) = checkURL(req, activityID: try a.requireID(), kind: kind)
         return QRLinkDTO(kind: kind.rawValue, url: url, expires_at: expires)
     }
 
     static func check(_ req: Request, _ kind: CheckinPolicy.Kind) async throws -> SignupDTO {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
         let window = r.int("t", in: 0...Int(Int32.max))
         let signature = r.text("s", max: 64)
@@ -234,7 +235,7 @@ enum ActivityController {
     }
 
     static func confirm(req: Request) async throws -> SignupDTO {
-        guard let id = req.parameters.get("signup", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("signup")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
         let hours = r.double("hours", required: false, in: 0...24)
         let reason = r.text("reason", required: false, max: 200)
@@ -243,7 +244,7 @@ enum ActivityController {
     }
 
     static func peopleServed(req: Request) async throws -> ActivityDTO {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
         let people = r.int("people_served", in: 0...1_000_000)
         try r.check()

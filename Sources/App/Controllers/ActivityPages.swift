@@ -85,7 +85,7 @@ enum ActivityPages {
     static func codeImage(_ req: Request, _ url: String) throws -> Response {
         let qr = try QRCode.encode(url, errorCorrection: .medium)
         let response: Response
-        if req.query[String.self, at: "format"] == "png" {
+        if try req.queryChoice("format", ImageFormat.self) == .png {
             response = Response(status: .ok, body: .init(data: Data(qr.png(scale: 8))))
             response.headers.contentType = .png
         } else {
@@ -118,8 +118,8 @@ enum ActivityPages {
     static func checkPage(req: Request) async throws -> Response {
         guard req.principal != nil else { return req.redirect(to: Paths.login(next: req.url.string), redirectType: .normal) }
         let a = try await ActivityController.find(req)
-        let kind = CheckinPolicy.Kind(rawValue: req.query[String.self, at: "k"] ?? "") ?? .checkIn
-        let page = try checkContext(req, a, kind: kind, window: req.query[String.self, at: "t"] ?? "", signature: req.query[String.self, at: "s"] ?? "",
+        let kind = try req.queryChoice("k", CheckinPolicy.Kind.self) ?? .checkIn
+        let page = try checkContext(req, a, kind: kind, window: req.queryText("t", max: 20) ?? "", signature: req.queryText("s", max: 100) ?? "",
                                     message: nil, done: false)
         return try await Pages.render(req, "activities/check", page)
     }
@@ -133,7 +133,7 @@ enum ActivityPages {
             var r = try await req.fieldReader()
             let lat = r.double("latitude", in: -90...90), lon = r.double("longitude", in: -180...180)
             if lat == nil || lon == nil { throw AppError.badRequest(Message("error.checkin.no_location")) }
-            guard let t = Int(window) else { throw ActivityService.error(for: .badSignature) }
+            guard let t = Int(window), (0...Int(Int32.max)).contains(t) else { throw ActivityService.error(for: .badSignature) }
             let s = try await ActivityService.make(req).check(kind, activityID: try a.requireID(), window: t, signature: signature,
                                                               latitude: lat!, longitude: lon!, by: try req.requirePrincipal())
             let at = DateText.minute((kind == .checkIn ? s.checkInAt : s.checkOutAt) ?? req.now)
@@ -155,7 +155,7 @@ enum ActivityPages {
     }
 
     static func confirm(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("signup", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("signup")) else { throw AppError.notFound }
         let form = try await req.formFields()
         let hours = form["hours"]?.last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         let reason = form["reason"]?.last?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200).description
@@ -165,7 +165,7 @@ enum ActivityPages {
     }
 
     static func list(req: Request) async throws -> Response {
-        let f = ActivityController.Filter.read(req)
+        let f = try ActivityController.Filter.read(req)
         let activities = try await ActivityController.query(req, f, page: 1, perPage: 100)
         let siteIDs = Array(Set(activities.map(\.$site.id)))
         let siteNames = Dictionary(uniqueKeysWithValues: try await Site.query(on: req.db).filter(\.$id ~~ siteIDs).all().compactMap { s in s.id.map { ($0, s.name) } })
@@ -183,7 +183,7 @@ enum ActivityPages {
                 + sites.compactMap { s in s.id.map { .init(value: String($0), label: s.name, selected: $0 == f.siteID) } },
             categories: [.init(value: "", label: req.t("activity.all_categories"), selected: f.categoryID == nil)]
                 + categories.compactMap { c in c.id.map { .init(value: String($0), label: c.displayName(req.locale), selected: $0 == f.categoryID) } },
-            from: req.query[String.self, at: "from"] ?? "", to: req.query[String.self, at: "to"] ?? "", q: f.text ?? "",
+            from: try req.queryText("from", max: 30) ?? "", to: try req.queryText("to", max: 30) ?? "", q: f.text ?? "",
             rows: rows, canCreate: p.map { $0.roles.contains(.teamLeader) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false,
             feed: "/activities.ics" + (f.siteID.map { "?site=\($0)" } ?? ""))
         return try await Pages.render(req, "activities/list", page)
@@ -333,7 +333,7 @@ enum ActivityPages {
     /// with what those already say filled in.
     static func newForm(req: Request) async throws -> Response {
         var values: [String: [String]] = ["radius": [String(ActivityInput.defaultRadius)], "slots": ["20"]]
-        if let id = req.query[Int.self, at: "order_id"], let o = try await Order.find(id, on: req.db), try await OrderService.make(req).canRead(o, try req.requirePrincipal(), on: req.db) {
+        if let id = try req.queryID("order_id"), let o = try await Order.find(id, on: req.db), try await OrderService.make(req).canRead(o, try req.requirePrincipal(), on: req.db) {
             values["order_id"] = [String(id)]
             values["title"] = [o.title]
             values["category_id"] = [String(o.$category.id)]
@@ -344,7 +344,7 @@ enum ActivityPages {
             values["longitude"] = o.longitude.map { [String($0)] }
             values["description"] = [o.details]
         }
-        if let id = req.query[Int.self, at: "project_id"], let p = try await Project.find(id, on: req.db) {
+        if let id = try req.queryID("project_id"), let p = try await Project.find(id, on: req.db) {
             values["project_id"] = [String(id)]
             values["title"] = [p.title]
             values["category_id"] = [String(p.$category.id)]

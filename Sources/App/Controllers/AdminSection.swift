@@ -63,7 +63,7 @@ enum AdminRoutes<S: AdminSection> {
 
     static func list(req: Request) async throws -> Response {
         let scopes = try req.scopes(S.resource, .read)
-        let lq = ListQuery(req)
+        let lq = try ListQuery(req)
         let query = S.listQuery(req, scopes: scopes, pattern: lq.pattern)
         let total = try await query.copy().count()
         let items = try await query.range(lq.offset..<(lq.offset + ListQuery.pageSize)).all()
@@ -85,7 +85,7 @@ enum AdminRoutes<S: AdminSection> {
     static func newForm(req: Request) async throws -> Response {
         var values = S.values(req, of: nil)
         for key in S.prefill {
-            if let v = req.query[String.self, at: key]?.prefix(200), !v.isEmpty { values[key] = [String(v)] }
+            if let v = req.queryFields[key]?.last?.prefix(2000), !v.isEmpty { values[key] = [String(v)] }
         }
         return try await renderForm(req, item: nil, values: values, errors: [])
     }
@@ -125,7 +125,7 @@ enum AdminRoutes<S: AdminSection> {
     }
 
     static func find(_ req: Request) async throws -> S.Item {
-        guard let id = req.parameters.get("id", as: Int.self), let item = try await S.load(id, on: req.db) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")), let item = try await S.load(id, on: req.db) else { throw AppError.notFound }
         return item
     }
 

@@ -36,22 +36,16 @@ enum AssessmentController {
     /// for someone whose reach covers every centre), and the range.
     static func parse(_ req: Request) async throws -> (Site?, AssessmentRange, String) {
         let scopes = try req.scopes(.orders, .read)
-        let period = req.query[String.self, at: "period"] ?? "month"
+        let period = try req.queryText("period", max: 20) ?? "month"
         // A value given must be a value: a site that is not a number, a date that is not a date, is an
         // error rather than quietly the default (an export would be queued for the wrong thing).
-        for name in ["from", "to"] {
-            if let raw = req.query[String.self, at: name], !raw.isEmpty, ChinaTime.parse(raw, formats: ["yyyy-MM-dd"]) == nil {
-                throw ValidationFailure(field: name, "error.date_format")
-            }
-        }
-        let rawSite = req.query[String.self, at: "site"].flatMap { $0.isEmpty ? nil : $0 }
-        if let rawSite, Int(rawSite) == nil { throw ValidationFailure(field: "site", "error.not_integer") }
-        guard let range = AssessmentRange.make(period, containing: req.now, from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"]) else {
+        let from = try req.queryDay("from"), to = try req.queryDay("to")
+        let asked = req.queryFields["site"]?.last?.isEmpty == false ? try req.queryInt("site", in: 0...Int(Int32.max)) : nil
+        guard let range = AssessmentRange.make(period, containing: req.now, from: from, to: to) else {
             throw ValidationFailure(field: "period", "error.assessment.period")
         }
-        let asked = rawSite.flatMap { Int($0) }
         if let id = asked, id != 0 {
-            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
+            guard let s = try await Site.find(id, on: req.db) else { throw ValidationFailure(field: "site", "error.not_found_choice") }
             try req.authorize(.orders, .read, at: s.sitePath)
             return (s, range, period)
         }
@@ -90,13 +84,13 @@ enum AssessmentController {
         return q
     }
 
-    static func grain(_ req: Request, _ range: AssessmentRange) -> TrendGrain {
-        TrendGrain(rawValue: req.query[String.self, at: "grain"] ?? "") ?? TrendGrain.suggested(for: range)
+    static func grain(_ req: Request, _ range: AssessmentRange) throws -> TrendGrain {
+        try req.queryChoice("grain", TrendGrain.self) ?? TrendGrain.suggested(for: range)
     }
 
     static func page(req: Request) async throws -> Response {
         let (site, range, period) = try await parse(req)
-        let grain = grain(req, range)
+        let grain = try grain(req, range)
         let report = try await AssessmentService(db: req.db).report(site, range, grain: grain)
         let a = report.total
         let siteID = site?.id ?? 0
@@ -174,9 +168,9 @@ enum AssessmentController {
     /// The lines of one table of the report, named as the page names it.
     static func exportLines(_ req: Request) async throws -> (key: String, lines: [AssessmentService.Line], range: AssessmentRange) {
         let (site, range, _) = try await parse(req)
-        let key = req.query[String.self, at: "table"] ?? "sites"
+        let key = try req.queryText("table", max: 20) ?? "sites"
         guard ["sites", "teams", "practitioners", "total"].contains(key) else { throw AppError.notFound }
-        let report = try await AssessmentService(db: req.db).report(site, range, grain: grain(req, range))
+        let report = try await AssessmentService(db: req.db).report(site, range, grain: try grain(req, range))
         switch key {
         case "sites": return (key, report.children, range)
         case "teams": return (key, report.teams, range)
@@ -237,7 +231,7 @@ enum AssessmentController {
 
     static func json(req: Request) async throws -> ReportDTO {
         let (site, range, _) = try await parse(req)
-        let r = try await AssessmentService(db: req.db).report(site, range, grain: grain(req, range))
+        let r = try await AssessmentService(db: req.db).report(site, range, grain: try grain(req, range))
         func lines(_ l: [AssessmentService.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
         return ReportDTO(site_id: site?.id ?? 0, from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
                          teams: lines(r.teams), practitioners: lines(r.practitioners), training: r.training,

@@ -24,9 +24,9 @@ enum AuditController {
     static func page(req: Request) async throws -> Response {
         let centres = req.grants.filter { $0.role == .siteAdmin && $0.siteKind == .centre }.map(\.sitePath)
         guard !centres.isEmpty else { throw AppError.forbidden(Message("audit.centre_only")) }
-        let lq = ListQuery(req)
-        let from = (req.query[String.self, at: "from"] ?? "").prefix(10).description
-        let to = (req.query[String.self, at: "to"] ?? "").prefix(10).description
+        let lq = try ListQuery(req)
+        let from = try req.queryDay("from") ?? ""
+        let to = try req.queryDay("to") ?? ""
         var q = AuditRecord.query(on: req.db).join(Site.self, on: \AuditRecord.$siteID == \Site.$id).within(centres)
         if let pattern = lq.pattern {
             q = q.group(.or) { g in

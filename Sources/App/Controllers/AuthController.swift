@@ -46,8 +46,8 @@ enum AuthController {
 
     static func loginPage(req: Request) async throws -> Response {
         if req.principal != nil { return req.redirect(to: Paths.admin) }
-        let next = req.query[String.self, at: "next"].flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
-        let notice = req.query[String.self, at: "signed_out"] == "1" ? req.t("login.signed_out") : nil
+        let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
+        let notice = (try? req.queryFlag("signed_out")) == true ? req.t("login.signed_out") : nil
         return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: "/login", notice: notice))
     }
 

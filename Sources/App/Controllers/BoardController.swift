@@ -78,8 +78,9 @@ enum BoardController {
     /// the browser comes back with its last id.
     static func stream(req: Request) async throws -> Response {
         let scopes = try req.scopes(.orders, .read)
-        let resume = req.headers.first(name: "Last-Event-ID").flatMap { Int($0) } ?? req.query[Int.self, at: "after"]
-        let seconds = min(300, max(0, req.query[Int.self, at: "seconds"] ?? 300))
+        let lastSeen = req.headers.first(name: "Last-Event-ID").flatMap { Int($0) }.flatMap { QueryBounds.id.contains($0) ? $0 : nil }
+        let resume = try lastSeen ?? req.queryInt("after", in: 0...Int(Int32.max))
+        let seconds = try req.queryInt("seconds", in: 0...300) ?? 300
         var start = resume ?? 0
         if resume == nil { start = try await maxEventID(req.db) }
         let db = req.db, localizer = req.application.localizer, locale = req.locale

@@ -33,8 +33,7 @@ enum CalendarController {
     static func siteFeed(req: Request) async throws -> Response {
         var q = Activity.query(on: req.db).filter(\.$status == ActivityStatus.published.rawValue).filter(\.$endsAt >= req.now.addingTimeInterval(-30 * 86_400))
         var name = req.t("activity.list")
-        if let siteID = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(siteID, on: req.db) else { throw AppError.notFound }
+        if let s = try await req.querySite() {
             q = q.join(Site.self, on: \Activity.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
             name = s.name + " · " + name
         }

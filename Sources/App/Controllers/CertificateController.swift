@@ -144,7 +144,7 @@ enum CertificateController {
     }
 
     static func verifyPage(req: Request) async throws -> Response {
-        let number = (req.query[String.self, at: "number"] ?? "").trimmingCharacters(in: .whitespaces)
+        let number = try req.queryText("number", max: 40) ?? ""
         var facts: [VerifyPage.Fact] = []
         var found = false
         if let c = try await lookup(req, number), let content = c.decoded {

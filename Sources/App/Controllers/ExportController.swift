@@ -50,7 +50,7 @@ enum ExportController {
 
     static func create(_ req: Request) async throws -> ExportJob {
         let (site, range, _) = try await AssessmentController.parse(req)
-        let format = (try? req.content.get(String.self, at: "format")) ?? req.query[String.self, at: "format"] ?? "csv"
+        let format = try (try? req.content.get(String.self, at: "format")) ?? req.queryText("format", max: 10) ?? "csv"
         return try await ExportService(req: req).create(site: site, range: range, format: format, locale: req.locale, by: try req.requirePrincipal().accountID)
     }
 
@@ -68,7 +68,7 @@ enum ExportController {
 
     /// One's own job only: someone else's is as good as absent.
     static func job(_ req: Request) async throws -> ExportJob {
-        guard let id = req.parameters.get("id", as: Int.self), let job = try await ExportJob.find(id, on: req.db),
+        guard let id = (try? req.pathInt("id")), let job = try await ExportJob.find(id, on: req.db),
               job.$account.id == (try req.requirePrincipal().accountID) else { throw AppError.notFound }
         return job
     }

@@ -67,7 +67,7 @@ enum InboxController {
     /// Marks one of the person's notices read; someone else's is "not found".
     static func markRead(_ req: Request) async throws -> InboxItem {
         let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: Int.self),
+        guard let id = (try? req.pathInt("id")),
               let item = try await InboxItem.query(on: req.db).filter(\.$id == id).filter(\.$account.$id == p.accountID).first() else {
             throw AppError.notFound
         }
@@ -102,7 +102,7 @@ enum InboxController {
     }
 
     static func list(req: Request) async throws -> InboxDTO {
-        let unreadOnly = ["1", "true", "yes"].contains((req.query[String.self, at: "unread"] ?? "").lowercased())
+        let unreadOnly = try req.queryFlag("unread") ?? false
         let (items, unread) = try await items(req, unreadOnly: unreadOnly)
         return InboxDTO(unread: unread, items: try items.map { try dto($0, req) })
     }

@@ -25,6 +25,7 @@ struct Open311Errors: AsyncMiddleware {
                 .object([("code", .integer(Int(failure.status.code))), ("description", .text($0))])
             })
             let response = Open311Controller.respond(doc, root: "errors", format: Open311Controller.format(of: req), status: failure.status)
+            if failure.status == .methodNotAllowed { response.headers.replaceOrAdd(name: .allow, value: "GET, POST") }
             if case AppError.tooManyRequests(_, let seconds)? = error as? AppError {
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
             }
@@ -73,6 +74,24 @@ enum Open311Controller {
         v2.get("services", ":file", use: definition).rule(.open)
         v2.get("requests", ":file", use: single).rule(.open)
         v2.get("tokens", ":file", use: token).rule(.open)
+        // Whatever else arrives here is answered in the spec's shape: an unknown path 404, another
+        // method 405 (with the methods that are served), in the format the path asks for.
+        v2.get(use: unknownPath).rule(.open)
+        v2.get("**", use: unknownPath).rule(.open)
+        v2.post(use: unknownPath).rule(.open)
+        v2.post("**", use: unknownPath).rule(.open)
+        for method in [HTTPMethod.PUT, .DELETE, .PATCH, .OPTIONS, .TRACE, .CONNECT] {
+            v2.on(method, use: wrongMethod).rule(.open)
+            v2.on(method, "**", use: wrongMethod).rule(.open)
+        }
+    }
+
+    static func unknownPath(req: Request) async throws -> Response {
+        throw Open311Failure(.notFound, [req.t("open311.error.path")])
+    }
+
+    static func wrongMethod(req: Request) async throws -> Response {
+        throw Open311Failure(.methodNotAllowed, [req.t("open311.error.method", ["method": req.method.rawValue])])
     }
 
     static func format(of req: Request) -> Open311.Format {
@@ -144,6 +163,11 @@ enum Open311Controller {
         guard let code = Open311.ServiceCode(raw), try await Open311Store(req).serviceExists(code) else {
             throw Open311Failure(.notFound, [req.t("open311.error.service_code")])
         }
+        // Asked within a jurisdiction: only a service it lists (the spec's 404 otherwise).
+        if let site = try await jurisdiction(req, required: false) {
+            let listed = try await Open311Store(req).services(at: site, locale: req.locale, t: { req.t($0) }).map(\.code)
+            guard listed.contains(code) else { throw Open311Failure(.notFound, [req.t("open311.error.service_code")]) }
+        }
         let attributes = Open311.attributes.enumerated().map { i, a in
             GeoDoc.object([
                 ("variable", .bool(true)),
@@ -166,30 +190,36 @@ enum Open311Controller {
         guard name == "requests" else { throw AppError.notFound }
         var form = try await req.formFields()
         for k in ["api_key", "jurisdiction_id"] where form[k] == nil {
-            if let v = req.query[String.self, at: k] { form[k] = [v] }
+            if let v = req.queryFields[k]?.last { form[k] = [v] }
         }
         guard let key = form["api_key"]?.last, !key.isEmpty else { throw Open311Failure(.forbidden, [req.t("open311.error.api_key_missing")]) }
         let store = Open311Store(req)
         guard let (integration, principal) = try await store.integration(key: key) else {
             throw Open311Failure(.forbidden, [req.t("open311.error.api_key")])
         }
-        guard let rawCode = form["service_code"]?.last, let code = Open311.ServiceCode(rawCode) else {
+        guard let rawCode = form["service_code"]?.last, !rawCode.isEmpty else {
             throw Open311Failure(.badRequest, [req.t("open311.error.service_code")])
+        }
+        // A code that names no service is "not found", as the spec has it.
+        guard let code = Open311.ServiceCode(rawCode), try await store.serviceExists(code) else {
+            throw Open311Failure(.notFound, [req.t("open311.error.service_code")])
         }
         let site = try await jurisdiction(req, given: form["jurisdiction_id"]?.last, required: true)!
         let scope = integration.site.sitePath
         guard scope.covers(site.sitePath) || site.sitePath.covers(scope) else { throw AppError.forbidden(Message("open311.error.scope")) }
-        let lat = form["lat"]?.last.flatMap(Double.init), lon = form["long"]?.last.flatMap(Double.init)
-        let station = try await store.station(in: site, within: scope, lat: lat, lon: lon)
-        var reader = FieldReader(Open311.orderFields(form, code: code, stationID: station))
+        let lat = form["lat"]?.last.flatMap(Double.init).flatMap { $0.isFinite ? $0 : nil }
+        let lon = form["long"]?.last.flatMap(Double.init).flatMap { $0.isFinite ? $0 : nil }
+        let station = try await store.station(in: site, within: scope, lat: lat, lon: lon, offering: code)
+        var reader = FieldReader(Open311.orderFields(form, code: code, stationID: station, fallbackName: integration.name))
         let input = OrderInput.read(&reader, defaultChannel: .open311, now: req.now)
         try reader.check()
-        // A retry with the same Idempotency-Key returns the first order; the token is the key.
+        // A retry with the same Idempotency-Key (kept per integration: each has its own account)
+        // returns the first order and its token; tokens are made here, one per request.
         let given = req.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces)
         if let given, given.isEmpty || given.count > 80 { throw Open311Failure(.badRequest, [req.t("error.idempotency_key")]) }
-        let token = given ?? TokenDigest.random(bytes: 12)
-        let (order, created) = try await OrderService.make(req).create(input!, by: principal, key: Open311Store.tokenPrefix + token)
+        let (order, created) = try await OrderService.make(req).create(input!, by: principal, key: given.map { Open311Store.tokenPrefix + $0 })
         try await store.touch(integration)
+        let token = try await store.token(of: order)
         let notice = req.t("open311.notice", ["deadline": DateText.minute(order.responseDeadline)])
         return respond(.array(item: "request", [.object([
             ("service_request_id", .text(order.number)),
@@ -202,7 +232,7 @@ enum Open311Controller {
     static func requests(_ req: Request, _ format: Open311.Format) async throws -> Response {
         var params: [String: String] = [:]
         for k in ["service_request_id", "service_code", "start_date", "end_date", "status", "page", "page_size"] {
-            params[k] = req.query[String.self, at: k]
+            params[k] = req.queryFields[k]?.last
         }
         let search: Open311.Search
         do {
@@ -220,14 +250,16 @@ enum Open311Controller {
     static func single(req: Request) async throws -> Response {
         let (id, format) = try file(req)
         let reader = try await reader(req)
-        let rows = try await Open311Store(req).requests(Open311.Search(ids: [id], start: .distantPast, end: .distantFuture), in: nil)
+        let site = try await jurisdiction(req, required: false)
+        let rows = try await Open311Store(req).requests(Open311.Search(ids: [id], start: .distantPast, end: .distantFuture), in: site?.sitePath)
         guard !rows.isEmpty else { throw Open311Failure(.notFound, [req.t("open311.error.request")]) }
         return try await respondRequests(req, rows, reader: reader, format: format)
     }
 
     static func token(req: Request) async throws -> Response {
         let (token, format) = try file(req)
-        guard let number = try await Open311Store(req).number(forToken: token) else {
+        let site = try await jurisdiction(req, required: false)
+        guard let number = try await Open311Store(req).number(forToken: token, in: site?.sitePath) else {
             throw Open311Failure(.notFound, [req.t("open311.error.token")])
         }
         return respond(.array(item: "request", [.object([("service_request_id", .text(number)), ("token", .text(token))])]),
@@ -236,7 +268,7 @@ enum Open311Controller {
 
     /// The reader's reach for personal data: the site of a valid key; none without one.
     static func reader(_ req: Request) async throws -> SitePath? {
-        guard let key = req.query[String.self, at: "api_key"], !key.isEmpty else { return nil }
+        guard let key = req.queryFields["api_key"]?.last, !key.isEmpty else { return nil }
         guard let (integration, _) = try await Open311Store(req).integration(key: key) else {
             throw Open311Failure(.forbidden, [req.t("open311.error.api_key")])
         }
@@ -250,7 +282,8 @@ enum Open311Controller {
             var notes = req.t("order.action.\(r.last_action.replacingOccurrences(of: "-", with: "_"))")
             if full, let reason = r.last_reason, !reason.isEmpty { notes += "：" + reason }
             let open = Open311.status(status) == "open"
-            let expected = status.awaitsResponse ? r.response_deadline : (open ? r.completion_deadline : nil)
+            // When the request can be expected to be fulfilled: the completion deadline while it is open.
+            let expected = open ? r.completion_deadline : nil
             return .object([
                 ("service_request_id", .text(r.number)),
                 ("status", .text(Open311.status(status))),
@@ -267,9 +300,10 @@ enum Open311Controller {
                 ("address", .text(full ? (r.address ?? r.station_name) : r.station_name)),
                 ("address_id", .null),
                 ("zipcode", .null),
-                ("lat", .number(full ? (r.latitude ?? r.station_latitude) : r.station_latitude)),
-                ("long", .number(full ? (r.longitude ?? r.station_longitude) : r.station_longitude)),
-                ("media_url", .null),
+                ("lat", .number(Open311.coordinate(full ? (r.latitude ?? r.station_latitude) : r.station_latitude))),
+                ("long", .number(Open311.coordinate(full ? (r.longitude ?? r.station_longitude) : r.station_longitude))),
+                // What the calling system posted, for those whose key reaches the order.
+                ("media_url", full ? .optional(r.media_url) : .null),
             ])
         }
         return respond(.array(item: "request", docs), root: "service_requests", format: format)
@@ -277,7 +311,7 @@ enum Open311Controller {
 
     /// `jurisdiction_id` is a site's code; when absent and the system holds one county, that county.
     static func jurisdiction(_ req: Request, given: String? = nil, required: Bool) async throws -> Site? {
-        let raw = given ?? req.query[String.self, at: "jurisdiction_id"]
+        let raw = given ?? req.queryFields["jurisdiction_id"]?.last
         if let raw, !raw.isEmpty {
             guard let site = try await Site.query(on: req.db).filter(\.$code == raw).filter(\.$active == true).first() else {
                 throw Open311Failure(.notFound, [req.t("open311.error.jurisdiction")])

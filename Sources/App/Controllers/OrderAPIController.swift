@@ -150,22 +150,23 @@ enum OrderAPIController {
 
     static func list(req: Request) async throws -> OrderPageDTO {
         var q = try await visible(req)
-        if let raw = req.query[String.self, at: "status"] {
-            let statuses = raw.split(separator: ",").map(String.init)
-            guard statuses.allSatisfy({ OrderStatus(rawValue: $0) != nil }) else { throw AppError.validation(ValidationFailure(field: "status", "error.invalid_choice")) }
+        if let raw = req.queryFields["status"]?.last {
+            let statuses = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard raw.utf8.count <= 200, statuses.allSatisfy({ OrderStatus(rawValue: $0) != nil }) else {
+                throw AppError.validation(ValidationFailure(field: "status", "error.invalid_choice"))
+            }
             q = q.filter(\.$status ~~ statuses)
         }
-        if let site = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(site, on: req.db) else { throw AppError.validation(ValidationFailure(field: "site", "error.not_found_choice")) }
+        if let s = try await req.querySite() {
             q = q.filter(Site.self, \Site.$path =~ s.path)
         }
         for (name, op) in [("from", true), ("to", false)] {
-            guard let raw = req.query[String.self, at: name] else { continue }
-            guard let d = try? Date(raw, strategy: .iso8601) else { throw AppError.validation(ValidationFailure(field: name, "error.date_format")) }
+            guard let raw = req.queryFields[name]?.last else { continue }
+            guard raw.utf8.count <= 40, let d = try? Date(raw, strategy: .iso8601) else { throw AppError.validation(ValidationFailure(field: name, "error.date_format")) }
             q = op ? q.filter(\.$createdAt >= d) : q.filter(\.$createdAt < d)
         }
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
-        let per = min(100, max(1, req.query[Int.self, at: "per_page"] ?? 20))
+        let page = try req.queryPage()
+        let per = try req.queryInt("per_page", in: QueryBounds.perPage) ?? 20
         let total = try await q.copy().count()
         let items = try await q.sort(\.$id, .descending).range(((page - 1) * per)..<(page * per)).all()
         return OrderPageDTO(items: try items.map { try OrderDTO($0) }, page: page, per_page: per, total: total)
@@ -173,7 +174,7 @@ enum OrderAPIController {
 
     static func find(_ req: Request) async throws -> Order {
         let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: Int.self), let o = try await Order.find(id, on: req.db),
+        guard let id = (try? req.pathInt("id")), let o = try await Order.find(id, on: req.db),
               try await OrderService.make(req).canRead(o, p, on: req.db)
         else { throw AppError.notFound }
         return o
@@ -216,7 +217,7 @@ enum OrderAPIController {
 
     static func act(_ req: Request, _ action: String) async throws -> OrderDTO {
         let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r: FieldReader
         if action == "complete" {
             try await OrderService.make(req).precheck(.complete, orderID: id, by: p)

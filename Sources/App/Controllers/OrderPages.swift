@@ -102,7 +102,7 @@ enum OrderPages {
 
     /// The station a person orders for: the one asked for, else the site of their account.
     static func station(_ req: Request) async throws -> Site? {
-        if let id = req.query[Int.self, at: "station"], let s = try await Site.find(id, on: req.db), s.active { return s }
+        if let s = try await req.querySite("station", activeOnly: true) { return s }
         if let p = req.principal, let s = try await Site.find(p.siteID, on: req.db), s.siteKind == .station { return s }
         return try await Site.query(on: req.db).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true).sort(\.$path).first()
     }
@@ -166,9 +166,9 @@ enum OrderPages {
     }
 
     static func newOrder(req: Request) async throws -> Response {
-        let item = try await req.query[Int.self, at: "menu_item_id"].asyncFlatMap { try await MenuItem.find($0, on: req.db) }
+        let item = try await req.queryID("menu_item_id").asyncFlatMap { try await MenuItem.find($0, on: req.db) }
         var values: [String: [String]] = ["people": ["1"]]
-        if let s = req.query[Int.self, at: "station"] { values["station_id"] = [String(s)] }
+        if let s = try req.queryID("station") { values["station_id"] = [String(s)] }
         return try await renderOrderForm(req, item: item, values: values, errors: [])
     }
 
@@ -319,7 +319,7 @@ enum OrderPages {
 
     static func act(_ req: Request, _ action: String) async throws -> Response {
         let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         do {
             if action == "complete" {
                 try await OrderService.make(req).precheck(.complete, orderID: id, by: p)
@@ -341,7 +341,7 @@ enum OrderPages {
     /// A service photo, to those who may see the order.
     static func photo(req: Request) async throws -> Response {
         let o = try await OrderAPIController.find(req)
-        guard let pid = req.parameters.get("photo", as: Int.self),
+        guard let pid = (try? req.pathInt("photo")),
               let photo = try await OrderPhoto.find(pid, on: req.db), photo.$order.id == o.id
         else { throw AppError.notFound }
         let response = try await req.fileio.asyncStreamFile(at: UploadStore(directory: req.application.settings.uploadsDirectory).path(of: photo.file))

@@ -109,7 +109,7 @@ enum PerkController {
     }
 
     static func perform(_ req: Request) async throws -> PerkRedemption {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         return try await PerkService(db: req.db, now: req.now).redeem(perkID: id, by: try req.requirePrincipal())
     }
 

@@ -179,16 +179,18 @@ enum ProjectController {
 
     static func query(_ req: Request) async throws -> [Project] {
         var q = Project.query(on: req.db).with(\.$team)
-        if let siteID = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(siteID, on: req.db) else { throw AppError.notFound }
+        if let s = try await req.querySite() {
             q = q.join(Site.self, on: \Project.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
         }
-        if let c = req.query[Int.self, at: "category"] { q = q.filter(\.$category.$id == c) }
+        if let c = try req.queryID("category") {
+            guard try await Category.find(c, on: req.db) != nil else { throw ValidationFailure(field: "category", "error.not_found_choice") }
+            q = q.filter(\.$category.$id == c)
+        }
         return try await q.sort(\.$title).range(0..<500).all()
     }
 
     static func find(_ req: Request) async throws -> Project {
-        guard let id = req.parameters.get("id", as: Int.self), let p = try await ProjectSection.load(id, on: req.db) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")), let p = try await ProjectSection.load(id, on: req.db) else { throw AppError.notFound }
         return p
     }
 

@@ -88,7 +88,7 @@ enum PublicController {
     /// The choice is remembered in a cookie for a year.
     static func switchLanguage(req: Request) async throws -> Response {
         guard let code = req.parameters.get("code"), let locale = AppLocale(rawValue: code) else { throw AppError.notFound }
-        let next = req.query[String.self, at: "next"].flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.home
+        let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.home
         let response = req.redirect(to: next)
         response.cookies[Request.languageCookie] = HTTPCookies.Value(string: locale.rawValue, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
         return response

@@ -71,19 +71,17 @@ enum RankingController {
                           })
     }
 
-    static func parse(_ req: Request) -> (Kind, Period, Int?) {
-        (Kind(rawValue: req.query[String.self, at: "kind"] ?? "") ?? .volunteers,
-         Period(rawValue: req.query[String.self, at: "period"] ?? "") ?? .year,
-         req.query[Int.self, at: "site"])
+    static func parse(_ req: Request) throws -> (Kind, Period, Int?) {
+        (try req.queryChoice("kind", Kind.self) ?? .volunteers, try req.queryChoice("period", Period.self) ?? .year, try req.queryID("site"))
     }
 
     static func list(req: Request) async throws -> RankingDTO {
-        let (kind, period, site) = parse(req)
+        let (kind, period, site) = try parse(req)
         return try await ranking(req, kind: kind, period: period, siteID: site)
     }
 
     static func page(req: Request) async throws -> Response {
-        let (kind, period, site) = parse(req)
+        let (kind, period, site) = try parse(req)
         let r = try await ranking(req, kind: kind, period: period, siteID: site)
         let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
         let heading = req.t("ranking.\(kind.rawValue)")

@@ -50,7 +50,7 @@ enum RecordController {
 
     /// For admins over the volunteer's site.
     static func ofVolunteer(req: Request) async throws -> RecordDTO {
-        guard let id = req.parameters.get("id", as: Int.self), let v = try await Volunteer.query(on: req.db).filter(\.$id == id).with(\.$site).first() else {
+        guard let id = (try? req.pathInt("id")), let v = try await Volunteer.query(on: req.db).filter(\.$id == id).with(\.$site).first() else {
             throw AppError.notFound
         }
         try req.authorize(.volunteers, .read, at: v.site.sitePath)

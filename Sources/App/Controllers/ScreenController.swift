@@ -52,8 +52,7 @@ enum ScreenController {
     }
 
     static func site(_ req: Request) async throws -> Site {
-        if let id = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
+        if let s = try await req.querySite() {
             try req.authorize(.orders, .read, at: s.sitePath)
             return s
         }
@@ -73,6 +72,6 @@ enum ScreenController {
         return try await Pages.render(req, "screen", ScreenPage(chrome: .make(req, title: req.t("screen.title")), site: s.name,
                                                                 dataURL: "/screen/data?site=\(try s.requireID())", counters: c,
                                                                 hours: OrderPages.hours(c.hours_this_year),
-                                                                every: min(60, max(2, req.query[Int.self, at: "every"] ?? 10))))
+                                                                every: try req.queryInt("every", in: 2...60) ?? 10))
     }
 }

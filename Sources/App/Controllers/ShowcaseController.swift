@@ -8,7 +8,7 @@ enum ShowcaseController {
     static func register(web: RoutesBuilder, bare: RoutesBuilder) {
         web.get("showcase", use: { try await listPage($0, siteID: nil) }).rule(.open)
         web.get("showcase", ":site", use: { req in
-            guard let id = req.parameters.get("site", as: Int.self) else { throw AppError.notFound }
+            guard let id = (try? req.pathInt("site")) else { throw AppError.notFound }
             return try await listPage(req, siteID: id)
         }).rule(.open)
         web.get("showcase", "posts", ":id", use: postPage).rule(.open)
@@ -20,7 +20,7 @@ enum ShowcaseController {
         // Feeds and photos are for anyone, without a session.
         bare.get("showcase", "feed.atom", use: { try await feed($0, siteID: nil) }).rule(.open)
         bare.get("showcase", ":site", "feed.atom", use: { req in
-            guard let id = req.parameters.get("site", as: Int.self) else { throw AppError.notFound }
+            guard let id = (try? req.pathInt("site")) else { throw AppError.notFound }
             return try await feed(req, siteID: id)
         }).rule(.open)
         bare.get("showcase", "photos", ":id", use: photo).rule(.open)
@@ -56,9 +56,9 @@ enum ShowcaseController {
 
     static func listPage(_ req: Request, siteID: Int?) async throws -> Response {
         // The picker's form without its script: /showcase?site=3 is /showcase/3.
-        if siteID == nil, let picked = req.query[Int.self, at: "site"] { return req.redirect(to: Paths.showcase(site: picked), redirectType: .normal) }
+        if siteID == nil, let picked = try req.queryID("site") { return req.redirect(to: Paths.showcase(site: picked), redirectType: .normal) }
         let s = try await site(req, siteID)
-        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
+        let page = try req.queryPage()
         let service = ShowcaseService.make(req)
         let (posts, total) = try await service.published(under: s, page: page)
         let photos = try await service.photos(of: posts)
@@ -101,7 +101,7 @@ enum ShowcaseController {
     }
 
     static func published(_ req: Request) async throws -> ShowcasePost {
-        guard let id = req.parameters.get("id", as: Int.self),
+        guard let id = (try? req.pathInt("id")),
               let p = try await ShowcasePost.query(on: req.db).filter(\.$id == id).with(\.$site).with(\.$team).first(),
               p.status == ShowcasePost.Status.published.rawValue else { throw AppError.notFound }
         return p
@@ -151,7 +151,7 @@ enum ShowcaseController {
     }
 
     static func photo(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: Int.self), let ph = try await ShowcasePhoto.find(id, on: req.db),
+        guard let id = (try? req.pathInt("id")), let ph = try await ShowcasePhoto.find(id, on: req.db),
               let post = try await ShowcasePost.find(ph.$post.id, on: req.db), post.status == ShowcasePost.Status.published.rawValue else { throw AppError.notFound }
         let response = try await req.fileio.asyncStreamFile(at: UploadStore(directory: req.application.settings.uploadsDirectory).path(of: ph.file))
         response.headers.replaceOrAdd(name: .contentType, value: ph.contentType)
@@ -202,7 +202,7 @@ enum ShowcaseController {
     }
 
     static func subject(_ req: Request, _ kind: Kind) async throws -> ShowcaseService.Subject {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         let p = try req.requirePrincipal()
         switch kind {
         case .order: return try await ShowcaseService.make(req).subject(order: id, by: p)

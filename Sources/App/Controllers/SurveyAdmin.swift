@@ -15,7 +15,7 @@ enum SurveyAdmin {
 
     /// The survey of the path; out of the person's scope is refused (403), as on every admin page.
     static func load(_ req: Request, _ access: Access) async throws -> Survey {
-        guard let id = req.parameters.get("id", as: Int.self), let s = try await Survey.query(on: req.db).filter(\.$id == id).with(\.$site).first() else {
+        guard let id = (try? req.pathInt("id")), let s = try await Survey.query(on: req.db).filter(\.$id == id).with(\.$site).first() else {
             throw AppError.notFound
         }
         try req.authorize(.surveys, access, at: s.site.sitePath)
@@ -28,7 +28,7 @@ enum SurveyAdmin {
 
     static func list(req: Request) async throws -> Response {
         let scopes = try req.scopes(.surveys, .read)
-        let lq = ListQuery(req)
+        let lq = try ListQuery(req)
         var query = listQuery(req, scopes: scopes).sort(\.$id, .descending)
         if let pattern = lq.pattern { query = query.filter(\.$title ~~ pattern) }
         let total = try await query.copy().count()
@@ -136,7 +136,7 @@ enum SurveyAdmin {
         var list: [InputValue] = [], blocks: [Int] = []
         for n in 1...SurveyRules.maxQuestions {
             let prompt = v("q\(n)_prompt"), own = v("q\(n)_options")
-            let picked = (fields["q\(n)_items[]"] ?? []).compactMap { Int($0) }
+            let picked = (fields["q\(n)_items[]"] ?? []).compactMap { Int($0) }.filter(QueryBounds.id.contains)
             guard !prompt.isEmpty || !own.isEmpty || !picked.isEmpty else { continue }
             let kind = QuestionKind(rawValue: v("q\(n)_kind")) ?? .single
             var q: [String: InputValue] = ["kind": .string(kind.rawValue), "prompt": .string(prompt),
@@ -163,7 +163,7 @@ enum SurveyAdmin {
     static func create(req: Request) async throws -> Response {
         let fields = try await req.formFields()
         let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
-        let picked = Set(fields.filter { $0.key.hasSuffix("_items[]") }.flatMap(\.value).compactMap { Int($0) })
+        let picked = Set(fields.filter { $0.key.hasSuffix("_items[]") }.flatMap(\.value).compactMap { Int($0) }.filter(QueryBounds.id.contains))
         var names: [Int: String] = [:]
         if !picked.isEmpty {
             for m in try await MenuItem.query(on: req.db).filter(\.$id ~~ Array(picked)).all() { if let id = m.id { names[id] = m.title } }
@@ -253,7 +253,7 @@ enum SurveyAdmin {
                 projectLink: mayProject ? Paths.adminNew(ProjectSection.section) + "?" + query([("category_id", String(n.category_id)), ("title", title), ("description", note)]) : nil)
         }
         let scopeSites = try await Site.query(on: req.db).filter(\.$path =~ s.site.path).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
-        let period = req.query[String.self, at: "period"] ?? "all"
+        let period = try req.queryText("period", max: 20) ?? "all"
         let open = s.status == Survey.Status.open.rawValue
         let collect = open && SurveyService.collectorGrants(p).contains { $0.sitePath.covers(s.site.sitePath) || s.site.sitePath.covers($0.sitePath) }
         let page = ResultsPage(

@@ -114,7 +114,7 @@ enum SurveyController {
 
     /// A survey the person may see; others are as if they did not exist.
     static func find(_ req: Request) async throws -> Survey {
-        guard let id = req.parameters.get("id", as: Int.self),
+        guard let id = (try? req.pathInt("id")),
               let s = try await Survey.query(on: req.db).filter(\.$id == id).with(\.$site).first(),
               SurveyService.visible(s.site.sitePath, to: try req.requirePrincipal()) else { throw AppError.notFound }
         return s
@@ -123,11 +123,7 @@ enum SurveyController {
     // MARK: API
 
     static func list(req: Request) async throws -> [SurveyDTO] {
-        var site: Site?
-        if let id = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
-            site = s
-        }
+        let site = try await req.querySite()
         return try await SurveyService.make(req).list(for: try req.requirePrincipal(), site: site).map(SurveyDTO.init)
     }
 
@@ -220,18 +216,19 @@ enum SurveyController {
 
     static func resultsScope(_ req: Request, _ s: Survey) async throws -> (Site, Date, Date) {
         var site = s.site
-        if let id = req.query[Int.self, at: "site"], id != s.site.id {
+        if let id = try req.queryID("site"), id != s.site.id {
             guard let other = try await Site.find(id, on: req.db), s.site.sitePath.covers(other.sitePath) else {
                 throw ValidationFailure(field: "site", "error.survey.site_outside")
             }
             site = other
         }
-        let period = req.query[String.self, at: "period"] ?? "all"
+        let period = try req.queryText("period", max: 20) ?? "all"
         if period == "all" {
             return (site, s.createdAt.addingTimeInterval(-600), req.now.addingTimeInterval(86_400))
         }
-        guard let range = AssessmentRange.make(period, containing: req.now, from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"]) else {
-            throw ValidationFailure(field: "period", "error.assessment.period")
+        let from = try req.queryDay("from"), to = try req.queryDay("to")
+        guard let range = AssessmentRange.make(period, containing: req.now, from: from, to: to) else {
+            throw ValidationFailure(field: period == "custom" ? (from == nil ? "from" : "to") : "period", "error.assessment.period")
         }
         return (site, range.from, range.to)
     }
@@ -286,7 +283,7 @@ enum SurveyController {
     }
 
     static func collectPage(req: Request) async throws -> Response {
-        try await renderCollect(req, try await find(req), notice: req.query[String.self, at: "saved"] != nil ? req.t("survey.saved_online") : nil)
+        try await renderCollect(req, try await find(req), notice: req.queryFields["saved"] != nil ? req.t("survey.saved_online") : nil)
     }
 
     static func renderCollect(_ req: Request, _ s: Survey, notice: String? = nil, errors: [String] = [], status: HTTPResponseStatus = .ok) async throws -> Response {

@@ -94,7 +94,7 @@ enum TeamSection: AdminSection {
     static func removeMember(req: Request) async throws -> Response {
         let team = try await AdminRoutes<TeamSection>.find(req)
         try req.authorize(.teams, .write, at: team.site.sitePath)
-        guard let mid = req.parameters.get("member", as: Int.self),
+        guard let mid = (try? req.pathInt("member")),
               let m = try await TeamMembership.find(mid, on: req.db), m.$team.id == team.id
         else { throw AppError.notFound }
         try await req.db.writeTransaction { [m] db in try await m.delete(on: db) }

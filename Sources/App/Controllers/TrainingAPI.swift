@@ -62,22 +62,18 @@ enum TrainingAPI {
     /// Trainings at a site and below (everywhere without `site`), from today on unless `from` says otherwise.
     static func list(req: Request) async throws -> [TrainingDTO] {
         var q = Training.query(on: req.db).join(Site.self, on: \Training.$site.$id == \Site.$id)
-        if let id = req.query[Int.self, at: "site"] {
-            guard let s = try await Site.find(id, on: req.db) else { throw AppError.notFound }
+        if let s = try await req.querySite() {
             q = q.filter(Site.self, \Site.$path =~ s.path)
         }
         var from = Calendar.chinaStandard.startOfDay(for: req.now)
-        if let raw = req.query[String.self, at: "from"] {
-            guard let d = ChinaTime.parse(raw, formats: ["yyyy-MM-dd"]) else { throw ValidationFailure(field: "from", "error.date_format") }
-            from = d
-        }
+        if let raw = try req.queryDay("from"), let d = ChinaTime.parse(raw, formats: ["yyyy-MM-dd"]) { from = d }
         return try await q.filter(\.$startsAt >= from).sort(\.$startsAt).range(0..<200).all().map(TrainingDTO.init)
     }
 
     /// `t`, `s` from the scanned address; `latitude`, `longitude` for a training on site. 201 the first
     /// time, 200 with the same attendance after.
     static func checkIn(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
         let window = r.int("t", in: 0...Int(Int32.max))
         let signature = r.text("s", max: 64)
@@ -91,8 +87,8 @@ enum TrainingAPI {
     }
 
     static func showcase(req: Request) async throws -> [ShowcasePostDTO] {
-        let site = try await ShowcaseController.site(req, req.query[Int.self, at: "site"])
-        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
+        let site = try await req.querySite(activeOnly: true)
+        let page = try req.queryPage()
         let service = ShowcaseService.make(req)
         let (posts, _) = try await service.published(under: site, page: page)
         let photos = try await service.photos(of: posts)

@@ -104,7 +104,7 @@ enum TrainingController {
     }
 
     static func find(_ req: Request) async throws -> Training {
-        guard let id = req.parameters.get("id", as: Int.self), let t = try await TrainingSection.load(id, on: req.db) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")), let t = try await TrainingSection.load(id, on: req.db) else { throw AppError.notFound }
         return t
     }
 
@@ -169,7 +169,7 @@ enum TrainingController {
     static func checkPage(req: Request) async throws -> Response {
         guard req.principal != nil else { return req.redirect(to: Paths.login(next: req.url.string), redirectType: .normal) }
         let t = try await find(req)
-        let page = try context(req, t, window: req.query[String.self, at: "t"] ?? "", signature: req.query[String.self, at: "s"] ?? "", message: nil, done: false)
+        let page = try context(req, t, window: req.queryText("t", max: 20) ?? "", signature: req.queryText("s", max: 100) ?? "", message: nil, done: false)
         return try await Pages.render(req, "trainings/check", page)
     }
 
@@ -180,7 +180,7 @@ enum TrainingController {
         do {
             var r = try await req.fieldReader()
             let lat = r.double("latitude", required: false, in: -90...90), lon = r.double("longitude", required: false, in: -180...180)
-            guard let w = Int(window) else { throw ActivityService.error(for: .badSignature) }
+            guard let w = Int(window), (0...Int(Int32.max)).contains(w) else { throw ActivityService.error(for: .badSignature) }
             let (a, created) = try await TrainingService.make(req).checkIn(trainingID: try t.requireID(), window: w, signature: signature,
                                                                            latitude: lat, longitude: lon, by: try req.requirePrincipal())
             let message = req.t(created ? "training.checked_in" : "training.already", ["time": DateText.minute(a.checkedInAt), "hours": TrainingSection.hours(a.hours)])

@@ -89,17 +89,16 @@ enum WishController {
     }
 
     /// Wishes of a site and the sites below it, newest first; cancelled ones are not shown.
-    static func query(_ req: Request, siteID: Int?) async throws -> [Wish] {
+    static func query(_ req: Request, site: Site?) async throws -> [Wish] {
         var q = Wish.query(on: req.db).filter(\.$status != WishStatus.cancelled.rawValue)
-        if let siteID {
-            guard let s = try await Site.find(siteID, on: req.db) else { throw AppError.notFound }
+        if let s = site {
             q = q.join(Site.self, on: \Wish.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
         }
         return try await q.sort(\.$id, .descending).range(0..<200).all()
     }
 
     static func find(_ req: Request) async throws -> Wish {
-        guard let id = req.parameters.get("id", as: Int.self), let w = try await Wish.find(id, on: req.db) else { throw AppError.notFound }
+        guard let id = (try? req.pathInt("id")), let w = try await Wish.find(id, on: req.db) else { throw AppError.notFound }
         if w.wishStatus == .cancelled, !(try await WishService.make(req).isParty(w, req.principal)) { throw AppError.notFound }
         return w
     }
@@ -107,7 +106,7 @@ enum WishController {
     // MARK: API
 
     static func list(req: Request) async throws -> [WishDTO] {
-        try await query(req, siteID: req.query[Int.self, at: "site"]).map { try WishDTO($0, party: false) }
+        try await query(req, site: try await req.querySite()).map { try WishDTO($0, party: false) }
     }
 
     static func one(req: Request) async throws -> WishDTO {
@@ -141,8 +140,9 @@ enum WishController {
     // MARK: Pages
 
     static func wall(req: Request) async throws -> Response {
-        let siteID = req.query[Int.self, at: "site"]
-        let wishes = try await query(req, siteID: siteID)
+        let site = try await req.querySite()
+        let siteID = site?.id
+        let wishes = try await query(req, site: site)
         let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
         let names = Dictionary(uniqueKeysWithValues: sites.compactMap { s in s.id.map { ($0, s.name) } })
         let p = req.principal

@@ -36,5 +36,6 @@ enum Migrations {
         app.migrations.add(CreateSignInFailures())
         app.migrations.add(CreateAuditHead())
         app.migrations.add(AddRequestDigests())
+        app.migrations.add(AddOpen311Fields())
     }
 }

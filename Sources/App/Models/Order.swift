@@ -34,6 +34,10 @@ final class Order: Model, @unchecked Sendable {
     @Field(key: "contact_phone_sealed") var contactPhoneSealed: String
     @Field(key: "contact_phone_masked") var contactPhoneMasked: String
     @OptionalField(key: "address") var address: String?
+    /// Open311: the token the request was answered with (random, made here).
+    @OptionalField(key: "open311_token") var open311Token: String?
+    /// Open311: a photo or document the calling system holds.
+    @OptionalField(key: "media_url") var mediaURL: String?
     @OptionalField(key: "latitude") var latitude: Double?
     @OptionalField(key: "longitude") var longitude: Double?
     @OptionalField(key: "window_start") var windowStart: Date?

@@ -104,16 +104,27 @@ struct Open311Store {
 
     /// The station an order placed in a jurisdiction goes to: the jurisdiction itself when it is a
     /// station (or point), else the nearest active station within it and the key's reach.
-    func station(in site: Site, within scope: SitePath, lat: Double?, lon: Double?) async throws -> Int {
+    /// The station an order placed in a jurisdiction goes to: the jurisdiction itself when it is a
+    /// station (or point), else the nearest active station within it and the key's reach that offers
+    /// the service (so whatever `services.json` lists there can be ordered there) — nearest to the
+    /// position given, or without one to the jurisdiction's own.
+    func station(in site: Site, within scope: SitePath, lat: Double?, lon: Double?, offering code: Open311.ServiceCode? = nil) async throws -> Int {
         let kind = site.siteKind
         if kind == .station || kind == .point {
             guard scope.covers(site.sitePath) else { throw AppError.forbidden(Message("open311.error.scope")) }
             return try site.requireID()
         }
-        guard let lat, let lon else { throw ValidationFailure(field: "station_id", "open311.error.station_needed") }
+        let lat = lat ?? site.latitude, lon = lon ?? site.longitude
         let within = scope.covers(site.sitePath) ? site.sitePath : scope
-        let stations = try await Site.query(on: db).filter(\.$path =~ within.rawValue).filter(\.$kind == SiteKind.station.rawValue)
+        var stations = try await Site.query(on: db).filter(\.$path =~ within.rawValue).filter(\.$kind == SiteKind.station.rawValue)
             .filter(\.$active == true).all()
+        if case .menuItem(let item)? = code {
+            struct Covered: Decodable { let path: String }
+            let covered = try await sql.raw("""
+                SELECT cs.path FROM menu_item_sites x JOIN sites cs ON cs.id = x.site_id WHERE x.menu_item_id = \(bind: item)
+                """).all(decoding: Covered.self).map { SitePath(rawValue: $0.path) }
+            stations = stations.filter { s in covered.contains { $0.covers(s.sitePath) } }
+        }
         guard let nearest = stations.min(by: { Geo.distanceKm(lat, lon, $0.latitude, $0.longitude) < Geo.distanceKm(lat, lon, $1.latitude, $1.longitude) })
         else { throw ValidationFailure(field: "station_id", "open311.error.no_station") }
         return try nearest.requireID()
@@ -129,6 +140,7 @@ struct Open311Store {
         let station_name: String, station_path: String, station_latitude: Double, station_longitude: Double
         let team_name: String?, owner_name: String
         let last_action: String, last_reason: String?
+        let media_url: String?
     }
 
     func requests(_ s: Open311.Search, in path: SitePath?) async throws -> [RequestRow] {
@@ -150,7 +162,7 @@ struct Open311Store {
         if let path { conditions.append("s.path LIKE \(bind: path.rawValue + "%")") }
         let offset = (s.page - 1) * s.pageSize
         return try await sql.raw("""
-            SELECT o.id, o.number, o.status, o.title, o.details, o.menu_item_id, o.category_id, o.address, o.latitude, o.longitude,
+            SELECT o.id, o.number, o.status, o.title, o.details, o.menu_item_id, o.category_id, o.address, o.latitude, o.longitude, o.media_url,
                    o.created_at, o.updated_at, o.response_deadline, o.completion_deadline,
                    s.name AS station_name, s.path AS station_path, s.latitude AS station_latitude, s.longitude AS station_longitude,
                    t.name AS team_name, w.name AS owner_name,
@@ -162,9 +174,24 @@ struct Open311Store {
             """).all(decoding: RequestRow.self)
     }
 
-    func number(forToken token: String) async throws -> String? {
-        guard token.count <= 80 else { return nil }
-        guard let record = try await IdempotencyRecord.query(on: db).filter(\.$key == Self.tokenPrefix + token).first() else { return nil }
-        return try await Order.find(record.$order.id, on: db)?.number
+    /// The request a token was given for (within the jurisdiction, when one is named). Tokens are
+    /// made here, one per request; a client's own keys are never tokens.
+    func number(forToken token: String, in path: SitePath? = nil) async throws -> String? {
+        guard token.count <= 80, !token.isEmpty else { return nil }
+        var q = Order.query(on: db).filter(\.$open311Token == token)
+        if let path { q = q.join(Site.self, on: \Order.$station.$id == \Site.$id).filter(Site.self, \.$path =~ path.rawValue) }
+        return try await q.first()?.number
+    }
+
+    /// The token of an order placed through Open311; one is made for an order that has none yet.
+    func token(of order: Order) async throws -> String {
+        if let t = order.open311Token { return t }
+        let fresh = TokenDigest.random(bytes: 12)
+        let id = try order.requireID()
+        try await db.writeTransaction { db in
+            guard let sql = db as? SQLDatabase else { return }
+            try await sql.raw("UPDATE orders SET open311_token = \(bind: fresh) WHERE id = \(bind: id) AND open311_token IS NULL").run()
+        }
+        return try await Order.find(id, on: db)?.open311Token ?? fresh
     }
 }

@@ -112,9 +112,11 @@ struct OrderService {
         o.$placedBy.id = p.accountID
         o.onBehalf = onBehalf
         o.contactName = input.contactName
-        o.contactPhoneSealed = try protector.seal(input.contactPhone.value)
-        o.contactPhoneMasked = input.contactPhone.masked
+        o.contactPhoneSealed = try protector.seal(input.contactPhone?.value ?? "")
+        o.contactPhoneMasked = input.contactPhone?.masked ?? ""
         o.address = input.address
+        o.mediaURL = input.mediaURL
+        if input.channel == .open311 { o.open311Token = TokenDigest.random(bytes: 12) }
         o.latitude = input.latitude
         o.longitude = input.longitude
         o.windowStart = input.windowStart

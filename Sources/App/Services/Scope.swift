@@ -1,5 +1,6 @@
 import Fluent
 import DiandanCore
+import Vapor
 
 extension QueryBuilder {
     /// Keeps rows whose (joined) site lies in one of the subtrees. The model must be `Site` or
@@ -23,6 +24,16 @@ enum Lookup {
         guard let s = try await Site.find(id, on: db) else {
             throw ValidationFailure(field: field, "error.not_found_choice")
         }
+        return s
+    }
+}
+
+extension Request {
+    /// A site named by a query parameter (a filter): nil when absent; 422 on that parameter when it
+    /// names no site (or, with `activeOnly`, none in use).
+    func querySite(_ name: String = "site", activeOnly: Bool = false) async throws -> Site? {
+        guard let id = try queryID(name) else { return nil }
+        guard let s = try await Site.find(id, on: db), !activeOnly || s.active else { throw ValidationFailure(field: name, "error.not_found_choice") }
         return s
     }
 }

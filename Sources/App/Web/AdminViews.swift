@@ -132,9 +132,9 @@ struct ListQuery {
     let q: String
     let page: Int
 
-    init(_ req: Request) {
-        q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(60).description
-        page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
+    init(_ req: Request) throws {
+        q = try req.queryText("q", max: 60) ?? ""
+        page = try req.queryPage()
     }
 
     var offset: Int { (page - 1) * Self.pageSize }

@@ -179,6 +179,83 @@ extension Request {
     var now: Date { application.clock.now() }
 }
 
+/// The query string, read with the same rules and messages as a form: a value that is not what it
+/// should be is refused (422, naming the parameter), never ignored or quietly moved into range, and
+/// every number is bounded before anything counts with it.
+extension Request {
+    private struct QueryKey: StorageKey { typealias Value = [String: [String]] }
+
+    /// Every parameter of the query string, decoded once.
+    var queryFields: [String: [String]] {
+        if let cached = storage[QueryKey.self] { return cached }
+        let parsed = FormBody.parse(url.query ?? "")
+        storage[QueryKey.self] = parsed
+        return parsed
+    }
+
+    private func readQuery<T>(_ name: String, _ read: (inout FieldReader) -> T?) throws -> T? {
+        guard let values = queryFields[name], let last = values.last else { return nil }
+        var r = FieldReader(form: [name: [last]])
+        let value = read(&r)
+        try r.check()
+        return value
+    }
+
+    /// A whole number within `range`; nil when the parameter is absent.
+    func queryInt(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        try readQuery(name) { $0.int(name, required: true, in: range) }
+    }
+
+    /// The id of a row (1…2³¹−1); nil when absent. Whether the row exists is the caller's question.
+    func queryID(_ name: String) throws -> Int? { try queryInt(name, in: QueryBounds.id) }
+
+    /// A page number of a paged list (1…10,000).
+    func queryPage(_ name: String = "page") throws -> Int { try queryInt(name, in: QueryBounds.page) ?? 1 }
+
+    /// One of an enumeration's values; nil when absent.
+    func queryChoice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        try readQuery(name) { $0.choice(name, type, required: true) }
+    }
+
+    /// Text of at most `max` characters, trimmed; nil when absent or empty.
+    func queryText(_ name: String, max: Int) throws -> String? {
+        guard queryFields[name]?.last?.trimmingCharacters(in: .whitespaces).isEmpty == false else { return nil }
+        return try readQuery(name) { $0.text(name, required: false, max: max) }
+    }
+
+    /// A day, `yyyy-MM-dd`; nil when absent or empty.
+    func queryDay(_ name: String) throws -> String? {
+        guard let raw = try queryText(name, max: 10) else { return nil }
+        guard ChinaTime.parse(raw, formats: ["yyyy-MM-dd"]) != nil else { throw ValidationFailure(field: name, "error.date_format") }
+        return raw
+    }
+
+    /// A yes/no flag (1, true, yes, on / 0, false, no, off); nil when absent.
+    func queryFlag(_ name: String) throws -> Bool? {
+        guard queryFields[name] != nil else { return nil }
+        guard let v = queryFields[name]?.last?.lowercased(), ["1", "true", "yes", "on", "0", "false", "no", "off"].contains(v) else {
+            throw ValidationFailure(field: name, "error.not_boolean")
+        }
+        return ["1", "true", "yes", "on"].contains(v)
+    }
+
+    /// A whole-number path parameter within `range` (ids: 1…2³¹−1); anything else is "not found".
+    func pathInt(_ name: String, in range: ClosedRange<Int> = QueryBounds.id) throws -> Int {
+        guard let raw = parameters.get(name), raw.utf8.count <= 12, let n = Int(raw), range.contains(n) else { throw AppError.notFound }
+        return n
+    }
+}
+
+/// An image asked for by `?format=`.
+enum ImageFormat: String, CaseIterable { case svg, png }
+
+/// The bounds of numbers the query strings carry.
+enum QueryBounds {
+    static let id = 1...Int(Int32.max)
+    static let page = 1...10_000
+    static let perPage = 1...100
+}
+
 /// How much a route that takes photos reads at most.
 enum UploadLimit {
     /// Every photo a form may carry, at their largest, and the text beside them.

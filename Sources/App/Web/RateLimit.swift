@@ -56,7 +56,7 @@ struct RateLimit: AsyncMiddleware {
     private func caller(_ req: Request) async throws -> String? {
         if let p = req.principal { return "account|\(p.accountID)" }
         if bucket == .open311, req.method == .POST {
-            let key = try await req.formFields()["api_key"]?.last ?? req.query[String.self, at: "api_key"]
+            let key = try await req.formFields()["api_key"]?.last ?? req.queryFields["api_key"]?.last
             return key.map { "key|" + TokenDigest.sha256($0) }
         }
         return nil

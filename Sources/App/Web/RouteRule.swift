@@ -54,7 +54,7 @@ struct CSRFGuard: AsyncMiddleware {
         if req.method != .GET && req.method != .HEAD {
             let sent: String?
             if req.isMultipart {
-                sent = req.query[String.self, at: Self.field]
+                sent = req.queryFields[Self.field]?.last
             } else {
                 sent = try await req.formFields()[Self.field]?.last
             }
