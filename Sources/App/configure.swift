@@ -52,6 +52,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(NullByteGuard())
+    app.middleware.use(MethodNotAllowed())
     if settings.groupCommit {
         // SQLite: write transactions that arrive together share a commit; on both stores, orders
         // placed together are written as one batch.

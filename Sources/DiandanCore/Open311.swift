@@ -229,7 +229,10 @@ public enum Open311 {
 /// Date-times people type, read as China time unless they say otherwise.
 public enum ChinaTime {
     /// ISO 8601 with an offset first; then each format, in China time.
-    public static func parse(_ s: String, formats: [String]) -> Date? {
+    public static func parse(_ given: String, formats: [String]) -> Date? {
+        // RFC 3339 allows a space for the "T" between date and time.
+        var s = given
+        if s.count > 10, s[s.index(s.startIndex, offsetBy: 10)] == " " { s.replaceSubrange(s.index(s.startIndex, offsetBy: 10)...s.index(s.startIndex, offsetBy: 10), with: "T") }
         if let d = try? Date(s, strategy: .iso8601) { return d }
         if let d = try? Date(s, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
         let f = DateFormatter()
@@ -238,6 +241,10 @@ public enum ChinaTime {
         for format in formats {
             f.dateFormat = format
             if let d = f.date(from: s) { return d }
+        }
+        // China time with a fraction of a second (`2026-11-23T09:30:15.250`): the whole seconds count.
+        if let dot = s.lastIndex(of: "."), s[s.index(after: dot)...].allSatisfy(\.isNumber), !s[s.index(after: dot)...].isEmpty {
+            return parse(String(s[..<dot]), formats: formats)
         }
         return nil
     }

@@ -101,8 +101,8 @@ public struct FieldReader: Sendable {
             if required { fail(name, "error.required") }
             return nil
         case .string(let s)?: raw = s
-        case .number(let d)?: raw = d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
         default:
+            // A number where text belongs is a mistake of the caller's: JSON says what it sends.
             fail(name, "error.not_text")
             return nil
         }

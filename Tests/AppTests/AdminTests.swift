@@ -131,7 +131,9 @@ struct AdminTests {
             #expect(!found.contains("批量3<"))
             // SQL wildcards and quotes in a search are harmless.
             #expect(try await web.send(.GET, "/admin/volunteers?q=%25%27%22_").status == .ok)
-            #expect(try await web.send(.GET, "/admin/volunteers?page=-5").status == .ok)
+            // A page number that is no page is refused, not quietly the first.
+            #expect(try await web.send(.GET, "/admin/volunteers?page=-5").status == .unprocessableEntity)
+            #expect(try await web.send(.GET, "/admin/volunteers?page=").status == .ok, "an empty field of a page's form is no filter")
         }
     }
 

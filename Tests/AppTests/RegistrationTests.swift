@@ -106,7 +106,9 @@ struct RegistrationTests {
             #expect(try await api.send(.POST, "/api/v1/volunteers", json: "{\"real_name\":").status == .badRequest)
             #expect(try await api.send(.POST, "/api/v1/volunteers", headers: ["Content-Type": "text/plain"]).status == .unsupportedMediaType)
             let unknownSite = try await api.send(.POST, "/api/v1/volunteers", json: body(f).replacingOccurrences(of: "\"site_id\":\(f.s1.id!)", with: "\"site_id\":99999"))
-            #expect(unknownSite.status == .unprocessableEntity)
+            // An id that names nothing is "not found" in the API, the field named.
+            #expect(unknownSite.status == .notFound)
+            #expect((try unknownSite.json()["fields"] as? [String: String])?["site_id"] != nil)
             #expect(try await Volunteer.query(on: app.db).count() == before)
         }
     }

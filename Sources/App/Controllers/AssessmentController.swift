@@ -40,7 +40,7 @@ enum AssessmentController {
         // A value given must be a value: a site that is not a number, a date that is not a date, is an
         // error rather than quietly the default (an export would be queued for the wrong thing).
         let from = try req.queryDay("from"), to = try req.queryDay("to")
-        let asked = req.queryFields["site"]?.last?.isEmpty == false ? try req.queryInt("site", in: 0...Int(Int32.max)) : nil
+        let asked = try req.queryInt("site", in: 0...Int(Int32.max))
         guard let range = AssessmentRange.make(period, containing: req.now, from: from, to: to) else {
             throw ValidationFailure(field: "period", "error.assessment.period")
         }

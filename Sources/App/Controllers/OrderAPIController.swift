@@ -161,8 +161,7 @@ enum OrderAPIController {
             q = q.filter(Site.self, \Site.$path =~ s.path)
         }
         for (name, op) in [("from", true), ("to", false)] {
-            guard let raw = req.queryFields[name]?.last else { continue }
-            guard raw.utf8.count <= 40, let d = try? Date(raw, strategy: .iso8601) else { throw AppError.validation(ValidationFailure(field: name, "error.date_format")) }
+            guard let d = try req.queryMoment(name) else { continue }
             q = op ? q.filter(\.$createdAt >= d) : q.filter(\.$createdAt < d)
         }
         let page = try req.queryPage()

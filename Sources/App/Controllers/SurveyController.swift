@@ -218,15 +218,16 @@ enum SurveyController {
         var site = s.site
         if let id = try req.queryID("site"), id != s.site.id {
             guard let other = try await Site.find(id, on: req.db), s.site.sitePath.covers(other.sitePath) else {
-                throw ValidationFailure(field: "site", "error.survey.site_outside")
+                // A site outside the survey's names nothing the survey has: "not found" in the API.
+                throw ValidationFailure(field: "site", "error.not_found_choice")
             }
             site = other
         }
         let period = try req.queryText("period", max: 20) ?? "all"
+        let from = try req.queryDay("from"), to = try req.queryDay("to")
         if period == "all" {
             return (site, s.createdAt.addingTimeInterval(-600), req.now.addingTimeInterval(86_400))
         }
-        let from = try req.queryDay("from"), to = try req.queryDay("to")
         guard let range = AssessmentRange.make(period, containing: req.now, from: from, to: to) else {
             throw ValidationFailure(field: period == "custom" ? (from == nil ? "from" : "to") : "period", "error.assessment.period")
         }

@@ -128,10 +128,14 @@ enum WishController {
         guard let action = req.parameters.get("action").flatMap(WishAction.init(rawValue:)) else { throw AppError.notFound }
         let w = try await find(req)
         var note: String?
-        if action == .fulfil {
+        // A body is read whenever one is sent (a malformed one is refused, whatever the step); only
+        // fulfilling needs one, for its note.
+        let sent = (try await req.body.collect(max: 1 << 20).get())?.readableBytes ?? 0
+        if action == .fulfil || sent > 0 {
             var r = try await req.fieldReader()
             note = r.text("note", required: false, max: 500, multiline: true)
             try r.check()
+            if action != .fulfil { note = nil }
         }
         let done = try await WishService.make(req).act(action, wishID: try w.requireID(), by: try req.requirePrincipal(), note: note)
         return try WishDTO(done, party: true)

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 /// Open311 as its clients expect it: a request's token is made by the server (random, one per
 /// request) instead of being the client's Idempotency-Key, and the `media_url` a client posts is kept
@@ -12,6 +13,7 @@ struct AddOpen311Fields: AsyncMigration {
     }
 
     func revert(on database: Database) async throws {
+        if let sql = database as? SQLDatabase { try await sql.raw("DROP INDEX IF EXISTS orders_open311_token").run() }
         try await database.schema(Order.schema).deleteField("media_url").update()
         try await database.schema(Order.schema).deleteField("open311_token").update()
     }

@@ -33,7 +33,7 @@ struct ExportService {
 
     /// Queues an export; the runner picks it up.
     func create(site: Site?, range: AssessmentRange, format: String, locale: AppLocale, by accountID: Int) async throws -> ExportJob {
-        guard ["csv", "xlsx"].contains(format) else { throw ValidationFailure(field: "format", "error.not_found_choice") }
+        guard ["csv", "xlsx"].contains(format) else { throw ValidationFailure(field: "format", "error.invalid_choice") }
         let job = ExportJob()
         job.createdAt = now
         job.$account.id = accountID

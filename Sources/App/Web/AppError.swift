@@ -17,6 +17,8 @@ enum AppError: Error {
     case payloadTooLarge
     /// Too much at once (uploads): try again shortly.
     case busy(retryAfter: Int)
+    /// The path exists, not with this method.
+    case methodNotAllowed(allow: [String])
 
     var status: HTTPResponseStatus {
         switch self {
@@ -30,6 +32,7 @@ enum AppError: Error {
         case .validation: .unprocessableEntity
         case .payloadTooLarge: .payloadTooLarge
         case .busy: .serviceUnavailable
+        case .methodNotAllowed: .methodNotAllowed
         }
     }
 
@@ -42,6 +45,7 @@ enum AppError: Error {
         case .validation: Message("error.validation")
         case .payloadTooLarge: Message("error.too_large")
         case .busy: Message("error.busy")
+        case .methodNotAllowed(let allow): Message("error.method_not_allowed", ["allow": allow.joined(separator: ", ")])
         }
     }
 
@@ -91,11 +95,18 @@ struct ErrorRenderer: AsyncMiddleware {
         let text = req.application.localizer.text(appError.message, locale)
         let fields = appError.fieldErrors.isEmpty ? nil : Dictionary(appError.fieldErrors.map { ($0.field, req.application.localizer.text($0.message, locale)) }, uniquingKeysWith: { a, _ in a })
         var headers = HTTPHeaders()
+        // The API's rule, as its document says: an id that names nothing — in the path, the query or
+        // the body — is "not found" (404), with the fields that named it; pages show it beside the field.
+        var status = appError.status
+        if req.isAPI, case .validation(let v) = appError, !v.errors.isEmpty, v.errors.allSatisfy({ $0.message.key == "error.not_found_choice" }) {
+            status = .notFound
+        }
         if case .tooManyRequests(_, let seconds) = appError { headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
         if case .busy(let seconds) = appError { headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+        if case .methodNotAllowed(let allow) = appError { headers.replaceOrAdd(name: .allow, value: allow.joined(separator: ", ")) }
         if req.isAPI || req.prefersJSON {
-            let body = ErrorBody(error: String(describing: appError.status.code), message: text, fields: fields)
-            let response = Response(status: appError.status, headers: headers)
+            let body = ErrorBody(error: String(describing: status.code), message: text, fields: fields)
+            let response = Response(status: status, headers: headers)
             try? response.content.encode(body)
             return response
         }

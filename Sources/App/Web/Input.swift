@@ -195,6 +195,14 @@ extension Request {
 
     private func readQuery<T>(_ name: String, _ read: (inout FieldReader) -> T?) throws -> T? {
         guard let values = queryFields[name], let last = values.last else { return nil }
+        // One value a parameter: the API refuses a parameter given twice rather than pick one.
+        if isAPI, values.count > 1 { throw ValidationFailure(field: name, "error.repeated") }
+        // A page's filter form sends its empty fields (`?site=&from=`): there, empty is "any". The API
+        // takes a parameter given as a value that must be one.
+        if last.trimmingCharacters(in: .whitespaces).isEmpty {
+            if isAPI { throw ValidationFailure(field: name, "error.required") }
+            return nil
+        }
         var r = FieldReader(form: [name: [last]])
         let value = read(&r)
         try r.check()
@@ -223,8 +231,18 @@ extension Request {
         return try readQuery(name) { $0.text(name, required: false, max: max) }
     }
 
+    /// A moment: ISO 8601, or China time as forms write it (`2026-11-23T09:30`); nil when absent.
+    func queryMoment(_ name: String) throws -> Date? {
+        guard let raw = try readQuery(name, { $0.text(name, required: true, max: 40) }) else { return nil }
+        guard let d = ChinaTime.parse(raw, formats: ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"]) else {
+            throw ValidationFailure(field: name, "error.date_format")
+        }
+        return d
+    }
+
     /// A day, `yyyy-MM-dd`; nil when absent or empty.
     func queryDay(_ name: String) throws -> String? {
+        if isAPI, queryFields[name]?.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationFailure(field: name, "error.date_format") }
         guard let raw = try queryText(name, max: 10) else { return nil }
         guard ChinaTime.parse(raw, formats: ["yyyy-MM-dd"]) != nil else { throw ValidationFailure(field: name, "error.date_format") }
         return raw
@@ -233,6 +251,7 @@ extension Request {
     /// A yes/no flag (1, true, yes, on / 0, false, no, off); nil when absent.
     func queryFlag(_ name: String) throws -> Bool? {
         guard queryFields[name] != nil else { return nil }
+        if !isAPI, queryFields[name]?.last?.isEmpty == true { return nil }
         guard let v = queryFields[name]?.last?.lowercased(), ["1", "true", "yes", "on", "0", "false", "no", "off"].contains(v) else {
             throw ValidationFailure(field: name, "error.not_boolean")
         }

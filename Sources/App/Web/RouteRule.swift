@@ -77,3 +77,58 @@ struct CSRFGuard: AsyncMiddleware {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
+
+/// A path that exists, asked with a method it does not take, is answered 405 with the methods it
+/// takes in `Allow` (OPTIONS is answered with them, 204); only a path that exists under no method
+/// is "not found". TRACE is never served.
+struct MethodNotAllowed: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if req.method == .TRACE || req.method == .CONNECT {
+            throw AppError.methodNotAllowed(allow: Self.methods(for: req))
+        }
+        do {
+            return try await next.respond(to: req)
+        } catch let error where req.route == nil && Self.isNotFound(error) {
+            let allow = Self.methods(for: req)
+            guard !allow.isEmpty else { throw error }
+            if req.method == .OPTIONS {
+                let r = Response(status: .noContent)
+                r.headers.replaceOrAdd(name: .allow, value: allow.joined(separator: ", "))
+                return r
+            }
+            throw AppError.methodNotAllowed(allow: allow)
+        }
+    }
+
+    static func isNotFound(_ error: Error) -> Bool {
+        if let abort = error as? AbortError { return abort.status == .notFound }
+        if case AppError.notFound? = error as? AppError { return true }
+        return false
+    }
+
+    /// The methods some route takes at this path (HEAD wherever GET is).
+    static func methods(for req: Request) -> [String] {
+        let parts = req.url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var found: Set<String> = []
+        for route in req.application.routes.all where matches(route.path, parts) {
+            found.insert(route.method.rawValue)
+            if route.method == .GET { found.insert("HEAD") }
+        }
+        return found.sorted()
+    }
+
+    static func matches(_ pattern: [PathComponent], _ parts: [String]) -> Bool {
+        var i = 0
+        for component in pattern {
+            switch component {
+            case .catchall: return i < parts.count
+            case .constant(let c):
+                guard i < parts.count, parts[i] == c else { return false }
+            case .parameter, .anything:
+                guard i < parts.count else { return false }
+            }
+            i += 1
+        }
+        return i == parts.count
+    }
+}
