@@ -160,7 +160,8 @@ struct AuthTests {
     /// Found by probing: failures were counted per account only, so anyone could lock anyone out
     /// (the admin included), and an unknown username was never locked, telling which ones exist.
     @Test func failuresLockTheAddressThatFailsNeverTheAccountAndUnknownNamesLookTheSame() async throws {
-        try await withTestApp(settings: ["DIANDAN_TRUSTED_PROXIES": "unknown"]) { app in
+        // Time stands still here, so the answers' waits can be compared to the second.
+        try await withTestApp(clock: TestClock(), settings: ["DIANDAN_TRUSTED_PROXIES": "unknown"]) { app in
             // setup
             _ = try await Fixture.make(app)
             let admin = Fixture.centreAdmin

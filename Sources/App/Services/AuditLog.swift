@@ -33,10 +33,19 @@ struct AuditLog {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Appends of this process wait their turn here rather than each holding a database connection
+    /// while it waits for the trail's lock (a burst of views in the clear would empty the pool).
+    static let turns = AsyncMutex()
+
     /// What happened; `seq` is filled in here.
     @discardableResult
     func append(_ draft: AuditEntry) async throws -> AuditRecord {
-        try await db.writeTransaction { [signer] db in try await AuditLog(db: db, signer: signer).appendHere(draft) }
+        // Inside a write transaction already (which may share its commit with others): join it, never
+        // wait in line behind an append that waits for that very commit.
+        if WriteTransaction.active { return try await appendHere(draft) }
+        return try await Self.turns.run {
+            try await db.writeTransaction { [signer] db in try await AuditLog(db: db, signer: signer).appendHere(draft) }
+        }
     }
 
     /// The append itself, on a database that is already inside a write transaction (the action's own).
@@ -172,5 +181,26 @@ struct AuditAdminWrites: AsyncMiddleware {
             try await AuditLog(db: req.db, signer: req.application.protector).append(pending.entry)
         }
         return response
+    }
+}
+
+/// One at a time, in the order they came.
+actor AsyncMutex {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await lock()
+        defer { unlock() }
+        return try await body()
+    }
+
+    private func lock() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func unlock() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }
