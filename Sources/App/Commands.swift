@@ -22,8 +22,8 @@ struct SeedCommand: AsyncCommand {
     /// The password comes from DIANDAN_ADMIN_PASSWORD, never from the command line.
     func provinceAuditor(_ app: Application, _ wanted: Bool) async throws {
         guard wanted else { return }
-        guard let password = Environment.get("DIANDAN_ADMIN_PASSWORD"), password.count >= 8 else {
-            throw ConfigurationError("--auditor needs DIANDAN_ADMIN_PASSWORD (at least 8 characters).")
+        guard let password = Environment.get("DIANDAN_ADMIN_PASSWORD"), PasswordPolicy.problem(password, username: "province") == nil else {
+            throw ConfigurationError("--auditor needs DIANDAN_ADMIN_PASSWORD: at least 8 characters with letters and digits, not a common password.")
         }
         let hash = try await app.password.async.hash(password)
         try await app.db.writeTransaction { db in

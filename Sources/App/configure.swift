@@ -32,11 +32,12 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     if settings.databaseURL == nil {
         try await configureSQLiteConnections(app, wal: settings.sqlitePath != ":memory:", cacheMB: settings.sqliteCacheMB, synchronous: settings.sqliteSync)
     }
-    Migrations.register(on: app)
-
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     let decoy = try Bcrypt.hash("diandan-decoy", cost: settings.bcryptCost)
     app.protector = DataProtector(secret: settings.secret, decoyHash: decoy)
+    // After the protector: a migration signs the audit trail's head with it.
+    Migrations.register(on: app)
+
     app.localizer = try Application.loadCatalogues(from: settings.resourcesDirectory)
 
     // Web sessions are ours (`WebSessionStore`): a row only for a signed-in person.
@@ -71,6 +72,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     // limiter, the delivery sender's HTTP client) could each lose the other's value.
     _ = app.rateLimiter
     _ = app.uploadSlots
+    _ = app.uploadReading
     // Webhooks and the SMS gateway follow no redirects: a public address must not be able to send
     // the call on to an internal one.
     app.http.client.configuration.redirectConfiguration = .disallow
@@ -83,7 +85,6 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
         app.lifecycle.use(PeriodicService.privacy(app))
         app.lifecycle.use(PeriodicService.housekeeping(app))
         try await app.autoMigrate()
-        try await AuditLog(db: app.db, signer: app.protector).signPlaceholderHead()
         if settings.seedDemo, try await Site.query(on: app.db).count() == 0 {
             let logins = try await DemoSeeder(app: app).run()
             // Printed once, as a table (the log line used to repeat every login).

@@ -54,7 +54,10 @@ public enum PersonalText {
     static func isSeparator(_ u: Unicode.Scalar) -> Bool {
         if u.properties.isWhitespace { return true }
         switch u.properties.generalCategory {
-        case .format, .control, .dashPunctuation, .connectorPunctuation, .spaceSeparator: return true
+        case .format, .control, .spaceSeparator, .dashPunctuation, .connectorPunctuation, .otherPunctuation,
+             .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation:
+            // Commas, 、, brackets, quotes, dots: anything people put between the parts of a number or a name.
+            return true
         default: break
         }
         return ".·•・()（）/\\_~+'\"".unicodeScalars.contains(u)

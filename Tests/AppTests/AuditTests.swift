@@ -122,6 +122,12 @@ struct AuditTests {
             // The command says so and fails.
             try await sql.raw("UPDATE audit_head SET count = 10").run()
             await #expect(throws: ConfigurationError.self) { try await AuditCommand.verify(app) }
+            // The next entry does not cover it up: a head that does not match the end stays as it is.
+            try await sql.raw("UPDATE audit_head SET count = 10, last_hash = \(bind: (try await AuditRecord.query(on: app.db).filter(\.$seq == 8).first())!.hash)").run()
+            try await log.append(AuditEntry(seq: 0, at: Date(), accountID: nil, username: "after", siteID: nil, action: "test", target: "t/after",
+                                            detail: "", reason: nil, address: "127.0.0.1"))
+            #expect(try await log.verify().problem != nil)
+            await #expect(throws: ConfigurationError.self) { try await AuditCommand.verify(app) }
         }
     }
 

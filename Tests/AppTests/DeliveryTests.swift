@@ -193,4 +193,32 @@ struct DeliveryTests {
             }
         }
     }
+
+    /// The call is made to the address that was checked, not to whatever a second lookup of the
+    /// name says (a name can answer a public address to the check and 127.0.0.1 to the call). Here the
+    /// name exists nowhere but in the sender's resolver: the receiver hears the call only if the
+    /// client went where the sender looked.
+    @Test func aWebhookCallGoesToTheAddressThatWasChecked() async throws {
+        try await Receiver.run(failFirst: 0) { port, receiver in
+            try await withTestApp(settings: ["DIANDAN_WEBHOOK_ALLOW_PRIVATE": "true"]) { app in
+                let w = try await LoopWorld.make(app)
+                _ = try await IssuedKey.issue(app, site: w.f.centre, webhook: "http://hooks.example.test:\(port)/hook")
+                var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+                _ = try await resident.call(.POST, "/api/v1/orders", w.menuOrder())
+                _ = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
+                var sender = DeliverySender.make(app)
+                sender.resolve = { host in host == "hooks.example.test" ? ["127.0.0.1"] : [] }
+                let pass = try await sender.runOnce()
+                #expect(pass.delivered >= 1, "\(pass)")
+                #expect(receiver.received.first?.headers.first(name: .host)?.hasPrefix("hooks.example.test") == true)
+                // The same name checked as the world sees it: refused, the receiver hears nothing more.
+                let heard = receiver.received.count
+                _ = try await resident.call(.POST, "/api/v1/orders", w.menuOrder())
+                _ = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
+                sender.allowPrivate = false
+                _ = try await sender.runOnce()
+                #expect(receiver.received.count == heard)
+            }
+        }
+    }
 }

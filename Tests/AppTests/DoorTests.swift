@@ -74,6 +74,10 @@ struct DoorTests {
             #expect(try await web.send(.GET, "/metrics", headers: ["X-Forwarded-For": "127.0.0.1, 203.0.113.5"]).status == .forbidden)
             web.forwardedFor = "127.0.0.1"
             #expect(try await web.send(.GET, "/metrics").status == .ok)
+            // A proxy that names the caller with X-Real-IP or Forwarded instead.
+            var other = WebClient(app)
+            #expect(try await other.send(.GET, "/metrics", headers: ["X-Real-IP": "203.0.113.5"]).status == .forbidden)
+            #expect(try await other.send(.GET, "/metrics", headers: ["Forwarded": "for=203.0.113.5;proto=https"]).status == .forbidden)
         }
     }
 
@@ -157,6 +161,41 @@ struct DoorTests {
         }
     }
 
+    /// A path asked with a method it does not take: 405 with the methods it takes, never "not found".
+    @Test func wrongMethodsAre405WithAllow() async throws {
+        try await withTestApp { app in
+            var web = WebClient(app)
+            for method in [HTTPMethod.PUT, .DELETE, .PATCH, .TRACE] {
+                let r = try await web.send(method, "/api/v1/orders")
+                #expect(r.status == .methodNotAllowed, "\(method)")
+                #expect(r.headers.first(name: .allow) == "GET, HEAD, POST", "\(method)")
+                #expect(try r.json()["message"] as? String != nil)
+            }
+            let options = try await web.send(.OPTIONS, "/api/v1/orders/12")
+            #expect(options.status == .noContent && options.headers.first(name: .allow) == "GET, HEAD")
+            #expect(try await web.send(.PUT, "/activities").status == .methodNotAllowed)
+            #expect(try await web.send(.GET, "/no/such/page").status == .notFound)
+            #expect(try await web.send(.TRACE, "/no/such/page").status == .notFound)
+            // Open311 answers in its own shape.
+            let o311 = try await web.send(.TRACE, "/open311/v2/requests.json")
+            #expect(o311.status == .methodNotAllowed && o311.headers.first(name: .allow) == "GET, POST")
+            #expect(o311.text.hasPrefix("[{\"code\":405"))
+        }
+    }
+
+    @Test func theDemoLoginsArePrintedOnceEachAsATable() async throws {
+        try await withTestApp { app in
+            let lines = try await DemoSeeder(app: app, progress: { _ in }).run()
+            let text = DemoSeeder.loginsText(lines)
+            for login in DemoSeeder.logins {
+                let rows = text.components(separatedBy: "\n").filter { $0.hasPrefix("  " + login.username + " ") }
+                #expect(rows.count == 1, "\(login.username): \(rows)")
+            }
+            // The role in people's words beside its name: "resident" is a username, 群众 its role.
+            #expect(text.contains("群众 resident") && text.contains("阵地管理员 siteAdmin"))
+        }
+    }
+
     @Test func smallOnes() throws {
         // A resources folder given without its trailing slash is the same folder.
         #expect(Settings.directory("/srv/diandan") == "/srv/diandan/")
@@ -164,10 +203,5 @@ struct DoorTests {
         let root = Settings.packageRoot.hasSuffix("/") ? String(Settings.packageRoot.dropLast()) : Settings.packageRoot
         let settings = try Settings.load(.testing) { $0 == "DIANDAN_RESOURCES_DIR" ? root : nil }
         _ = try Application.loadCatalogues(from: settings.resourcesDirectory)
-        // The demo logins are printed once each, one line each.
-        let text = DemoSeeder.loginsText(DemoSeeder.logins.map { DemoSeeder.column($0.username, 14) + $0.role.rawValue })
-        for login in DemoSeeder.logins {
-            #expect(text.components(separatedBy: "\n").filter { $0.hasPrefix("  " + login.username + " ") }.count == 1, "\(login.username)")
-        }
     }
 }

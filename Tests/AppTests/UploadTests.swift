@@ -94,6 +94,12 @@ struct UploadTests {
         await slots.release()
         try await waiter.value
         #expect(await slots.inUse == 2)
+        // A slot held while something goes wrong is given back once, never twice.
+        let one = UploadSlots(permits: 1, patience: .milliseconds(100))
+        for _ in 0..<3 { _ = try? await one.holding { () async throws -> Int in throw AppError.badRequest(Message("error.null_byte")) } }
+        #expect(await one.inUse == 0)
+        try await one.acquire()
+        await #expect(throws: AppError.self) { try await one.acquire() }
     }
 
     @Test func aBodyPastItsRoutesLimitIsRefusedWithAMessage() async throws {

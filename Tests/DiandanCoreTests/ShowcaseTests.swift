@@ -25,10 +25,11 @@ struct ShowcaseTests {
     @Test func numbersAndNamesWrittenDifferentlyAreStillFound() {
         let known = ["钟秀英", "叶坪村3组12号", "13800138000"]
         for story in ["有事打138.0013.8000找我们", "电话 139 0000 1111", "电话１３９００００１１１１", "打 138-0013-8000",
-                      "身份证 3607 8119 8501 0112 3X", "座机0797 123 4567", "号码一三九〇〇〇〇一一一一", "电话\u{200B}13900001111"] {
+                      "身份证 3607 8119 8501 0112 3X", "座机0797 123 4567", "号码一三九〇〇〇〇一一一一", "电话\u{200B}13900001111",
+                      "号码138，0013，8000", "号码138、0013、8000", "(138)0013-8000"] {
             #expect(ShowcaseRules.personalData(in: story, known: known) == "error.showcase.number", "\(story)")
         }
-        for story in ["为钟 秀英奶奶理发", "为钟·秀英奶奶理发", "为钟\u{3000}秀\u{200B}英奶奶理发", "来到叶坪村 3 组 12 号"] {
+        for story in ["为钟 秀英奶奶理发", "为钟·秀英奶奶理发", "为钟,秀英奶奶理发", "为钟、秀英奶奶理发", "为“钟秀英”奶奶理发", "为钟\u{3000}秀\u{200B}英奶奶理发", "来到叶坪村 3 组 12 号"] {
             #expect(ShowcaseRules.personalData(in: story, known: known) == "error.showcase.resident", "\(story)")
         }
         // Dates, times and ordinary counts are not anybody's number.

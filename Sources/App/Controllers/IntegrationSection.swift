@@ -83,7 +83,7 @@ enum IntegrationSection: AdminSection {
         integration.keyHint = String(key.suffix(4))
         integration.webhookURL = input!.webhookURL
         let secret = input!.webhookURL == nil ? nil : try setSecret(req, integration)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let account = try await Account.insert(username: "open311-" + TokenDigest.random(bytes: 6).lowercased(), passwordHash: unusable,
                                                    site: site, role: .practitioner, on: db)
             integration.accountID = try account.requireID()
@@ -141,7 +141,7 @@ enum IntegrationSection: AdminSection {
         let i = try await AdminRoutes<IntegrationSection>.find(req)
         guard mayManage(req, i.site.sitePath) else { throw AppError.forbidden(Message("integration.centre_only")) }
         if i.revokedAt == nil {
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 i.revokedAt = req.now
                 try await i.save(on: db)
                 if let account = try await Account.find(i.accountID, on: db) {

@@ -187,9 +187,10 @@ enum OrderPages {
             var r = try await req.fieldReader()
             let input = OrderInput.read(&r, defaultChannel: req.headers.first(name: .userAgent)?.contains("Mobile") == true ? .mobile : .web, now: req.now)
             try r.check()
-            // The form's one-time token doubles as the idempotency key: a double tap makes one order.
-            // Each form carries its own id: a double tap or a resubmitted page makes one order.
-            let formID = form["form_id"]?.last.flatMap { $0.count <= 64 && !$0.isEmpty ? "form-" + $0 : nil }
+            // Each form carries its own id: a double tap or a resubmitted page makes one order. The
+            // id is bound to what the form says, so a form gone back to and changed is a new order,
+            // never a refusal the page cannot show.
+            let formID = form["form_id"]?.last.flatMap { $0.count <= 64 && !$0.isEmpty ? "form-" + $0 + "-" + TokenDigest.sha256(input!.canonical).prefix(16) : nil }
             let (order, _) = try await OrderService.make(req).create(input!, by: p, key: formID)
             return req.redirect(to: "/orders/\(try order.requireID())")
         } catch let failure as ValidationFailure {

@@ -7,6 +7,9 @@ import SQLKit
 /// and without the secret it cannot be rewritten to match. The database refuses to move it back or
 /// delete it.
 struct CreateAuditHead: AsyncMigration {
+    /// Signs the head the migration writes (the server's secret).
+    let signer: DataProtector
+
     func prepare(on database: Database) async throws {
         try await database.schema(AuditHead.schema)
             .field(.id, .int, .identifier(auto: false))
@@ -38,8 +41,8 @@ struct CreateAuditHead: AsyncMigration {
                 FOR EACH ROW EXECUTE FUNCTION audit_head_forward()
                 """).run()
         }
-        // A trail written before the head existed gets its head now.
-        try await AuditLog.establishHead(on: database)
+        // A trail written before the head existed gets its head now, signed.
+        try await AuditLog.establishHead(on: database, signer: signer)
     }
 
     func revert(on database: Database) async throws {

@@ -34,7 +34,7 @@ enum Migrations {
         app.migrations.add(CreateShowcase())
         app.migrations.add(CreateWebSessions())
         app.migrations.add(CreateSignInFailures())
-        app.migrations.add(CreateAuditHead())
+        app.migrations.add(CreateAuditHead(signer: app.protector))
         app.migrations.add(AddRequestDigests())
         app.migrations.add(AddOpen311Fields())
     }

@@ -7,9 +7,6 @@ import DiandanCore
 /// The audit trail's head (`CreateAuditHead`): one row, id 1.
 final class AuditHead: Model, @unchecked Sendable {
     static let schema = "audit_head"
-    /// Written by the migration, before anything could sign it; signed at the next start.
-    static let placeholder = "unsigned"
-
     @ID(custom: .id, generatedBy: .user) var id: Int?
     @Field(key: "count") var count: Int
     @Field(key: "last_hash") var lastHash: String
@@ -77,9 +74,22 @@ struct AuditLog {
         return r
     }
 
+    /// Moves the head to the new entry — only from where it stood: a head that is not ours, or that
+    /// no longer names the entry before this one (entries were removed from the end), stays as it is,
+    /// so `diandan audit verify` keeps saying so instead of a new signature covering it up.
     private func moveHead(to count: Int, hash: String, at: Date) async throws {
         let head = try await AuditHead.find(1, on: db) ?? AuditHead()
-        if head.id == nil { head.id = 1 }
+        if head.id == nil {
+            head.id = 1
+        } else {
+            let previous = try await AuditRecord.query(on: db).filter(\.$seq == count - 1).first()
+            let holds = signer.verify(AuditHead.signed(head.count, head.lastHash), signature: head.signature)
+                && head.count == count - 1 && head.lastHash == (previous?.hash ?? AuditChain.genesis)
+            guard holds else {
+                Logger(label: "diandan.audit").critical("The audit trail's head does not match its end: it is left as it is. Run `diandan audit verify`.")
+                return
+            }
+        }
         head.count = count
         head.lastHash = hash
         head.signature = signer.sign(AuditHead.signed(count, hash))
@@ -87,25 +97,16 @@ struct AuditLog {
         try await head.save(on: db)
     }
 
-    /// The head row as the migration leaves it: the chain's length and last hash, not yet signed.
-    static func establishHead(on db: Database) async throws {
+    /// The head of a trail written before the head existed: its length and last hash, signed.
+    static func establishHead(on db: Database, signer: DataProtector) async throws {
         let last = try await AuditRecord.query(on: db).sort(\.$seq, .descending).first()
         let head = AuditHead()
         head.id = 1
         head.count = last?.seq ?? 0
         head.lastHash = last?.hash ?? AuditChain.genesis
-        head.signature = AuditHead.placeholder
+        head.signature = signer.sign(AuditHead.signed(head.count, head.lastHash))
         head.updatedAt = Date()
         try await head.create(on: db)
-    }
-
-    /// Signs the head the migration wrote (at start, where the secret is known).
-    func signPlaceholderHead() async throws {
-        try await db.writeTransaction { [signer] db in
-            guard let head = try await AuditHead.find(1, on: db), head.signature == AuditHead.placeholder else { return }
-            head.signature = signer.sign(AuditHead.signed(head.count, head.lastHash))
-            try await head.save(on: db)
-        }
     }
 
     /// The whole chain checked, a page at a time: how many entries, and the first break if any. The
@@ -122,7 +123,7 @@ struct AuditLog {
             after = last.seq
         }
         guard let head = try await AuditHead.find(1, on: db) else { return (verifier.count, .headMissing) }
-        guard head.signature != AuditHead.placeholder, signer.verify(AuditHead.signed(head.count, head.lastHash), signature: head.signature) else {
+        guard signer.verify(AuditHead.signed(head.count, head.lastHash), signature: head.signature) else {
             return (verifier.count, .headAltered)
         }
         if let problem = verifier.finish(expectedCount: head.count, expectedLastHash: head.lastHash) { return (verifier.count, problem) }

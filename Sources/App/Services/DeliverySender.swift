@@ -2,6 +2,7 @@ import Vapor
 import Fluent
 import SQLKit
 import Crypto
+import NIOCore
 import DiandanCore
 #if canImport(Glibc)
 import Glibc
@@ -22,13 +23,18 @@ struct DeliverySender {
     /// Whether webhooks may reach internal addresses (DIANDAN_WEBHOOK_ALLOW_PRIVATE).
     var allowPrivate = false
     var threadPool: NIOThreadPool? = nil
+    /// Where webhook calls are made from: a client of their own per call, pinned to the address that
+    /// was checked.
+    var eventLoopGroup: EventLoopGroup? = nil
+    /// Every address a name has (getaddrinfo on the thread pool unless a test gives its own).
+    var resolve: (@Sendable (String) async throws -> [String])? = nil
     /// How long a sender holds a delivery; a sender that dies lets it go after this.
     static let lease: TimeInterval = 60
     static let timeout: Int64 = 10
 
     static func make(_ app: Application) -> DeliverySender {
         DeliverySender(db: app.db, now: app.clock.now(), client: app.client, protector: app.protector, sms: app.settings.sms, logger: app.logger,
-                       allowPrivate: app.settings.webhookAllowPrivate, threadPool: app.threadPool)
+                       allowPrivate: app.settings.webhookAllowPrivate, threadPool: app.threadPool, eventLoopGroup: app.eventLoopGroup)
     }
 
     struct Pass: Sendable, Equatable {
@@ -75,14 +81,13 @@ struct DeliverySender {
             .returning("id").all(decoding: Claimed.self)
         guard !claimed.isEmpty, let d = try await Delivery.find(id, on: db) else { return nil }
         do {
-            let request: ClientRequest
+            let status: UInt
             switch Delivery.Channel(rawValue: d.channel) {
-            case .webhook: request = try await webhookRequest(d)
-            case .sms: request = try smsRequest(d)
+            case .webhook: status = try await sendPinned(try await webhookRequest(d))
+            case .sms: status = try await client.send(try smsRequest(d)).status.code
             case nil: return (d, .failed("unknown channel \(d.channel)"))
             }
-            let response = try await client.send(request)
-            guard (200..<300).contains(response.status.code) else { return (d, .failed("HTTP \(response.status.code)")) }
+            guard (200..<300).contains(status) else { return (d, .failed("HTTP \(status)")) }
             return (d, .delivered)
         } catch {
             return (d, .failed(String(String(describing: error).prefix(300))))
@@ -92,7 +97,6 @@ struct DeliverySender {
     private func webhookRequest(_ d: Delivery) async throws -> ClientRequest {
         guard let id = d.integrationID, let integration = try await Integration.find(id, on: db) else { throw Gone.integration }
         guard integration.revokedAt == nil, let url = integration.webhookURL else { throw Gone.integration }
-        try await checkTarget(url)
         let secret = try integration.webhookSecretSealed.map { try protector.open($0) } ?? ""
         let timestamp = Int(now.timeIntervalSince1970)
         var headers = HTTPHeaders()
@@ -117,21 +121,45 @@ struct DeliverySender {
                              body: body.map { ByteBuffer(string: $0) }, timeout: .seconds(Self.timeout))
     }
 
-    /// A webhook goes only to the public internet: its name is resolved now, at the call, and every
-    /// address it has must be public (a name may have been pointed at 127.0.0.1 since it was saved).
-    /// The client follows no redirects, so a public address cannot send the call inward either.
-    func checkTarget(_ url: String) async throws {
-        guard !allowPrivate else { return }
-        guard WebhookRules.hostIsAllowed(url, allowPrivate: false), let host = URLComponents(string: url)?.host else { throw Refused.internalAddress(url) }
+    /// A webhook goes only to the public internet: its name is resolved now, at the call, every
+    /// address it has must be public (a name may have been pointed at 127.0.0.1 since it was saved),
+    /// and the call is made to the address that was checked — the client is told that address for
+    /// the name, so a second lookup (a name that answers differently each time) cannot send it
+    /// inward; TLS still checks the certificate for the name. No redirects are followed either.
+    func checkTarget(_ url: String) async throws -> (host: String, address: String) {
+        if !allowPrivate, !WebhookRules.hostIsAllowed(url, allowPrivate: false) { throw Refused.internalAddress(url) }
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else { throw Refused.internalAddress(url) }
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         let addresses: [String]
-        if let threadPool {
+        if let resolve {
+            addresses = try await resolve(bare)
+        } else if let threadPool {
             addresses = try await threadPool.runIfActive { NetworkResolver.addresses(of: bare) }
         } else {
             addresses = NetworkResolver.addresses(of: bare)
         }
-        guard !addresses.isEmpty else { throw Refused.unresolved(host) }
-        if let inside = addresses.first(where: NetworkAddress.isInternal) { throw Refused.internalAddress("\(host) → \(inside)") }
+        guard let first = addresses.first else { throw Refused.unresolved(host) }
+        if !allowPrivate, let inside = addresses.first(where: NetworkAddress.isInternal) { throw Refused.internalAddress("\(host) → \(inside)") }
+        return (host, first)
+    }
+
+    /// Sends a webhook call to the address `checkTarget` approved, through a client of its own.
+    func sendPinned(_ request: ClientRequest) async throws -> UInt {
+        let url = request.url.string
+        let (host, address) = try await checkTarget(url)
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(Self.timeout), read: .seconds(Self.timeout)))
+        if address != host { configuration.dnsOverride = [host: address] }
+        let pinned = HTTPClient(eventLoopGroup: eventLoopGroup ?? HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        do {
+            var outgoing = try HTTPClient.Request(url: url, method: .POST, headers: request.headers)
+            if let body = request.body { outgoing.body = .byteBuffer(body) }
+            let response = try await pinned.execute(request: outgoing, deadline: NIODeadline.now() + TimeAmount.seconds(Self.timeout)).get()
+            try await pinned.shutdown()
+            return response.status.code
+        } catch {
+            try? await pinned.shutdown()
+            throw error
+        }
     }
 
     enum Refused: Error, CustomStringConvertible {
@@ -203,6 +231,10 @@ struct SendDeliveriesCommand: AsyncCommand {
 /// Every address a name resolves to (getaddrinfo, as the HTTP client would); blocking, so it runs on
 /// the thread pool.
 enum NetworkResolver {
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func addresses(of host: String) -> [String] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -216,10 +248,10 @@ enum NetworkResolver {
             var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
             if ai.pointee.ai_family == AF_INET, let sa = ai.pointee.ai_addr {
                 var a = sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
-                if inet_ntop(AF_INET, &a, &buffer, socklen_t(buffer.count)) != nil { out.append(String(cString: buffer)) }
+                if inet_ntop(AF_INET, &a, &buffer, socklen_t(buffer.count)) != nil { out.append(text(buffer)) }
             } else if ai.pointee.ai_family == AF_INET6, let sa = ai.pointee.ai_addr {
                 var a = sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
-                if inet_ntop(AF_INET6, &a, &buffer, socklen_t(buffer.count)) != nil { out.append(String(cString: buffer)) }
+                if inet_ntop(AF_INET6, &a, &buffer, socklen_t(buffer.count)) != nil { out.append(text(buffer)) }
             }
             p = ai.pointee.ai_next
         }

@@ -15,7 +15,7 @@ extension Database {
         guard let pending = AuditContext.pending, !WriteTransaction.active, pending.claim() else { return try await writeTransactionBody(given) }
         let body: @Sendable (Database) async throws -> T = { db in
             let result = try await given(db)
-            try await AuditLog(db: db, signer: pending.signer).appendHere(pending.entry)
+            _ = try await AuditLog(db: db, signer: pending.signer).appendHere(pending.entry)
             return result
         }
         do {

@@ -48,9 +48,9 @@ extension Request {
             throw AppError.badRequest(Message("error.malformed_body"))
         }
         if let length = headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw AppError.payloadTooLarge }
-        let slots = application.uploadSlots
-        try await slots.acquire()
-        do {
+        // Reading and parsing take turns apart: a slow phone holds a place among those being read,
+        // never one of the few being parsed.
+        let body: ByteBuffer = try await application.uploadReading.holding {
             let body: ByteBuffer
             do {
                 body = try await self.body.collect(max: limit).get() ?? ByteBuffer()
@@ -59,7 +59,10 @@ extension Request {
             }
             // A body handed over whole (not streamed) is held to the same limit.
             guard body.readableBytes <= limit else { throw AppError.payloadTooLarge }
-            let parsed = try await application.threadPool.runIfActive { () -> ([String: [String]], [String: [(name: String, data: ByteBuffer)]]) in
+            return body
+        }
+        let parsed = try await application.uploadSlots.holding {
+            try await application.threadPool.runIfActive { () -> ([String: [String]], [String: [(name: String, data: ByteBuffer)]]) in
                 var fields: [String: [String]] = [:]
                 var files: [String: [(name: String, data: ByteBuffer)]] = [:]
                 for part in try FormBody.parts(body, boundary: boundary) {
@@ -72,12 +75,8 @@ extension Request {
                 }
                 return (fields, files)
             }
-            await slots.release()
-            try keep(parsed.0, files: parsed.1)
-        } catch {
-            await slots.release()
-            throw error
         }
+        try keep(parsed.0, files: parsed.1)
     }
 
     /// Files sent in a multipart form under `name` (or `name[]`), once `receiveUpload` has read it.
@@ -312,17 +311,40 @@ actor UploadSlots {
         used = max(0, used - 1)
     }
 
+    /// Runs `body` holding a slot, and gives it back exactly once whatever happens.
+    nonisolated func holding<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await acquire()
+        do {
+            let value = try await body()
+            await release()
+            return value
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
     var inUse: Int { used }
 }
 
 extension Application {
     private struct UploadSlotsKey: StorageKey { typealias Value = UploadSlots }
+    private struct UploadReadingKey: StorageKey { typealias Value = UploadSlots }
 
+    /// Uploads being parsed at once (each holds its body in memory while the thread pool reads it).
     /// Made once by `configure`.
     var uploadSlots: UploadSlots {
         if let s = storage[UploadSlotsKey.self] { return s }
-        let s = UploadSlots(permits: 3)
+        let s = UploadSlots(permits: 2)
         storage[UploadSlotsKey.self] = s
+        return s
+    }
+
+    /// Uploads being received at once (each up to its route's limit in memory). Made by `configure`.
+    var uploadReading: UploadSlots {
+        if let s = storage[UploadReadingKey.self] { return s }
+        let s = UploadSlots(permits: 8, patience: .seconds(30))
+        storage[UploadReadingKey.self] = s
         return s
     }
 }

@@ -26,7 +26,15 @@ extension Request {
         for address in chain.reversed() where !address.isEmpty {
             if !trusted.contains(address) { return address }
         }
-        return chain.first(where: { !$0.isEmpty }) ?? direct
+        if let first = chain.first(where: { !$0.isEmpty }) { return first }
+        // A proxy that names the caller another way (nginx's X-Real-IP, RFC 7239's Forwarded).
+        if let real = headers.first(name: "X-Real-IP")?.trimmingCharacters(in: .whitespaces), !real.isEmpty { return real }
+        if let forwarded = headers.first(name: .forwarded)?.split(separator: ",").last?
+            .split(separator: ";").first(where: { $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("for=") }) {
+            let value = forwarded.trimmingCharacters(in: .whitespaces).dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: "\"[]"))
+            if !value.isEmpty { return value }
+        }
+        return direct
     }
 }
 

@@ -83,8 +83,10 @@ struct CSRFGuard: AsyncMiddleware {
 /// is "not found". TRACE is never served.
 struct MethodNotAllowed: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        if req.method == .TRACE || req.method == .CONNECT {
-            throw AppError.methodNotAllowed(allow: Self.methods(for: req))
+        // TRACE and CONNECT are served by no route here (Open311 answers them in its own shape).
+        if (req.method == .TRACE || req.method == .CONNECT) && req.route == nil {
+            let allow = Self.methods(for: req)
+            throw allow.isEmpty ? AppError.notFound : AppError.methodNotAllowed(allow: allow)
         }
         do {
             return try await next.respond(to: req)

@@ -53,11 +53,20 @@ enum WebSessionStore {
         return (token, Row(id: id, csrf: csrf, data: [:], createdAt: now, seenAt: now))
     }
 
-    /// Moves the expiry along (never past the absolute limit) and keeps the data.
-    static func touch(_ row: Row, data: [String: String], now: Date, on db: Database) async throws {
+    /// Moves the expiry along (never past the absolute limit) and applies this request's changes to
+    /// the data as it stands now (another request of the same person may have changed other keys
+    /// meanwhile: those stay).
+    static func touch(_ row: Row, changes: [String: String?], now: Date, on db: Database) async throws {
         let expires = min(now.addingTimeInterval(idle), row.createdAt.addingTimeInterval(absolute))
         try await db.writeTransaction { db in
             guard let sql = db as? SQLDatabase else { return }
+            guard !changes.isEmpty else {
+                try await sql.raw("UPDATE web_sessions SET seen_at = \(bind: now), expires_at = \(bind: expires) WHERE id = \(bind: row.id)").run()
+                return
+            }
+            struct Stored: Decodable { let data: String }
+            var data = decode(try await sql.raw("SELECT data FROM web_sessions WHERE id = \(bind: row.id)").first(decoding: Stored.self)?.data ?? "{}")
+            for (key, value) in changes { data[key] = value }
             try await sql.raw("UPDATE web_sessions SET data = \(bind: encode(data)), seen_at = \(bind: now), expires_at = \(bind: expires) WHERE id = \(bind: row.id)").run()
         }
     }
@@ -100,13 +109,15 @@ final class WebSessionState: @unchecked Sendable {
     private let lock = NIOLock()
     private var _row: WebSessionStore.Row?
     private var _data: [String: String] = [:]
-    private var _changed = false
+    private var _changes: [String: String?] = [:]
     private var _started: String?
     private var _ended = false
     private var _anonymousCSRF: (value: String, minted: Bool)?
 
     var row: WebSessionStore.Row? { lock.withLock { _row } }
-    var changed: Bool { lock.withLock { _changed } }
+    var changed: Bool { lock.withLock { !_changes.isEmpty } }
+    /// The keys this request set or removed.
+    var changes: [String: String?] { lock.withLock { _changes } }
     var started: String? { lock.withLock { _started } }
     var ended: Bool { lock.withLock { _ended } }
     var data: [String: String] { lock.withLock { _data } }
@@ -122,13 +133,13 @@ final class WebSessionState: @unchecked Sendable {
             lock.withLock {
                 guard _row != nil, _data[key] != newValue else { return }
                 _data[key] = newValue
-                _changed = true
+                _changes[key] = .some(newValue)
             }
         }
     }
 
     func begin(token: String, row: WebSessionStore.Row) {
-        lock.withLock { _row = row; _data = row.data; _started = token; _ended = false; _changed = false }
+        lock.withLock { _row = row; _data = row.data; _started = token; _ended = false; _changes = [:] }
     }
 
     func end() { lock.withLock { _ended = true } }
@@ -240,10 +251,10 @@ struct WebSessionMiddleware: AsyncMiddleware {
             if cookie != nil { response.cookies[WebSessionStore.cookieName] = .expired }
         } else if let token = state.started, let row = state.row {
             response.cookies[WebSessionStore.cookieName] = WebSessionStore.cookie(token, secure: settings.sessionCookieSecure, lifetime: WebSessionStore.idle)
-            if state.changed { try await WebSessionStore.touch(row, data: state.data, now: now, on: req.db) }
+            if state.changed { try await WebSessionStore.touch(row, changes: state.changes, now: now, on: req.db) }
         } else if let row = state.row, let cookie {
             if state.changed || now.timeIntervalSince(row.seenAt) >= WebSessionStore.touchEvery {
-                try await WebSessionStore.touch(row, data: state.data, now: now, on: req.db)
+                try await WebSessionStore.touch(row, changes: state.changes, now: now, on: req.db)
                 let lifetime = min(WebSessionStore.idle, row.createdAt.addingTimeInterval(WebSessionStore.absolute).timeIntervalSince(now))
                 response.cookies[WebSessionStore.cookieName] = WebSessionStore.cookie(cookie, secure: settings.sessionCookieSecure, lifetime: lifetime)
             }
