@@ -42,7 +42,7 @@ public struct Settings: Sendable {
     /// `normal` only at checkpoints (faster; the last commits may be lost to a power cut, never to a crash).
     public var sqliteSync: SQLiteSync
 
-    public enum SQLiteSync: String, Sendable { case full, normal }
+    public enum SQLiteSync: String, Sendable, CaseIterable { case full, normal }
     /// How often `serve` looks for export jobs to run (0 = never; `diandan run-exports` does one pass).
     public var exportInterval: TimeInterval
     /// How often `serve` sends webhook calls and text messages (0 = never; `diandan send-deliveries` does one pass).
@@ -113,16 +113,9 @@ public struct Settings: Sendable {
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
     ]
 
-    public static func load(_ env: Environment, _ get: (String) -> String? = Environment.get) throws -> Settings {
-        func value(_ name: String) -> String? {
-            guard let v = get(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-            return v
-        }
-        func positive(_ name: String, _ fallback: Int) throws -> Int {
-            guard let raw = value(name) else { return fallback }
-            guard let n = Int(raw), n > 0 else { throw ConfigurationError("\(name) must be a positive whole number.") }
-            return n
-        }
+    public static func load(_ env: Environment, _ get: @escaping (String) -> String? = Environment.get) throws -> Settings {
+        let read = SettingsReader(get)
+        func value(_ name: String) -> String? { read.string(name) }
         // Only development and testing may run on the public development secret, take the address
         // from requests and seed demo logins: every other environment (production, staging, any
         // name) fails closed.
@@ -131,36 +124,28 @@ public struct Settings: Sendable {
         if !relaxed, secret == developmentSecret || secret.count < 32 {
             throw ConfigurationError("DIANDAN_SECRET must be set to a random value of at least 32 characters in the \(env.name) environment (e.g. `openssl rand -hex 32`); only development and testing run without one.")
         }
-        let cost = Int(value("DIANDAN_BCRYPT_COST") ?? "12") ?? 12
-        guard (4...31).contains(cost) else { throw ConfigurationError("DIANDAN_BCRYPT_COST must be between 4 and 31.") }
+        let cost = try read.int("DIANDAN_BCRYPT_COST", 12, in: 4...31)
         var policy = OrderPolicy()
-        policy.deadlines.urbanResponse = TimeInterval(try positive("DIANDAN_URBAN_RESPONSE_MINUTES", 10)) * 60
-        policy.deadlines.ruralMinimum = TimeInterval(try positive("DIANDAN_RURAL_MIN_HOURS", 2)) * 3600
-        policy.deadlines.defaultCompletionDays = try positive("DIANDAN_COMPLETION_DAYS", 3)
+        policy.deadlines.urbanResponse = TimeInterval(try read.positive("DIANDAN_URBAN_RESPONSE_MINUTES", 10)) * 60
+        policy.deadlines.ruralMinimum = TimeInterval(try read.positive("DIANDAN_RURAL_MIN_HOURS", 2)) * 3600
+        policy.deadlines.defaultCompletionDays = try read.positive("DIANDAN_COMPLETION_DAYS", 3)
         if let raw = value("DIANDAN_STAR_HOURS") {
-            let hours = raw.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard hours.count == 5, hours == hours.sorted(), hours.allSatisfy({ $0 > 0 }) else {
-                throw ConfigurationError("DIANDAN_STAR_HOURS must be five increasing numbers of hours, e.g. 100,300,600,1000,1500.")
+            let parts = raw.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let hours = parts.compactMap { $0 }
+            guard hours.count == 5, parts.count == 5, hours == hours.sorted(), hours.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ConfigurationError("DIANDAN_STAR_HOURS must be five increasing numbers of hours, e.g. 100,300,600,1000,1500; it is \"\(raw)\".")
             }
             policy.rewards.starThresholds = hours
         }
-        policy.rewards.pointsPerHour = try positive("DIANDAN_POINTS_PER_HOUR", 10)
-        if let raw = value("DIANDAN_FIVE_STAR_BONUS") {
-            guard let b = Double(raw), (0...10).contains(b) else { throw ConfigurationError("DIANDAN_FIVE_STAR_BONUS must be a number from 0 to 10.") }
-            policy.rewards.fiveStarBonus = b
-        }
+        policy.rewards.pointsPerHour = try read.positive("DIANDAN_POINTS_PER_HOUR", 10)
+        policy.rewards.fiveStarBonus = try read.number("DIANDAN_FIVE_STAR_BONUS", policy.rewards.fiveStarBonus, in: 0...10)
         var review = MenuReview()
-        if let raw = value("DIANDAN_MENU_REVIEW_BELOW") {
-            guard let t = Double(raw), (1...5).contains(t) else { throw ConfigurationError("DIANDAN_MENU_REVIEW_BELOW must be a rating from 1 to 5.") }
-            review.threshold = t
-        }
-        let scan = Int(value("DIANDAN_SCAN_SECONDS") ?? "30")
-        guard let scan, scan >= 0 else { throw ConfigurationError("DIANDAN_SCAN_SECONDS must be a whole number of seconds (0 = off).") }
-        let exports = Int(value("DIANDAN_EXPORT_SECONDS") ?? "1")
-        guard let exports, exports >= 0 else { throw ConfigurationError("DIANDAN_EXPORT_SECONDS must be a whole number of seconds (0 = off).") }
-        let outbox = Int(value("DIANDAN_OUTBOX_SECONDS") ?? "2")
-        guard let outbox, outbox >= 0 else { throw ConfigurationError("DIANDAN_OUTBOX_SECONDS must be a whole number of seconds (0 = off).") }
-        let minAge = try positive("DIANDAN_MIN_AGE", 14), adultAge = try positive("DIANDAN_ADULT_AGE", 18)
+        review.threshold = try read.number("DIANDAN_MENU_REVIEW_BELOW", review.threshold, in: 1...5)
+        let scan = try read.seconds("DIANDAN_SCAN_SECONDS", 30)
+        let exports = try read.seconds("DIANDAN_EXPORT_SECONDS", 1)
+        let outbox = try read.seconds("DIANDAN_OUTBOX_SECONDS", 2)
+        let deliveries = try read.seconds("DIANDAN_DELIVERY_SECONDS", 2)
+        let minAge = try read.int("DIANDAN_MIN_AGE", 14, in: 1...100), adultAge = try read.int("DIANDAN_ADULT_AGE", 18, in: 1...100)
         guard minAge <= adultAge else { throw ConfigurationError("DIANDAN_MIN_AGE must not be above DIANDAN_ADULT_AGE.") }
         let publicURL = value("DIANDAN_PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) || URL(string: publicURL)?.host == nil {
@@ -169,15 +154,11 @@ public struct Settings: Sendable {
         if !relaxed, publicURL == nil {
             throw ConfigurationError("DIANDAN_PUBLIC_URL must be set in the \(env.name) environment: links in feeds, QR codes, calendars and certificates are made from it, never from a request's Host header.")
         }
-        let wishHours = Double(value("DIANDAN_WISH_HOURS") ?? "1")
-        guard let wishHours, (0...24).contains(wishHours), (wishHours * 2).rounded() == wishHours * 2 else {
-            throw ConfigurationError("DIANDAN_WISH_HOURS must be a number of half hours from 0 to 24.")
+        let wishHours = try read.number("DIANDAN_WISH_HOURS", 1, in: 0...24)
+        guard (wishHours * 2).rounded() == wishHours * 2 else {
+            throw ConfigurationError("DIANDAN_WISH_HOURS must be a number of half hours from 0 to 24; it is \"\(value("DIANDAN_WISH_HOURS") ?? "")\".")
         }
-        guard let sync = Settings.SQLiteSync(rawValue: (value("DIANDAN_SQLITE_SYNCHRONOUS") ?? "full").lowercased()) else {
-            throw ConfigurationError("DIANDAN_SQLITE_SYNCHRONOUS must be full or normal.")
-        }
-        let deliveries = Int(value("DIANDAN_DELIVERY_SECONDS") ?? "2")
-        guard let deliveries, deliveries >= 0 else { throw ConfigurationError("DIANDAN_DELIVERY_SECONDS must be a whole number of seconds (0 = off).") }
+        let sync = try read.choice("DIANDAN_SQLITE_SYNCHRONOUS", Settings.SQLiteSync.full)
         var sms: SMSTemplate?
         if let url = value("DIANDAN_SMS_URL") {
             do {
@@ -187,48 +168,70 @@ public struct Settings: Sendable {
                 throw ConfigurationError(error.reason)
             }
         }
-        let wishPoints = Int(value("DIANDAN_WISH_POINTS") ?? "10")
-        guard let wishPoints, wishPoints >= 0 else { throw ConfigurationError("DIANDAN_WISH_POINTS must be a whole number, 0 or more.") }
+        let wishPoints = try read.int("DIANDAN_WISH_POINTS", 10, in: 0...10_000)
+        let seedDemo = try read.flag("DIANDAN_SEED_DEMO", true)
+        let cookieSecure = try read.flag("DIANDAN_COOKIE_SECURE", !relaxed)
+        let throttle = LoginThrottle(
+            freeAttempts: try read.int("DIANDAN_LOGIN_FREE_ATTEMPTS", 5, in: 1...1_000),
+            baseLock: TimeInterval(try read.int("DIANDAN_LOGIN_LOCK_SECONDS", 30, in: 1...86_400)))
+        let tokenDays = try read.int("DIANDAN_TOKEN_DAYS", 30, in: 1...3_650)
+        let pgConnections = try read.int("DIANDAN_PG_CONNECTIONS", 4, in: 1...1_000)
+        let activityReview = try read.flag("DIANDAN_ACTIVITY_REVIEW", true)
+        let rotation = TimeInterval(try read.int("DIANDAN_QR_ROTATE_SECONDS", 180, in: 10...86_400))
+        let cacheMB = try read.int("DIANDAN_SQLITE_CACHE_MB", 64, in: 1...65_536)
+        let sqliteConnections = try read.int("DIANDAN_SQLITE_CONNECTIONS", 4, in: 1...64)
+        let groupCommit = try read.flag("DIANDAN_GROUP_COMMIT", true)
+        let privacy = PrivacyRules(anonymiseAfterDays: try read.positive("DIANDAN_ANONYMISE_DAYS", 180),
+                                   deletionGraceDays: try read.positive("DIANDAN_DELETION_GRACE_DAYS", 7))
+        let rateLimits = try read.flag("DIANDAN_RATE_LIMITS", true)
+        let webhookAllowPrivate = try read.flag("DIANDAN_WEBHOOK_ALLOW_PRIVATE", false)
+        let proxies = Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         return Settings(
             databaseURL: value("DATABASE_URL"),
             postgresSchema: value("DIANDAN_PG_SCHEMA"),
-            postgresConnections: try positive("DIANDAN_PG_CONNECTIONS", 4),
+            postgresConnections: pgConnections,
             sqlitePath: value("DIANDAN_SQLITE_PATH") ?? "./diandan.sqlite",
             secret: secret,
             resourcesDirectory: Settings.directory(value("DIANDAN_RESOURCES_DIR") ?? Settings.packageRoot),
             bcryptCost: cost,
             developmentLike: relaxed,
-            seedDemo: relaxed && (value("DIANDAN_SEED_DEMO").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true),
-            sessionCookieSecure: value("DIANDAN_COOKIE_SECURE").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? !relaxed,
-            loginThrottle: LoginThrottle(
-                freeAttempts: Int(value("DIANDAN_LOGIN_FREE_ATTEMPTS") ?? "") ?? 5,
-                baseLock: TimeInterval(Int(value("DIANDAN_LOGIN_LOCK_SECONDS") ?? "") ?? 30)
-            ),
-            tokenLifetimeDays: Int(value("DIANDAN_TOKEN_DAYS") ?? "") ?? 30,
+            seedDemo: relaxed && seedDemo,
+            sessionCookieSecure: cookieSecure,
+            loginThrottle: throttle,
+            tokenLifetimeDays: tokenDays,
             orderPolicy: policy,
             scanInterval: TimeInterval(scan),
             outboxInterval: TimeInterval(outbox),
             signupRules: SignupRules(minimumAge: minAge, adultAge: adultAge),
-            activityReview: value("DIANDAN_ACTIVITY_REVIEW").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true,
-            checkin: CheckinPolicy(rotation: TimeInterval(try positive("DIANDAN_QR_ROTATE_SECONDS", 180))),
+            activityReview: activityReview,
+            checkin: CheckinPolicy(rotation: rotation),
             publicURL: publicURL,
             wishHours: wishHours,
             wishPoints: wishPoints,
             menuReview: review,
             uploadsDirectory: value("DIANDAN_UPLOADS_DIR") ?? "./uploads",
-            metricsToken: value("DIANDAN_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 },
-            sqliteCacheMB: try positive("DIANDAN_SQLITE_CACHE_MB", 64),
-            sqliteConnections: try positive("DIANDAN_SQLITE_CONNECTIONS", 4),
+            metricsToken: value("DIANDAN_METRICS_TOKEN"),
+            sqliteCacheMB: cacheMB,
+            sqliteConnections: sqliteConnections,
             sqliteSync: sync,
             exportInterval: TimeInterval(exports),
             deliveryInterval: TimeInterval(deliveries),
             sms: sms,
-            groupCommit: ["on", "true", "1", "yes"].contains((value("DIANDAN_GROUP_COMMIT") ?? "on").lowercased()),
-            privacy: PrivacyRules(anonymiseAfterDays: try positive("DIANDAN_ANONYMISE_DAYS", 180), deletionGraceDays: try positive("DIANDAN_DELETION_GRACE_DAYS", 7)),
-            rateLimits: !["off", "false", "0", "no"].contains((value("DIANDAN_RATE_LIMITS") ?? "on").lowercased()),
-            trustedProxies: Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
-            webhookAllowPrivate: ["1", "true", "yes", "on"].contains((value("DIANDAN_WEBHOOK_ALLOW_PRIVATE") ?? "false").lowercased())
+            groupCommit: groupCommit,
+            privacy: privacy,
+            rateLimits: rateLimits,
+            trustedProxies: proxies,
+            webhookAllowPrivate: webhookAllowPrivate
         )
+    }
+
+    public enum LogFormat: String, Sendable, CaseIterable { case console, json }
+
+    /// `LOG_LEVEL` and `LOG_FORMAT`, read before anything else starts (by the same reader: a level
+    /// or format it does not know stops the start).
+    public static func logging(_ get: @escaping (String) -> String? = Environment.get) throws -> (level: Logger.Level, format: LogFormat) {
+        let read = SettingsReader(get)
+        return (try read.choice("LOG_LEVEL", Logger.Level.info), try read.choice("LOG_FORMAT", LogFormat.console))
     }
 
     /// A folder as the rest of the code joins paths to it: with one trailing slash
@@ -251,6 +254,65 @@ public struct Settings: Sendable {
         let cwd = FileManager.default.currentDirectoryPath
         if FileManager.default.fileExists(atPath: cwd + "/Resources/Views") { return cwd + "/" }
         return url.path + "/"
+    }
+}
+
+/// The one reader of environment variables: every flag and number is parsed here, and a value it
+/// cannot take stops the start with the variable's name, what it takes and what it was given
+/// (never a silent fallback, never "unknown means off" in one place and "on" in another).
+struct SettingsReader {
+    let get: (String) -> String?
+
+    init(_ get: @escaping (String) -> String?) { self.get = get }
+
+    /// The value without surrounding spaces; unset and empty are the same.
+    func string(_ name: String) -> String? {
+        guard let v = get(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+        return v
+    }
+
+    static let yes: Set<String> = ["true", "on", "yes", "1"], no: Set<String> = ["false", "off", "no", "0"]
+
+    func flag(_ name: String, _ fallback: Bool) throws -> Bool {
+        guard let raw = string(name) else { return fallback }
+        if Self.yes.contains(raw.lowercased()) { return true }
+        if Self.no.contains(raw.lowercased()) { return false }
+        throw ConfigurationError("\(name) must be true or false (on/off, yes/no and 1/0 are taken too); it is \"\(raw)\".")
+    }
+
+    func int(_ name: String, _ fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let raw = string(name) else { return fallback }
+        guard let n = Int(raw), range.contains(n) else {
+            throw ConfigurationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound); it is \"\(raw)\".")
+        }
+        return n
+    }
+
+    func positive(_ name: String, _ fallback: Int) throws -> Int { try int(name, fallback, in: 1...1_000_000) }
+
+    /// A polling interval: whole seconds, 0 turning the job off.
+    func seconds(_ name: String, _ fallback: Int) throws -> Int {
+        guard let raw = string(name) else { return fallback }
+        guard let n = Int(raw), (0...86_400).contains(n) else {
+            throw ConfigurationError("\(name) must be a whole number of seconds from 0 (off) to 86400; it is \"\(raw)\".")
+        }
+        return n
+    }
+
+    func number(_ name: String, _ fallback: Double, in range: ClosedRange<Double>) throws -> Double {
+        guard let raw = string(name) else { return fallback }
+        guard let n = Double(raw), n.isFinite, range.contains(n) else {
+            throw ConfigurationError("\(name) must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted()); it is \"\(raw)\".")
+        }
+        return n
+    }
+
+    func choice<C: RawRepresentable & CaseIterable>(_ name: String, _ fallback: C) throws -> C where C.RawValue == String {
+        guard let raw = string(name) else { return fallback }
+        guard let c = C(rawValue: raw.lowercased()) else {
+            throw ConfigurationError("\(name) must be one of \(C.allCases.map(\.rawValue).joined(separator: ", ")); it is \"\(raw)\".")
+        }
+        return c
     }
 }
 

@@ -190,6 +190,47 @@ struct BasicsTests {
         #expect(throws: ConfigurationError.self) { try Settings.load(.development) { $0 == "DIANDAN_BCRYPT_COST" ? "99" : nil } }
     }
 
+    /// One reader for every flag and number: a value it cannot take stops the start, naming the
+    /// variable and what it takes. (An unknown flag once meant off in one place and on in another,
+    /// and a bad number fell back to the default without a word.)
+    @Test func aSettingThatCannotBeReadStopsTheStartAndSaysWhy() throws {
+        func refused(_ name: String, _ value: String, _ words: String) {
+            do {
+                _ = try Settings.load(.development) { $0 == name ? value : nil }
+                Issue.record("\(name)=\(value) was taken")
+            } catch {
+                let text = String(describing: error)
+                #expect(text.contains(name) && text.contains(words) && text.contains(value), "\(text)")
+            }
+        }
+        for flag in ["DIANDAN_RATE_LIMITS", "DIANDAN_GROUP_COMMIT", "DIANDAN_SEED_DEMO", "DIANDAN_COOKIE_SECURE",
+                     "DIANDAN_ACTIVITY_REVIEW", "DIANDAN_WEBHOOK_ALLOW_PRIVATE"] {
+            refused(flag, "disabled", "true or false")
+        }
+        for number in ["DIANDAN_LOGIN_FREE_ATTEMPTS", "DIANDAN_LOGIN_LOCK_SECONDS", "DIANDAN_TOKEN_DAYS", "DIANDAN_PG_CONNECTIONS",
+                       "DIANDAN_SQLITE_CONNECTIONS", "DIANDAN_WISH_POINTS", "DIANDAN_QR_ROTATE_SECONDS", "DIANDAN_MIN_AGE"] {
+            for bad in ["ten", "-1", "1e308", "99999999999999999999"] { refused(number, bad, "whole number") }
+        }
+        for seconds in ["DIANDAN_SCAN_SECONDS", "DIANDAN_EXPORT_SECONDS", "DIANDAN_OUTBOX_SECONDS", "DIANDAN_DELIVERY_SECONDS"] {
+            refused(seconds, "2s", "seconds")
+        }
+        refused("DIANDAN_FIVE_STAR_BONUS", "NaN", "number from 0 to 10")
+        refused("DIANDAN_WISH_HOURS", "1e308", "number from 0 to 24")
+        refused("DIANDAN_STAR_HOURS", "100,300,,600,1000,1500", "five increasing numbers")
+        refused("DIANDAN_SQLITE_SYNCHRONOUS", "off", "full, normal")
+        // The words people write for yes and no are all taken, in any case.
+        for (raw, expected) in [("OFF", false), ("no", false), ("0", false), ("Yes", true), ("on", true), ("1", true)] {
+            #expect(try Settings.load(.development) { $0 == "DIANDAN_RATE_LIMITS" ? raw : nil }.rateLimits == expected)
+            #expect(try Settings.load(.development) { $0 == "DIANDAN_GROUP_COMMIT" ? raw : nil }.groupCommit == expected)
+        }
+        #expect(try Settings.load(.development) { $0 == "DIANDAN_LOGIN_FREE_ATTEMPTS" ? " 7 " : nil }.loginThrottle.freeAttempts == 7)
+        // The log settings, read before the rest, by the same reader.
+        #expect(throws: ConfigurationError.self) { try Settings.logging { $0 == "LOG_LEVEL" ? "verbose" : nil } }
+        #expect(throws: ConfigurationError.self) { try Settings.logging { $0 == "LOG_FORMAT" ? "xml" : nil } }
+        let logging = try Settings.logging { ["LOG_LEVEL": "WARNING", "LOG_FORMAT": "json"][$0] }
+        #expect(logging.level == .warning && logging.format == .json)
+    }
+
     @Test func everySettingIsDocumentedInTheReadmeAndEnvExample() throws {
         let root = URL(fileURLWithPath: Settings.packageRoot)
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)

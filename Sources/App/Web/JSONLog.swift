@@ -37,9 +37,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// `LOG_FORMAT=json` chooses this handler; `LOG_LEVEL` still sets the level.
-    public static func bootstrapIfAsked(level: Logger.Level) -> Bool {
-        guard ProcessInfo.processInfo.environment["LOG_FORMAT"]?.lowercased() == "json" else { return false }
+    public static func bootstrap(level: Logger.Level) {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
-        return true
     }
 }
