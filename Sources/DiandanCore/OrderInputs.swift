@@ -126,8 +126,8 @@ public struct RatingInput: Sendable, Equatable {
     public var score: Int
     public var comment: String
 
-    /// The window in which the requester may rate a completed order.
-    public static let windowDays = 14
+    /// The window in which the requester may rate a completed order (`RatingWindow`).
+    public static var windowDays: Int { RatingWindow.days }
 
     public static func read(_ r: inout FieldReader) -> RatingInput? {
         let score = r.int("score", in: 1...5)

@@ -19,6 +19,31 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     public var occupiesTeam: Bool { self == .dispatched || self == .accepted || self == .inService }
 
     public var isFinal: Bool { self == .closed || self == .cancelled || self == .rejected }
+
+    /// In a team's hands: held, or served and waiting for the resident's rating (the team's inbox).
+    public var isWithTeam: Bool { occupiesTeam || self == .completed }
+
+    /// Served: completed, then perhaps rated and closed (what may be shown on the showcase).
+    public var isFinished: Bool { self == .completed || self == .rated || self == .closed }
+}
+
+/// When the requester may rate a completed order: for fourteen days; at exactly fourteen days it has
+/// closed (and the scanner closes the order unrated).
+public enum RatingWindow {
+    public static let days = 14
+
+    public static func isOpen(completedAt: Date, now: Date) -> Bool {
+        now.timeIntervalSince(completedAt) < Double(days) * 86_400
+    }
+}
+
+/// Who may publish a finished order to the showcase (志愿风采): the leader of the team that served
+/// it, or an admin over its station or over the site that owns it now (after an escalation, a
+/// higher site). The page shows the button to exactly these people.
+public enum ShowcasePolicy {
+    public static func mayPublish(_ grants: [Grant], station: SitePath, owner: SitePath, leadsServingTeam: Bool) -> Bool {
+        leadsServingTeam || Policy.allows(grants, .orders, .write, at: station) || Policy.allows(grants, .orders, .write, at: owner)
+    }
 }
 
 /// Every way an order moves (or is acted on without moving).

@@ -398,6 +398,24 @@ struct OrderFlowTests {
         }
     }
 
+    /// At exactly fourteen days the window has closed, for rating and for the scanner alike (rating
+    /// used to be allowed at that second while the scanner closed the order).
+    @Test func atExactlyFourteenDaysTheRatingWindowHasClosed() async throws {
+        // A whole second, so the moment stored is the moment meant.
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            let (id, leader) = try await w.orderInService(app)
+            var serving = leader
+            let done = try await serving.call(.POST, "/api/v1/orders/\(id)/complete", #"{"volunteer_ids":[\#(w.f.volunteerS1.id!)],"hours_\#(w.f.volunteerS1.id!)":1}"#)
+            #expect(done.status == .ok, "\(done.text)")
+            clock.advance(14 * 86_400)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            #expect(try await resident.call(.POST, "/api/v1/orders/\(id)/rate", #"{"score":4}"#).status == .conflict)
+            #expect(try await DeadlineScanner(service: OrderService.make(app)).runOnce().closed == 1)
+        }
+    }
+
     @Test func aStationAdminCannotTouchAnotherStationsOrder() async throws {
         try await withTestApp { app in
             let w = try await LoopWorld.make(app)
@@ -431,6 +449,59 @@ struct OrderFlowTests {
             #expect(try await resident.call(.POST, "/api/v1/orders/\(id)/cancel").status == .unprocessableEntity)
             let cancelled = try await resident.call(.POST, "/api/v1/orders/\(id)/cancel", #"{"reason":"已经解决了"}"#)
             #expect(try cancelled.json()["status"] as? String == "cancelled")
+        }
+    }
+
+    /// The leader's claim list once held the 100 open orders with the soonest deadlines anywhere and
+    /// dropped those its teams could not claim: with more than 100 open elsewhere, the leader's own
+    /// never showed. Now it is every order the teams may claim, a page at a time.
+    @Test func theClaimListShowsEveryOrderTheTeamMayClaimPaged() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            // Another county, with its own admin, and 105 open orders whose deadlines come first.
+            let county = try await Site.insert(code: "C2", name: "另一县中心", kind: .centre, parent: nil, latitude: 25.0, longitude: 115.0, zone: .urban, on: app.db)
+            let far = try await Site.insert(code: "S9", name: "外县实践站", kind: .station, parent: county, latitude: 25.0, longitude: 115.0, zone: .urban, on: app.db)
+            let hash = try Bcrypt.hash(Fixture.password, cost: 4)
+            _ = try await Account.insert(username: "admin-c2", passwordHash: hash, site: far, role: .siteAdmin, on: app.db)
+            var elsewhere = try await APIClient.signIn(app, "admin-c2")
+            var outside: [Int] = []
+            for _ in 0..<105 {
+                outside.append(try await elsewhere.call(.POST, "/api/v1/orders", w.offMenuOrder(station: far)).json()["id"] as! Int)
+            }
+            // 27 open orders at S1, which S1's team offers: more than a page.
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            var inside: [Int] = []
+            for _ in 0..<27 {
+                inside.append(try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int)
+            }
+            let soon = Date().addingTimeInterval(3_600), later = Date().addingTimeInterval(86_400)
+            try await Order.query(on: app.db).filter(\.$id ~~ outside).set(\.$openForClaim, to: true).set(\.$responseDeadline, to: soon).update()
+            try await Order.query(on: app.db).filter(\.$id ~~ inside).set(\.$openForClaim, to: true).set(\.$responseDeadline, to: later).update()
+
+            var leader = WebClient(app)
+            try await leader.login(w.leaderS1)
+            func listed(_ html: String) -> [Int] {
+                html.matches(of: /href="\/orders\/(\d+)"/).compactMap { Int($0.output.1) }
+            }
+            let first = try await leader.send(.GET, "/orders/team").text
+            let second = try await leader.send(.GET, "/orders/team?page=2").text
+            #expect(listed(first).count == 25)
+            #expect(first.contains(#"rel="next""#))
+            #expect(Set(listed(first) + listed(second)) == Set(inside))
+            #expect(listed(first + second).allSatisfy { !outside.contains($0) })
+            // A team that declined an order no longer sees it to claim; nor does a team at capacity.
+            let declined = OrderEvent()
+            declined.at = Date()
+            declined.action = OrderAction.decline.rawValue
+            declined.toStatus = OrderStatus.submitted.rawValue
+            declined.actor = OrderActor.assignedLeader.rawValue
+            declined.teamID = w.f.teamS1.id!
+            declined.$order.id = inside[0]
+            try await declined.create(on: app.db)
+            #expect(!listed(try await leader.send(.GET, "/orders/team?page=2").text + (try await leader.send(.GET, "/orders/team").text)).contains(inside[0]))
+            w.f.teamS1.maxConcurrentOrders = 0
+            try await w.f.teamS1.save(on: app.db)
+            #expect(listed(try await leader.send(.GET, "/orders/team").text).isEmpty)
         }
     }
 

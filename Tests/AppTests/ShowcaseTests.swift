@@ -142,4 +142,35 @@ struct ShowcaseAppTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: app.settings.uploadsDirectory + "/showcase").count == 1)
         }
     }
+
+    /// After an escalation the order's owner is the institute: the station's admin and the
+    /// institute's admin both see the showcase button and both may publish (the page and the service
+    /// once disagreed: the button for the owner's admins, the right for the station's).
+    @Test func afterAnEscalationTheButtonAndTheRightAgree() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            _ = try await Account.insert(username: "admin-ia", passwordHash: try Bcrypt.hash(Fixture.password, cost: 4), site: w.f.instituteA, role: .siteAdmin, on: app.db)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            let id = try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as! Int
+            var station = try await APIClient.signIn(app, Fixture.user(.siteAdmin))
+            #expect(try await station.call(.POST, "/api/v1/orders/\(id)/escalate").status == .ok)
+            #expect(try await Order.find(id, on: app.db)?.$ownerSite.id == w.f.instituteA.id)
+            var institute = try await APIClient.signIn(app, "admin-ia")
+            #expect(try await institute.call(.POST, "/api/v1/orders/\(id)/dispatch", #"{"team_id":\#(w.f.teamS1.id!)}"#).status == .ok)
+            var leader = try await APIClient.signIn(app, w.leaderS1)
+            try await leader.call(.POST, "/api/v1/orders/\(id)/accept")
+            try await leader.call(.POST, "/api/v1/orders/\(id)/start")
+            #expect(try await leader.call(.POST, "/api/v1/orders/\(id)/complete", #"{"volunteer_ids":[\#(w.f.volunteerS1.id!)],"hours_\#(w.f.volunteerS1.id!)":1}"#).status == .ok)
+            for who in [Fixture.user(.siteAdmin), "admin-ia", w.leaderS1] {
+                var web = WebClient(app)
+                try await web.login(who)
+                #expect(try await web.send(.GET, "/orders/\(id)").text.contains("/orders/\(id)/showcase"), "\(who) sees no button")
+                #expect(try await web.send(.GET, "/orders/\(id)/showcase").status == .ok, "\(who) may not publish")
+            }
+            // Someone with no part in it sees neither.
+            var other = WebClient(app)
+            try await other.login(w.leaderS2)
+            #expect(try await other.send(.GET, "/orders/\(id)/showcase").status != .ok)
+        }
+    }
 }

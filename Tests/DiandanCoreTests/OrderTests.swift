@@ -160,4 +160,14 @@ struct OrderTests {
         #expect(ImageKind.sniff([0xFF, 0xD8]) == nil)
         #expect(ImageKind.sniff([]) == nil)
     }
+
+    /// One rating window: open for fourteen days, closed at exactly fourteen (rating and the scanner
+    /// that closes unrated orders once disagreed about that very second).
+    @Test func theRatingWindowClosesAtExactlyFourteenDays() {
+        let done = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(RatingWindow.isOpen(completedAt: done, now: done))
+        #expect(RatingWindow.isOpen(completedAt: done, now: done.addingTimeInterval(14 * 86_400 - 1)))
+        #expect(!RatingWindow.isOpen(completedAt: done, now: done.addingTimeInterval(14 * 86_400)))
+        #expect(OrderStatus.allCases.filter(\.isFinished) == [.completed, .rated, .closed])
+    }
 }

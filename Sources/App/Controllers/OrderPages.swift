@@ -26,6 +26,8 @@ struct OrderListPage: Encodable {
     var heading: String
     var rows: [Row]
     var empty: String
+    /// Only when the list runs over more than one page.
+    var pager: ListPage.Pager?
 }
 
 struct OrderShowPage: Encodable {
@@ -198,14 +200,14 @@ enum OrderPages {
         }
     }
 
-    static func listPage(_ req: Request, heading: String, _ orders: [Order]) async throws -> Response {
+    static func listPage(_ req: Request, heading: String, _ orders: [Order], pager: ListPage.Pager? = nil) async throws -> Response {
         let sites = try await Site.query(on: req.db).filter(\.$id ~~ Array(Set(orders.map(\.$ownerSite.id)))).all()
         let rows = try orders.map { o in
-            OrderListPage.Row(link: "/orders/\(try o.requireID())", number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
+            OrderListPage.Row(link: Paths.order(try o.requireID()), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
                               statusKey: o.status, site: sites.first { $0.id == o.$ownerSite.id }?.name ?? "",
                               deadline: o.orderStatus.awaitsResponse ? DateText.minute(o.responseDeadline) : "", overdue: o.overdue)
         }
-        return try await Pages.render(req, "orders/list", OrderListPage(chrome: .make(req, title: heading), heading: heading, rows: rows, empty: req.t("admin.empty")))
+        return try await Pages.render(req, "orders/list", OrderListPage(chrome: .make(req, title: heading), heading: heading, rows: rows, empty: req.t("admin.empty"), pager: pager.flatMap { $0.pages > 1 ? $0 : nil }))
     }
 
     static func mine(req: Request) async throws -> Response {
@@ -224,23 +226,13 @@ enum OrderPages {
         return try await listPage(req, heading: req.t("order.queue"), orders)
     }
 
-    /// 接单: orders of the teams this person leads.
+    /// 接单: the open orders this person's teams may claim, then the teams' orders in hand, paged.
     static func teamInbox(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
-        let teams = Array(try await OrderService.make(req).ledTeams(p, on: req.db))
-        guard !teams.isEmpty else { return try await listPage(req, heading: req.t("order.team_inbox"), []) }
-        let mine = try await Order.query(on: req.db).filter(\.$team.$id ~~ teams)
-            .filter(\.$status ~~ [OrderStatus.dispatched, .accepted, .inService, .completed].map(\.rawValue))
-            .sort(\.$responseDeadline).range(0..<200).all()
-        // 清单认领: open orders one of these teams may claim come first.
+        let lq = try ListQuery(req)
         let service = OrderService.make(req)
-        var claimable: [Order] = []
-        for o in try await Order.query(on: req.db).filter(\.$openForClaim == true).filter(\.$status == OrderStatus.submitted.rawValue)
-            .sort(\.$responseDeadline).range(0..<100).all()
-        where !Set(try await service.suggestions(for: o, on: req.db).map(\.1.teamID)).isDisjoint(with: teams) {
-            claimable.append(o)
-        }
-        return try await listPage(req, heading: req.t("order.team_inbox"), claimable + mine)
+        let page = try await service.teamInbox(teams: try await service.ledTeams(p, on: req.db), offset: lq.offset, limit: ListQuery.pageSize, on: req.db)
+        return try await listPage(req, heading: req.t("order.team_inbox"), page.orders, pager: lq.pager(total: page.total, path: Paths.teamInbox))
     }
 
     static func show(req: Request) async throws -> Response {
@@ -295,6 +287,11 @@ enum OrderPages {
         }
         let canRate: Bool = { if case .success = OrderMachine.apply(.rate, to: o.orderStatus, by: actors) { return true }; return false }()
         let canMessage: Bool = { if case .success = OrderMachine.apply(.message, to: o.orderStatus, by: actors) { return true }; return false }()
+        // The showcase button for exactly those the showcase's service lets publish.
+        let places = try await Site.query(on: req.db).filter(\.$id ~~ [o.$station.id, o.$ownerSite.id]).all()
+        let mayShowcase = o.orderStatus.isFinished && ShowcasePolicy.mayPublish(
+            req.grants, station: places.first { $0.id == o.$station.id }?.sitePath ?? SitePath(rawValue: "-"),
+            owner: places.first { $0.id == o.$ownerSite.id }?.sitePath ?? SitePath(rawValue: "-"), leadsServingTeam: actors.contains(.assignedLeader))
         let timeline = events.map { e in
             // Why this team: the score kept on every dispatch and claim.
             let score = e.detail.flatMap { $0.data(using: .utf8) }.flatMap { try? JSONDecoder().decode(DispatchScore.self, from: $0) }
@@ -308,8 +305,7 @@ enum OrderPages {
                                  base: "/orders/\(id)", summary: summary,
                                  newActivity: [.accepted, .inService].contains(o.orderStatus) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
                                     ? Paths.activities + "/new?order_id=\(id)" : nil,
-                                 showcase: [.completed, .rated, .closed].contains(o.orderStatus) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
-                                    ? "/orders/\(id)/showcase" : nil)
+                                 showcase: mayShowcase ? "/orders/\(id)/showcase" : nil)
         return try await Pages.render(req, "orders/show", page, status: status)
     }
 

@@ -141,7 +141,7 @@ extension OrderService {
     func closeUnrated(orderID: Int) async throws -> Bool {
         try await db.writeTransaction { db in
             guard let o = try await Order.find(orderID, on: db), o.orderStatus == .completed, let done = o.completedAt,
-                  now.timeIntervalSince(done) >= Double(RatingInput.windowDays) * 86_400 else { return false }
+                  !RatingWindow.isOpen(completedAt: done, now: now) else { return false }
             try await systemTransition(o, .close, on: db)
             return true
         }

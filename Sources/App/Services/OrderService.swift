@@ -269,6 +269,48 @@ struct OrderService {
 
     func ledTeams(_ p: Principal, on db: Database) async throws -> Set<Int> { try await p.ledTeams(on: db) }
 
+    /// 接单: what the leader of these teams has to act on, a page at a time — first the open orders
+    /// (清单认领) one of the teams may claim, then the teams' orders in hand, soonest deadline first.
+    /// "May claim" is the rule `suggestions` applies to one order (an active team of the station's
+    /// county that offers the item, or the category off the menu, has room, and has not declined it),
+    /// asked of every open order at once in one query.
+    func teamInbox(teams: Set<Int>, offset: Int, limit: Int, on db: Database) async throws -> (orders: [Order], total: Int) {
+        guard !teams.isEmpty, let sql = db as? SQLDatabase else { return ([], 0) }
+        struct TeamRow: Decodable { let id: Int; let path: String }
+        let led = try await sql.raw("""
+            SELECT t.id, s.path FROM teams t JOIN sites s ON s.id = t.site_id WHERE t.id IN (\(binds: Array(teams)))
+            """).all(decoding: TeamRow.self)
+        // A team may claim within its county: the station lies under the root of the team's site.
+        let counties = Dictionary(grouping: led) { SitePath.root(SitePath(rawValue: $0.path).ids.first ?? 0).rawValue }
+        let inCounty = counties.map { root, rows -> SQLQueryString in
+            "(t.id IN (\(binds: rows.map(\.id))) AND st.path LIKE \(bind: root + "%"))"
+        }.joined(separator: " OR ")
+        let occupying = OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)
+        let inHand = OrderStatus.allCases.filter(\.isWithTeam).map(\.rawValue)
+        struct Row: Decodable { let id: Int; let total: Int }
+        let rows = try await sql.raw("""
+            SELECT o.id, COUNT(*) OVER () AS total FROM orders o JOIN sites st ON st.id = o.station_id
+            WHERE (o.team_id IN (\(binds: Array(teams))) AND o.status IN (\(binds: inHand)))
+               OR (o.open_for_claim = \(bind: true) AND o.status = \(bind: OrderStatus.submitted.rawValue) AND EXISTS (
+                    SELECT 1 FROM teams t WHERE t.active = \(bind: true) AND (\(inCounty))
+                      AND (CASE WHEN o.menu_item_id IS NULL
+                                THEN EXISTS (SELECT 1 FROM team_categories x WHERE x.team_id = t.id AND x.category_id = o.category_id)
+                                ELSE EXISTS (SELECT 1 FROM menu_item_teams x WHERE x.team_id = t.id AND x.menu_item_id = o.menu_item_id) END)
+                      AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.team_id = t.id AND e.action = \(bind: OrderAction.decline.rawValue))
+                      AND (SELECT COUNT(*) FROM orders a WHERE a.team_id = t.id AND a.status IN (\(binds: occupying))) < t.max_concurrent_orders))
+            ORDER BY CASE WHEN o.team_id IN (\(binds: Array(teams))) AND o.status IN (\(binds: inHand)) THEN 1 ELSE 0 END, o.response_deadline, o.id
+            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all(decoding: Row.self)
+        let ids = rows.map(\.id)
+        guard !ids.isEmpty else {
+            // Past the last page: the count still tells the pager where the list ends.
+            let total = offset == 0 ? 0 : try await teamInbox(teams: teams, offset: 0, limit: 1, on: db).total
+            return ([], total)
+        }
+        let found = Dictionary(uniqueKeysWithValues: try await Order.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        return (ids.compactMap { found[$0] }, rows[0].total)
+    }
+
     /// May this person see the order at all? Requesters, staff of the station or of the owning site,
     /// and the assigned team's leader.
     func canRead(_ o: Order, _ p: Principal, on db: Database) async throws -> Bool {
@@ -469,7 +511,7 @@ struct OrderService {
             o.completedAt = now
             return (o.$team.id, Self.json(input.served.map { ["volunteer_id": Double($0.volunteerID), "hours": $0.hours] }))
         case .rate(let input):
-            if let done = o.completedAt, now.timeIntervalSince(done) > Double(RatingInput.windowDays) * 86_400 {
+            if let done = o.completedAt, !RatingWindow.isOpen(completedAt: done, now: now) {
                 throw AppError.conflict(field: nil, Message("error.order.rating_closed"))
             }
             o.rating = input.score

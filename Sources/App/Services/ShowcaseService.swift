@@ -31,11 +31,12 @@ struct ShowcaseService {
     func subject(order id: Int, by p: Principal) async throws -> Subject {
         guard let o = try await Order.find(id, on: db) else { throw AppError.notFound }
         let station = try await Lookup.site(o.$station.id, on: db)
+        let owner = try await Lookup.site(o.$ownerSite.id, on: db)
         let leads = try await p.ledTeams(on: db)
-        guard Policy.allows(p.grants, .orders, .write, at: station.sitePath) || (o.$team.id.map(leads.contains) ?? false) else {
+        guard ShowcasePolicy.mayPublish(p.grants, station: station.sitePath, owner: owner.sitePath, leadsServingTeam: o.$team.id.map(leads.contains) ?? false) else {
             throw AppError.forbidden(Message("error.out_of_scope"))
         }
-        guard [.completed, .rated, .closed].contains(o.orderStatus) else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
+        guard o.orderStatus.isFinished else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
         let photos = try await OrderPhoto.query(on: db).filter(\.$order.$id == id).sort(\.$id).all()
         return Subject(orderID: id, siteID: o.$station.id, teamID: o.$team.id, title: o.title, servedOn: o.completedAt ?? o.createdAt,
                        personal: [o.contactName, o.address ?? ""], photos: photos)

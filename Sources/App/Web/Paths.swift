@@ -13,6 +13,7 @@ enum Paths {
     static let inboxReadAll = "/inbox/read-all"
 
     static func order(_ id: Int) -> String { "/orders/\(id)" }
+    static let teamInbox = "/orders/team"
     static func inboxOpen(_ id: Int) -> String { "/inbox/\(id)/open" }
     static let activities = "/activities"
     static let wishes = "/wishes"
