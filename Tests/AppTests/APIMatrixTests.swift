@@ -133,28 +133,46 @@ struct APIMatrixTests {
             for site in [f.s1, f.s2] {
                 let body = ActivityFlowTests.activityJSON(w, slots: 5).replacingOccurrences(of: "\"site_id\":\(f.s1.id!)", with: "\"site_id\":\(site.id!)")
                     .replacingOccurrences(of: "\"team_id\":\(f.teamS1.id!),", with: "")
-                activities.append(try await centreAPI.call(.POST, "/api/v1/activities", body).json()["id"] as! Int)
+                activities.append(try #require(try await centreAPI.call(.POST, "/api/v1/activities", body).json()["id"] as? Int))
             }
             var leaderS1 = try await APIClient.signIn(app, w.leaderS1)
             var leaderS2 = try await APIClient.signIn(app, w.leaderS2)
-            let signupS1 = try await leaderS1.call(.POST, "/api/v1/activities/\(activities[0])/signup").json()["id"] as? Int ?? 0
-            let signupS2 = try await leaderS2.call(.POST, "/api/v1/activities/\(activities[1])/signup").json()["id"] as? Int ?? 0
-            let wishS2 = try await residentS2.call(.POST, "/api/v1/wishes", #"{"title":"二号站的心愿","site_id":\#(f.s2.id!)}"#).json()["id"] as! Int
-            let wishS1 = try await residentS1.call(.POST, "/api/v1/wishes", #"{"title":"一号站的心愿","site_id":\#(f.s1.id!)}"#).json()["id"] as! Int
+            // Every target is made for real, and a setup that fails stops the test here: a made-up id
+            // would be "not found" for everyone and pass the matrix for the wrong reason.
+            let signupS1 = try #require(try await leaderS1.call(.POST, "/api/v1/activities/\(activities[0])/signup").json()["id"] as? Int)
+            let signupS2 = try #require(try await leaderS2.call(.POST, "/api/v1/activities/\(activities[1])/signup").json()["id"] as? Int)
+            let wishS2 = try #require(try await residentS2.call(.POST, "/api/v1/wishes", #"{"title":"二号站的心愿","site_id":\#(f.s2.id!)}"#).json()["id"] as? Int)
+            let wishS1 = try #require(try await residentS1.call(.POST, "/api/v1/wishes", #"{"title":"一号站的心愿","site_id":\#(f.s1.id!)}"#).json()["id"] as? Int)
+            let certificateS2 = try #require(try await leaderS2.call(.POST, "/api/v1/me/certificates").json()["number"] as? String)
             // A needs survey at each station, designed through the API.
             func surveyJSON(_ site: Site, _ title: String) -> String {
                 #"{"site_id":\#(site.id!),"title":"\#(title)","questions":[{"kind":"rating","prompt":"对服务满意吗"}]}"#
             }
-            let surveyS1 = try await centreAPI.call(.POST, "/api/v1/surveys", surveyJSON(f.s1, "一号站的问卷")).json()["id"] as! Int
-            let surveyS2 = try await centreAPI.call(.POST, "/api/v1/surveys", surveyJSON(f.s2, "二号站的问卷")).json()["id"] as! Int
+            let surveyS1 = try #require(try await centreAPI.call(.POST, "/api/v1/surveys", surveyJSON(f.s1, "一号站的问卷")).json()["id"] as? Int)
+            let surveyS2 = try #require(try await centreAPI.call(.POST, "/api/v1/surveys", surveyJSON(f.s2, "二号站的问卷")).json()["id"] as? Int)
             func responseJSON(_ site: Site, _ client: String) -> String {
                 #"{"client_id":"\#(client)","station_id":\#(site.id!),"collected_at":"\#(app.clock.now().ISO8601Format())","answers":{"1":4}}"#
             }
-            let exportOther = try await centreAPI.call(.POST, "/api/v1/assessment/exports?site=\(f.s2.id!)").json()["id"] as! Int
+            let exportOther = try #require(try await centreAPI.call(.POST, "/api/v1/assessment/exports?site=\(f.s2.id!)").json()["id"] as? Int)
             _ = try await NoticeDispatcher(db: app.db, now: app.clock.now()).runOnce()
             // Someone else's notice: the newest one not addressed to any account at S1.
             let s1Accounts = try await Account.query(on: app.db).filter(\.$site.$id == f.s1.id!).all().compactMap(\.id)
-            let noticeS2 = try await InboxItem.query(on: app.db).filter(\.$account.$id !~ s1Accounts).sort(\.$id, .descending).first()?.id ?? 999_999
+            let noticeS2 = try #require(try await InboxItem.query(on: app.db).filter(\.$account.$id !~ s1Accounts).sort(\.$id, .descending).first()?.id)
+            let orderS2ID = try #require(orderS2["id"] as? Int), orderS1ID = try #require(orderS1["id"] as? Int)
+            let orderS2Number = try #require(orderS2["number"] as? String)
+            #expect(activities.count == 2)
+            // Each of S2's things is there for those whose scope it is: the refusals below are about
+            // who asks, not about a thing that does not exist.
+            for (path, who) in [("/api/v1/orders/\(orderS2ID)", "centre"), ("/api/v1/activities/\(activities[1])/signups", "centre"),
+                                ("/api/v1/exports/\(exportOther)", "centre"), ("/api/v1/volunteers/\(f.volunteerS2.id!)/record", "centre"),
+                                ("/api/v1/surveys/\(surveyS2)", "centre"), ("/api/v1/wishes/\(wishS2)", "centre"),
+                                ("/api/v1/projects/\(f.projectS2.id!)", "centre"), ("/api/v1/me/certificates/\(certificateS2)/pdf", "leader-s2")] {
+                let r = who == "centre" ? try await centreAPI.call(.GET, path) : try await leaderS2.call(.GET, path)
+                #expect(r.status == .ok, "\(path) as \(who): \(r.status) — the matrix's target is missing")
+            }
+            #expect(try await InboxItem.find(noticeS2, on: app.db) != nil)
+            #expect(try await Perk.find(f.perkS2.id!, on: app.db) != nil)
+            #expect(try await Signup.find(signupS2, on: app.db) != nil)
 
             // Who asks: each role granted at S1, the centre's admin, and nobody.
             var clients: [(String, APIClient?)] = [("anonymous", nil)]
@@ -164,7 +182,7 @@ struct APIMatrixTests {
             func target(_ kind: Kind) -> String? {
                 switch kind {
                 case .none: nil
-                case .order: String(orderS2["id"] as! Int)
+                case .order: String(orderS2ID)
                 case .activity: String(activities[1])
                 case .wish: String(wishS2)
                 case .project: String(f.projectS2.id!)
@@ -173,7 +191,7 @@ struct APIMatrixTests {
                 case .volunteer: String(f.volunteerS2.id!)
                 case .perk: String(f.perkS2.id!)
                 case .signup: String(activities[1])
-                case .certificate: "ZM2026-ABCDEFGHJK"
+                case .certificate: certificateS2
                 case .survey: String(surveyS2)
                 }
             }
@@ -212,7 +230,7 @@ struct APIMatrixTests {
                     let label = "\(key) → S2 as \(who): \(r.status)"
                     if c.listsMarkers {
                         // Lists: S2's things never appear for someone at S1.
-                        for marker in [orderS2["number"] as? String ?? "?", f.perkS2.title, "二号站的心愿", "二号站的问卷"] {
+                        for marker in [orderS2Number, f.perkS2.title, "二号站的心愿", "二号站的问卷"] {
                             #expect(!r.text.contains(marker), "\(label) lists \(marker)")
                         }
                         continue
@@ -226,11 +244,12 @@ struct APIMatrixTests {
             // The same requests aimed at S1's things do reach the people whose scope it is (the matrix
             // refuses for the right reason, not for every reason).
             var stationAdmin = try await APIClient.signIn(app, Fixture.user(.siteAdmin))
-            #expect(try await stationAdmin.call(.GET, "/api/v1/orders/\(orderS1["id"] as! Int)").status == .ok)
+            #expect(try await stationAdmin.call(.GET, "/api/v1/orders/\(orderS1ID)").status == .ok)
             #expect(try await stationAdmin.call(.GET, "/api/v1/orders").text.contains(orderS1["number"] as! String))
             #expect(try await stationAdmin.call(.GET, "/api/v1/assessment?site=\(f.s1.id!)").status == .ok)
             #expect(try await stationAdmin.call(.GET, "/api/v1/activities/\(activities[0])/signups").status == .ok)
-            #expect(try await stationAdmin.call(.POST, "/api/v1/activities/\(activities[0])/signups/\(signupS1)/confirm", "{}").status.code < 500)
+            // Past the scope check to the activity's own rule (it has not started yet).
+            #expect(try await stationAdmin.call(.POST, "/api/v1/activities/\(activities[0])/signups/\(signupS1)/confirm", "{}").status == .conflict)
             #expect(try await residentS1.call(.POST, "/api/v1/wishes/\(wishS1)/cancel").status == .ok)
             var practitioner = try await APIClient.signIn(app, Fixture.user(.practitioner))
             #expect(try await practitioner.call(.GET, "/api/v1/surveys").text.contains("一号站的问卷"))
