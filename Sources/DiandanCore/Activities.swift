@@ -193,3 +193,6 @@ public struct PerkInput: Sendable, Equatable {
         return PerkInput(title: title, description: description, siteID: site, pointsCost: cost, stock: stock, active: active)
     }
 }
+
+extension ActivityStatus: CustomStringConvertible { public var description: String { rawValue } }
+extension SignupStatus: CustomStringConvertible { public var description: String { rawValue } }

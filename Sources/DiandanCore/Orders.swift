@@ -286,3 +286,7 @@ public struct MenuReview: Sendable, Equatable {
         count >= minimumRatings && mean < threshold
     }
 }
+
+// Stored values read back as what they are: written into text (a message key, a log line) a status
+// is its stored name (`in_service`), never the Swift case name.
+extension OrderStatus: CustomStringConvertible { public var description: String { rawValue } }

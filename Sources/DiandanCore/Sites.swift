@@ -73,3 +73,5 @@ extension Int {
 public func isoDay(_ code: Int) -> String {
     (code / 10_000).padded(4) + "-" + (code / 100 % 100).padded(2) + "-" + (code % 100).padded(2)
 }
+
+extension SiteKind: CustomStringConvertible { public var description: String { rawValue } }

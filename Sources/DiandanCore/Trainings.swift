@@ -82,3 +82,5 @@ public struct TrainingSummary: Sendable, Equatable {
         self.hours = hours
     }
 }
+
+extension TrainingMode: CustomStringConvertible { public var description: String { rawValue } }

@@ -63,3 +63,5 @@ public struct WishInput: Sendable, Equatable {
         return WishInput(title: title, description: description, value: value, siteID: site, contactName: contact)
     }
 }
+
+extension WishStatus: CustomStringConvertible { public var description: String { rawValue } }

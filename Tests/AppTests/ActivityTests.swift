@@ -79,8 +79,8 @@ struct ActivityFlowTests {
             // validate: every request answered; exactly the slots signed up, the rest in line 1…180.
             #expect(statuses.allSatisfy { $0 == .ok })
             let all = try await Signup.query(on: app.db).filter(\.$activity.$id == id).all()
-            #expect(all.filter { $0.status == "signed_up" }.count == 20)
-            #expect(all.filter { $0.status == "waiting" }.count == 180)
+            #expect(all.filter { $0.status == .signedUp }.count == 20)
+            #expect(all.filter { $0.status == .waiting }.count == 180)
             #expect(try await Activity.find(id, on: app.db)?.signedUp == 20)
             var admin = try await APIClient.signIn(app, Fixture.user(.siteAdmin))
             let roster = try JSONSerialization.jsonObject(with: Data(buffer: try await admin.call(.GET, "/api/v1/activities/\(id)/signups").body)) as! [[String: Any]]
@@ -97,7 +97,7 @@ struct ActivityFlowTests {
             func status(_ i: Int) async throws -> (String, Int?) {
                 let v = try await Volunteer.query(on: app.db).filter(\.$realName == "报名者\(i)").first()!
                 let s = try await Signup.query(on: app.db).filter(\.$activity.$id == id).filter(\.$volunteer.$id == v.id!).first()!
-                return (s.status, try await ActivityService.make(app).position(of: s))
+                return (s.status.rawValue, try await ActivityService.make(app).position(of: s))
             }
             #expect(try await status(2) == ("waiting", 1))
             let s4 = try await status(4), s3 = try await status(3)
@@ -138,11 +138,11 @@ struct ActivityFlowTests {
             let statuses = try await race(Array(people[0..<10]), .DELETE, "/api/v1/activities/\(id)/signup")
             #expect(statuses.allSatisfy { $0 == .ok })
             let all = try await Signup.query(on: app.db).filter(\.$activity.$id == id).sort(\.$queuedAt).sort(\.$id).all()
-            #expect(all.filter { $0.status == "signed_up" }.count == 10)
-            #expect(all.filter { $0.status == "waiting" }.count == 10)
+            #expect(all.filter { $0.status == .signedUp }.count == 10)
+            #expect(all.filter { $0.status == .waiting }.count == 10)
             #expect(try await Activity.find(id, on: app.db)?.signedUp == 10)
-            let promoted = Set(all.filter { $0.status == "signed_up" }.map(\.$volunteer.id))
-            let nextTen = Set(all.filter { $0.status != "cancelled" }.prefix(10).map(\.$volunteer.id))
+            let promoted = Set(all.filter { $0.status == .signedUp }.map(\.$volunteer.id))
+            let nextTen = Set(all.filter { $0.status != .cancelled }.prefix(10).map(\.$volunteer.id))
             #expect(promoted == nextTen)
         }
     }

@@ -222,7 +222,7 @@ struct CommandTests {
             let account = try #require(try await Account.query(on: app.db).filter(\.$username == "chief").with(\.$grants).first())
             #expect(account.grants.map(\.role) == ["siteAdmin"])
             let site = try #require(try await Site.query(on: app.db).filter(\.$code == "999001").first())
-            #expect(site.siteKind == .centre && site.path == SitePath.root(site.id!).rawValue)
+            #expect(site.kind == .centre && site.path == SitePath.root(site.id!).rawValue)
             #expect(!console.output.contains("Bootstrap2026"))
             var web = WebClient(app)
             #expect(try await web.login("chief", "Bootstrap2026").status == .seeOther)

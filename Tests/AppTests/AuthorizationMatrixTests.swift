@@ -82,7 +82,7 @@ struct AuthorizationMatrixTests {
         t.trainer = "李老师"
         t.startsAt = Date()
         t.hours = 2
-        t.mode = TrainingMode.online.rawValue
+        t.mode = .online
         t.address = ""
         t.radius = 200
         try await t.create(on: app.db)

@@ -96,9 +96,9 @@ struct BasicsTests {
         try await withTestApp { app in
             let logins = try await DemoSeeder(app: app, progress: { _ in }).run()
             let sites = try await Site.query(on: app.db).all()
-            #expect(sites.filter { $0.siteKind == .centre }.count == 1)
-            #expect(sites.filter { $0.siteKind == .institute }.count >= 3)
-            let stations = sites.filter { $0.siteKind == .station }
+            #expect(sites.filter { $0.kind == .centre }.count == 1)
+            #expect(sites.filter { $0.kind == .institute }.count >= 3)
+            let stations = sites.filter { $0.kind == .station }
             #expect(stations.count >= 12)
             #expect(Set(stations.map(\.zone)) == ["urban", "rural"])
             #expect(try await Team.query(on: app.db).count() >= 15)
@@ -193,6 +193,35 @@ struct BasicsTests {
     /// One reader for every flag and number: a value it cannot take stops the start, naming the
     /// variable and what it takes. (An unknown flag once meant off in one place and on in another,
     /// and a bad number fell back to the default without a word.)
+    /// A status, a kind or a mode is read back as its enum: a value the code does not know fails the
+    /// read loudly (it once became "submitted", "open", "pending", "cancelled", "point" or "onsite"
+    /// without a word), and every known value reads back as itself.
+    @Test func aStoredValueTheCodeDoesNotKnowFailsLoudly() async throws {
+        try await withTestApp { app in
+            let w = try await LoopWorld.make(app)
+            var resident = try await APIClient.signIn(app, Fixture.user(.resident))
+            let id = try #require(try await resident.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as? Int)
+            let sql = app.db as! SQLDatabase
+            for status in OrderStatus.allCases {
+                try await sql.raw("UPDATE orders SET status = \(bind: status.rawValue) WHERE id = \(bind: id)").run()
+                #expect(try await Order.find(id, on: app.db)?.status == status)
+            }
+            try await sql.raw("UPDATE orders SET status = 'lost' WHERE id = \(bind: id)").run()
+            await #expect(throws: (any Error).self) { _ = try await Order.find(id, on: app.db) }
+            try await sql.raw("UPDATE sites SET kind = 'village' WHERE id = \(bind: w.f.s2.id!)").run()
+            await #expect(throws: (any Error).self) { _ = try await Site.query(on: app.db).all() }
+            var centre = try await APIClient.signIn(app, Fixture.centreAdmin)
+            let activity = try #require(try await centre.call(.POST, "/api/v1/activities", ActivityFlowTests.activityJSON(w, slots: 5)).json()["id"] as? Int)
+            let wish = try #require(try await resident.call(.POST, "/api/v1/wishes", #"{"title":"想要一本字典","site_id":\#(w.f.s1.id!)}"#).json()["id"] as? Int)
+            #expect(try await Activity.find(activity, on: app.db)?.status == .published)
+            #expect(try await Wish.find(wish, on: app.db)?.status == .open)
+            try await sql.raw("UPDATE activities SET status = 'lost'").run()
+            try await sql.raw("UPDATE wishes SET status = 'lost'").run()
+            await #expect(throws: (any Error).self) { _ = try await Activity.query(on: app.db).all() }
+            await #expect(throws: (any Error).self) { _ = try await Wish.query(on: app.db).all() }
+        }
+    }
+
     @Test func aSettingThatCannotBeReadStopsTheStartAndSaysWhy() throws {
         func refused(_ name: String, _ value: String, _ words: String) {
             do {

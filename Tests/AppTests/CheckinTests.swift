@@ -85,7 +85,7 @@ struct CheckinFlowTests {
             clock.advance(2 * 3600 + 8 * 60)
             let out = try await admin.call(.GET, "/api/v1/activities/\(id)/qr?kind=out").json()["url"] as! String
             #expect(try await v1.call(.POST, "/api/v1/activities/\(id)/check-out", Self.body(out)).status == .ok)
-            let signup = try #require(try await Signup.query(on: app.db).filter(\.$activity.$id == id).filter(\.$status == "signed_up").first())
+            let signup = try #require(try await Signup.query(on: app.db).filter(\.$activity.$id == id).filter(\.$status == .signedUp).first())
             let a = try #require(try await Activity.find(id, on: app.db))
             #expect(ActivityService.attendedHours(signup, a) == 2.0)
 

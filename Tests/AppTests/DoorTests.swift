@@ -43,7 +43,7 @@ struct DoorTests {
             let query = "site=\(w.f.centre.id!)&period=month"
             // MUT: the order list export and the assessment tables
             let queued = try await centre.call(.POST, "/api/v1/assessment/exports?\(query)&format=csv").json()["id"] as! Int
-            _ = try await ExportService(app: app).runOnce()
+            _ = try await ExportService.make(app).runOnce()
             let orders = try await centre.call(.GET, "/api/v1/exports/\(queued)/download").text
             var web = WebClient(app)
             try await web.login(Fixture.centreAdmin)

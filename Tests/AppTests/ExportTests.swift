@@ -32,7 +32,7 @@ struct ExportTests {
             #expect(try await centre.call(.POST, "/api/v1/assessment/exports?\(query)&format=pdf").status == .unprocessableEntity)
             #expect(try await ExportJob.query(on: app.db).count() == 1)
             #expect(try await centre.call(.GET, "/api/v1/exports/\(id)/download").status == .conflict)
-            #expect(try await ExportService(app: app).runOnce() == .init(ran: 1, removed: 0))
+            #expect(try await ExportService.make(app).runOnce() == .init(ran: 1, removed: 0))
 
             // validate
             let status = try await centre.call(.GET, "/api/v1/exports/\(id)").json()
@@ -57,7 +57,7 @@ struct ExportTests {
 
             // The same as a workbook, read back by openpyxl.
             let xlsxJob = try await centre.call(.POST, "/api/v1/assessment/exports?\(query)&format=xlsx").json()["id"] as! Int
-            _ = try await ExportService(app: app).runOnce()
+            _ = try await ExportService.make(app).runOnce()
             let workbook = try await centre.call(.GET, "/api/v1/exports/\(xlsxJob)/download")
             let path = NSTemporaryDirectory() + "orders-\(UUID().uuidString).xlsx"
             try Data(buffer: workbook.body).write(to: URL(fileURLWithPath: path))
@@ -80,7 +80,7 @@ struct ExportTests {
             // A day later the files are gone.
             let old = try await ExportJob.query(on: app.db).all()
             for j in old { j.createdAt = j.createdAt.addingTimeInterval(-2 * 86_400); try await j.save(on: app.db) }
-            #expect(try await ExportService(app: app).runOnce() == .init(ran: 0, removed: 2))
+            #expect(try await ExportService.make(app).runOnce() == .init(ran: 0, removed: 2))
             #expect(try await centre.call(.GET, "/api/v1/exports/\(id)/download").status == .conflict)
         }
     }

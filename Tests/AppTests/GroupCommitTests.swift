@@ -120,7 +120,7 @@ struct GroupCommitTests {
             // S1's team holds 3 at most and the centre team 5: eight dispatched, the rest queued.
             #expect(orders.filter { $0.$team.id == w.f.teamS1.id }.count == 3)
             #expect(orders.filter { $0.$team.id == w.centreTeam.id }.count == 5)
-            #expect(orders.filter { $0.orderStatus == .submitted && $0.$team.id == nil }.count == 52)
+            #expect(orders.filter { $0.status == .submitted && $0.$team.id == nil }.count == 52)
             for o in orders { #expect(o.number == OrderNumber.make(date: o.createdAt, sequence: o.id!)) }
             let dispatches = try await OrderEvent.query(on: app.db).filter(\.$action == OrderAction.dispatch.rawValue).all()
             #expect(dispatches.count == 8 && dispatches.allSatisfy { $0.detail != nil && $0.teamID != nil && $0.toStatus == OrderStatus.dispatched.rawValue })

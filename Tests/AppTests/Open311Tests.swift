@@ -119,7 +119,7 @@ struct Open311Tests {
             let order = try #require(try await Order.query(on: app.db).filter(\.$number == number).first())
             #expect(order.channel == "open311")
             #expect(order.$station.id == f.s2.id)
-            #expect(order.status == "submitted")
+            #expect(order.status == .submitted)
             #expect(order.contactName == "王大爷")
             #expect(order.people == 3)
             #expect(order.onBehalf)

@@ -313,11 +313,11 @@ struct OrderFlowTests {
             #expect(declined.status == .ok)
             #expect(try declined.json()["team_id"] as? Int == w.centreTeam.id)
             let o = try await Order.find(id, on: app.db)!
-            #expect(o.orderStatus == .dispatched)
+            #expect(o.status == .dispatched)
             #expect(o.$team.id == w.centreTeam.id)
             try await leaderCentre.call(.POST, "/api/v1/orders/\(id)/decline", #"{"reason":"专业不对口"}"#)
             let after = try await Order.find(id, on: app.db)!
-            #expect(after.orderStatus == .submitted)
+            #expect(after.status == .submitted)
             #expect(after.$team.id == nil)
             let actions = try await OrderEvent.query(on: app.db).filter(\.$order.$id == id).sort(\.$id).all().map(\.action)
             #expect(actions == ["submit", "dispatch", "decline", "dispatch", "decline"])
@@ -369,7 +369,7 @@ struct OrderFlowTests {
             #expect(try await scan() == .init())
             o = try await Order.find(id, on: app.db)!
             #expect(o.overdue)
-            #expect(o.orderStatus == .submitted)
+            #expect(o.status == .submitted)
             let escalations = try await OrderEvent.query(on: app.db).filter(\.$order.$id == id).filter(\.$action == "escalate").all()
             #expect(escalations.count == 3)
             #expect(escalations.allSatisfy { $0.actor == "system" })
@@ -394,7 +394,7 @@ struct OrderFlowTests {
             clock.advance(2 * 86_400)
             #expect(try await resident.call(.POST, "/api/v1/orders/\(id)/rate", #"{"score":4}"#).status == .conflict)
             #expect(try await DeadlineScanner(service: OrderService.make(app)).runOnce().closed == 1)
-            #expect(try await Order.find(id, on: app.db)?.orderStatus == .closed)
+            #expect(try await Order.find(id, on: app.db)?.status == .closed)
         }
     }
 
@@ -430,7 +430,7 @@ struct OrderFlowTests {
             #expect(try await other.call(.GET, "/api/v1/orders").json()["total"] as? Int == 0)
             var mine = try await APIClient.signIn(app, Fixture.user(.siteAdmin))
             #expect(try await mine.call(.GET, "/api/v1/orders").json()["total"] as? Int == 1)
-            #expect(try await Order.find(id, on: app.db)?.orderStatus == .submitted)
+            #expect(try await Order.find(id, on: app.db)?.status == .submitted)
         }
     }
 
@@ -525,7 +525,7 @@ struct OrderFlowTests {
             let statuses = try await race([a, b], .POST, "/api/v1/orders/\(id)/claim")
             #expect(statuses.filter { $0 == .ok }.count == 1)
             let o = try await Order.find(id, on: app.db)!
-            #expect(o.orderStatus == .accepted)
+            #expect(o.status == .accepted)
             #expect([w.f.teamS1.id, w.centreTeam.id].contains(o.$team.id))
             #expect(!o.openForClaim)
             #expect(try await OrderEvent.query(on: app.db).filter(\.$order.$id == id).filter(\.$action == "claim").count() == 1)

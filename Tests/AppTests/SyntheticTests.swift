@@ -49,7 +49,7 @@ struct SyntheticTests {
             let orders = try await Order.query(on: app.db).all()
             let events = try await OrderEvent.query(on: app.db).sort(\.$id).all()
             let last = Dictionary(grouping: events, by: { $0.$order.id }).mapValues { $0.last!.toStatus }
-            #expect(orders.allSatisfy { last[$0.id!] == $0.status })
+            #expect(orders.allSatisfy { last[$0.id!] == $0.status.rawValue })
             let rated = Set(events.filter { $0.action == "rate" }.map(\.$order.id))
             #expect(orders.filter { $0.rating != nil }.allSatisfy { rated.contains($0.id!) })
             // Hours on the volunteers equal their service records; records only for served orders.
@@ -63,9 +63,9 @@ struct SyntheticTests {
             #expect(records.allSatisfy { served.contains($0.$order.id ?? -1) })
             // A realistic mix: most orders closed, some cancelled and rejected, ratings mostly good.
             let total = Double(orders.count)
-            let closed = Double(orders.filter { $0.status == "closed" }.count) / total
-            let cancelled = Double(orders.filter { $0.status == "cancelled" }.count) / total
-            let rejected = Double(orders.filter { $0.status == "rejected" }.count) / total
+            let closed = Double(orders.filter { $0.status == .closed }.count) / total
+            let cancelled = Double(orders.filter { $0.status == .cancelled }.count) / total
+            let rejected = Double(orders.filter { $0.status == .rejected }.count) / total
             #expect(closed > 0.35)
             #expect(cancelled > 0.03)
             #expect(rejected > 0.02)
@@ -73,7 +73,7 @@ struct SyntheticTests {
             let good = Double(ratings.filter { $0 >= 4 }.count) / Double(ratings.count)
             #expect(good > 0.6)
             // The assessment reads it: every order of two years at the first county.
-            let centre = try #require(try await Site.query(on: app.db).filter(\.$kind == "centre").sort(\.$id).first())
+            let centre = try #require(try await Site.query(on: app.db).filter(\.$kind == .centre).sort(\.$id).first())
             let range = AssessmentRange(from: Self.now.addingTimeInterval(-731 * 86_400), to: Self.now.addingTimeInterval(1))
             let report = try await AssessmentService(db: app.db).report(centre, range, grain: .month)
             #expect(report.total.orders == 4 * 30)

@@ -61,7 +61,7 @@ struct UploadTests {
             // validate: not a file, not a row
             #expect(Self.files(under: uploads).isEmpty, "\(Self.files(under: uploads))")
             #expect(try await OrderPhoto.query(on: app.db).count() == 0)
-            #expect(try await Order.find(id, on: app.db)?.status == OrderStatus.inService.rawValue)
+            #expect(try await Order.find(id, on: app.db)?.status == .inService)
 
             // The serving leader's completion goes through, its photo without its position.
             let ok = try await leaderWeb.sendMultipart("/api/v1/orders/\(id)/complete", fields: fields, files: photo, headers: auth)
@@ -113,7 +113,7 @@ struct UploadTests {
                                                 headers: ["Authorization": "Bearer \(leader.token)"])
             #expect(r.status == .payloadTooLarge)
             #expect(try r.json()["message"] as? String == "提交的内容过大：照片每张不超过 5 MB，最多 6 张。")
-            #expect(try await Order.find(id, on: app.db)?.status == OrderStatus.inService.rawValue)
+            #expect(try await Order.find(id, on: app.db)?.status == .inService)
         }
     }
 }

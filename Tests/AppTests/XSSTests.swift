@@ -15,7 +15,7 @@ struct XSSTests {
     static let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'"
     /// Columns that are not free text: codes, states, keys, JSON, files, dates as text.
     static let machineColumns: Set<String> = [
-        "code", "kind", "path", "zone", "role", "locale", "status", "channel", "number", "username", "password_hash", "token_hash", "key",
+        "code", "kind", "mode", "path", "zone", "role", "locale", "status", "channel", "number", "username", "password_hash", "token_hash", "key",
         "key_hash", "key_hint", "gender", "birth_date", "registered_on", "calendar_nonce", "action", "from_status", "to_status", "actor",
         "detail", "notice_topic", "service_date", "file", "content_type", "topic", "params", "link", "photo_file", "photo_type", "format",
         "filename", "error", "event_key", "payload", "webhook_url", "id_hash", "last_error", "name_en",

@@ -44,7 +44,7 @@ struct ActivityDTO: Content {
         skills = a.skills
         min_age = a.minAge
         radius = a.radius
-        status = a.status
+        status = a.status.rawValue
         people_served = a.peopleServed
     }
 }
@@ -65,7 +65,7 @@ struct SignupDTO: Content {
         id = try s.requireID()
         activity_id = s.$activity.id
         volunteer_id = s.$volunteer.id
-        status = s.status
+        status = s.status.rawValue
         self.position = position
         guardian_consent = s.guardianConsent
         check_in_at = s.checkInAt
@@ -119,7 +119,7 @@ enum ActivityController {
 
     /// Published activities matching the filter, soonest first; without dates, those not yet ended.
     static func query(_ req: Request, _ f: Filter, page: Int, perPage: Int) async throws -> [Activity] {
-        var q = Activity.query(on: req.db).filter(\.$status == ActivityStatus.published.rawValue)
+        var q = Activity.query(on: req.db).filter(\.$status == ActivityStatus.published)
         if let site = f.siteID {
             guard let s = try await Site.find(site, on: req.db) else { throw ValidationFailure(field: "site", "error.not_found_choice") }
             q = q.join(Site.self, on: \Activity.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
@@ -189,8 +189,8 @@ enum ActivityController {
         let all = try await Signup.query(on: req.db).filter(\.$activity.$id == a.requireID()).sort(\.$queuedAt).sort(\.$id).all()
         var waiting = 0
         return try all.map { s in
-            if s.signupStatus == .waiting { waiting += 1 }
-            return try SignupDTO(s, position: s.signupStatus == .waiting ? waiting : nil)
+            if s.status == .waiting { waiting += 1 }
+            return try SignupDTO(s, position: s.status == .waiting ? waiting : nil)
         }
     }
 

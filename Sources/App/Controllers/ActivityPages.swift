@@ -169,7 +169,7 @@ enum ActivityPages {
         let activities = try await ActivityController.query(req, f, page: 1, perPage: 100)
         let siteIDs = Array(Set(activities.map(\.$site.id)))
         let siteNames = Dictionary(uniqueKeysWithValues: try await Site.query(on: req.db).filter(\.$id ~~ siteIDs).all().compactMap { s in s.id.map { ($0, s.name) } })
-        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
+        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point).sort(\.$path).range(0..<2000).all()
         let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
         let rows = try activities.map { a in
             ActivityListPage.Row(link: Paths.activity(try a.requireID()), title: a.title, when: DateText.minute(a.startsAt) + " – " + DateText.minute(a.endsAt),
@@ -199,7 +199,7 @@ enum ActivityPages {
         let site = try await Site.find(a.$site.id, on: req.db)
         let team = try await a.$team.get(on: req.db)
         let category = try await a.$category.get(on: req.db)
-        let waiting = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status == SignupStatus.waiting.rawValue).count()
+        let waiting = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status == SignupStatus.waiting).count()
         var facts: [ActivityShowPage.Fact] = [
             .init(label: req.t("activity.when"), value: DateText.minute(a.startsAt) + " – " + DateText.minute(a.endsAt)),
             .init(label: req.t("activity.place"), value: a.address),
@@ -220,11 +220,11 @@ enum ActivityPages {
         var attendance: [ActivityShowPage.Attendance] = []
         var manager = false
         if let p = req.principal {
-            let open = a.activityStatus == .published && req.now < a.startsAt
+            let open = a.status == .published && req.now < a.startsAt
             if let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() {
                 let s = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$volunteer.$id == v.requireID()).first()
-                if let s, s.signupStatus.isActive {
-                    if s.signupStatus == .waiting, let n = try await service.position(of: s) {
+                if let s, s.status.isActive {
+                    if s.status == .waiting, let n = try await service.position(of: s) {
                         mine = req.t("activity.you_wait", ["position": String(n)])
                     } else {
                         mine = req.t("activity.you_signed_up")
@@ -237,19 +237,19 @@ enum ActivityPages {
             }
             if try await service.manages(a, p) {
                 manager = true
-                canApprove = a.activityStatus == .pending && Policy.allows(p.grants, .activities, .write, at: site?.sitePath)
-                let signups = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status != SignupStatus.cancelled.rawValue)
+                canApprove = a.status == .pending && Policy.allows(p.grants, .activities, .write, at: site?.sitePath)
+                let signups = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status != SignupStatus.cancelled)
                     .with(\.$volunteer).sort(\.$queuedAt).sort(\.$id).all()
                 roster = signups.map { s in
-                    .init(name: s.volunteer.realName, number: s.volunteer.number, status: req.t("signup.status.\(s.status)"), statusKey: s.status)
+                    .init(name: s.volunteer.realName, number: s.volunteer.number, status: req.t("signup.status.\(s.status)"), statusKey: s.status.rawValue)
                 }
-                if a.activityStatus == .published {
+                if a.status == .published {
                     qr = CheckinPolicy.Kind.allCases.map { k in
                         .init(kind: k.rawValue, label: req.t(k == .checkIn ? "checkin.check_in" : "checkin.check_out"),
                               svg: Paths.activityQR(id, kind: k.rawValue), png: Paths.activityQR(id, kind: k.rawValue, png: true))
                     }
                 }
-                attendance = try signups.filter { $0.signupStatus == .signedUp }.map { s in
+                attendance = try signups.filter { $0.status == .signedUp }.map { s in
                     let attended = ActivityService.attendedHours(s, a)
                     return .init(signupID: try s.requireID(), name: s.volunteer.realName, checkIn: s.checkInAt.map(DateText.minute) ?? "—",
                                  checkOut: s.checkOutAt.map(DateText.minute) ?? "—", hours: attended.map { String($0) } ?? "",
@@ -257,12 +257,12 @@ enum ActivityPages {
                 }
             }
         }
-        let page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.status.\(a.status)"), statusKey: a.status,
+        let page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.status.\(a.status)"), statusKey: a.status.rawValue,
                                     description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
                                     askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary,
                                     qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance,
-                                    canRecordPeople: manager && a.activityStatus == .published && req.now >= a.startsAt,
-                                    showcase: manager && a.activityStatus == .published && req.now >= a.endsAt ? Paths.activity(id) + "/showcase" : nil)
+                                    canRecordPeople: manager && a.status == .published && req.now >= a.startsAt,
+                                    showcase: manager && a.status == .published && req.now >= a.endsAt ? Paths.activity(id) + "/showcase" : nil)
         return try await Pages.render(req, "activities/show", page, status: status)
     }
 

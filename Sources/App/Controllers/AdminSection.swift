@@ -169,7 +169,7 @@ enum SiteChoices {
         let scopes = Policy.scopes(req.grants, resource, access)
         guard !scopes.isEmpty else { return [] }
         var q = Site.query(on: req.db).within(scopes).sort(\.$path)
-        if let kinds { q = q.filter(\.$kind ~~ kinds.map(\.rawValue)) }
+        if let kinds { q = q.filter(\.$kind ~~ kinds) }
         return try await q.range(0..<5000).all().compactMap { s in s.id.map { (String($0), PublicController.indent(s) + s.name) } }
     }
 }

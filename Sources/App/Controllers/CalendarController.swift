@@ -31,7 +31,7 @@ enum CalendarController {
 
     /// Published activities of a site and below, from thirty days back.
     static func siteFeed(req: Request) async throws -> Response {
-        var q = Activity.query(on: req.db).filter(\.$status == ActivityStatus.published.rawValue).filter(\.$endsAt >= req.now.addingTimeInterval(-30 * 86_400))
+        var q = Activity.query(on: req.db).filter(\.$status == ActivityStatus.published).filter(\.$endsAt >= req.now.addingTimeInterval(-30 * 86_400))
         var name = req.t("activity.list")
         if let s = try await req.querySite() {
             q = q.join(Site.self, on: \Activity.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
@@ -55,10 +55,10 @@ enum CalendarController {
               let v = try await Volunteer.find(id, on: req.db) else { throw AppError.notFound }
         let given = String(file[file.index(after: dash)...].dropLast(4))
         guard req.application.protector.verify("calendar|\(id)|\(v.calendarNonce ?? "")", signature: given) else { throw AppError.notFound }
-        let signups = try await Signup.query(on: req.db).filter(\.$volunteer.$id == id).filter(\.$status != SignupStatus.cancelled.rawValue)
+        let signups = try await Signup.query(on: req.db).filter(\.$volunteer.$id == id).filter(\.$status != SignupStatus.cancelled)
             .with(\.$activity).all()
-        let events = try signups.filter { $0.activity.activityStatus == .published }.sorted { $0.activity.startsAt < $1.activity.startsAt }.map { s in
-            s.signupStatus == .waiting
+        let events = try signups.filter { $0.activity.status == .published }.sorted { $0.activity.startsAt < $1.activity.startsAt }.map { s in
+            s.status == .waiting
                 ? try event(s.activity, req, status: "TENTATIVE", note: req.t("calendar.waiting_note"))
                 : try event(s.activity, req)
         }

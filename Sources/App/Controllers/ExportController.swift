@@ -51,7 +51,7 @@ enum ExportController {
     static func create(_ req: Request) async throws -> ExportJob {
         let (site, range, _) = try await AssessmentController.parse(req)
         let format = try (try? req.content.get(String.self, at: "format")) ?? req.queryText("format", max: 10) ?? "csv"
-        return try await ExportService(req: req).create(site: site, range: range, format: format, locale: req.locale, by: try req.requirePrincipal().accountID)
+        return try await ExportService.make(req).create(site: site, range: range, format: format, locale: req.locale, by: try req.requirePrincipal().accountID)
     }
 
     static func createPage(req: Request) async throws -> Response {

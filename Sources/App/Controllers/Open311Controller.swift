@@ -144,7 +144,7 @@ enum Open311Controller {
 
     static func services(_ req: Request, _ format: Open311.Format) async throws -> Response {
         let site = try await jurisdiction(req, required: true)!
-        let list = try await Open311Store(req).services(at: site, locale: req.locale, t: { req.t($0) })
+        let list = try await Open311Store.make(req).services(at: site, locale: req.locale, t: { req.t($0) })
         return respond(.array(item: "service", list.map { s in
             .object([
                 ("service_code", .text(s.code.description)),
@@ -160,12 +160,12 @@ enum Open311Controller {
 
     static func definition(req: Request) async throws -> Response {
         let (raw, format) = try file(req)
-        guard let code = Open311.ServiceCode(raw), try await Open311Store(req).serviceExists(code) else {
+        guard let code = Open311.ServiceCode(raw), try await Open311Store.make(req).serviceExists(code) else {
             throw Open311Failure(.notFound, [req.t("open311.error.service_code")])
         }
         // Asked within a jurisdiction: only a service it lists (the spec's 404 otherwise).
         if let site = try await jurisdiction(req, required: false) {
-            let listed = try await Open311Store(req).services(at: site, locale: req.locale, t: { req.t($0) }).map(\.code)
+            let listed = try await Open311Store.make(req).services(at: site, locale: req.locale, t: { req.t($0) }).map(\.code)
             guard listed.contains(code) else { throw Open311Failure(.notFound, [req.t("open311.error.service_code")]) }
         }
         let attributes = Open311.attributes.enumerated().map { i, a in
@@ -193,7 +193,7 @@ enum Open311Controller {
             if let v = req.queryFields[k]?.last { form[k] = [v] }
         }
         guard let key = form["api_key"]?.last, !key.isEmpty else { throw Open311Failure(.forbidden, [req.t("open311.error.api_key_missing")]) }
-        let store = Open311Store(req)
+        let store = Open311Store.make(req)
         guard let (integration, principal) = try await store.integration(key: key) else {
             throw Open311Failure(.forbidden, [req.t("open311.error.api_key")])
         }
@@ -243,7 +243,7 @@ enum Open311Controller {
         }
         let site = try await jurisdiction(req, required: false)
         let reader = try await reader(req)
-        let rows = try await Open311Store(req).requests(search, in: site?.sitePath)
+        let rows = try await Open311Store.make(req).requests(search, in: site?.sitePath)
         return try await respondRequests(req, rows, reader: reader, format: format)
     }
 
@@ -251,7 +251,7 @@ enum Open311Controller {
         let (id, format) = try file(req)
         let reader = try await reader(req)
         let site = try await jurisdiction(req, required: false)
-        let rows = try await Open311Store(req).requests(Open311.Search(ids: [id], start: .distantPast, end: .distantFuture), in: site?.sitePath)
+        let rows = try await Open311Store.make(req).requests(Open311.Search(ids: [id], start: .distantPast, end: .distantFuture), in: site?.sitePath)
         guard !rows.isEmpty else { throw Open311Failure(.notFound, [req.t("open311.error.request")]) }
         return try await respondRequests(req, rows, reader: reader, format: format)
     }
@@ -259,7 +259,7 @@ enum Open311Controller {
     static func token(req: Request) async throws -> Response {
         let (token, format) = try file(req)
         let site = try await jurisdiction(req, required: false)
-        guard let number = try await Open311Store(req).number(forToken: token, in: site?.sitePath) else {
+        guard let number = try await Open311Store.make(req).number(forToken: token, in: site?.sitePath) else {
             throw Open311Failure(.notFound, [req.t("open311.error.token")])
         }
         return respond(.array(item: "request", [.object([("service_request_id", .text(number)), ("token", .text(token))])]),
@@ -269,7 +269,7 @@ enum Open311Controller {
     /// The reader's reach for personal data: the site of a valid key; none without one.
     static func reader(_ req: Request) async throws -> SitePath? {
         guard let key = req.queryFields["api_key"]?.last, !key.isEmpty else { return nil }
-        guard let (integration, _) = try await Open311Store(req).integration(key: key) else {
+        guard let (integration, _) = try await Open311Store.make(req).integration(key: key) else {
             throw Open311Failure(.forbidden, [req.t("open311.error.api_key")])
         }
         return integration.site.sitePath

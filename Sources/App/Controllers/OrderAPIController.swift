@@ -50,7 +50,7 @@ struct OrderDTO: Content {
     init(_ o: Order, events: [OrderEvent]? = nil) throws {
         id = try o.requireID()
         number = o.number
-        status = o.status
+        status = o.status.rawValue
         title = o.title
         details = o.details
         menu_item_id = o.$menuItem.id
@@ -151,11 +151,11 @@ enum OrderAPIController {
     static func list(req: Request) async throws -> OrderPageDTO {
         var q = try await visible(req)
         if let raw = req.queryFields["status"]?.last {
-            let statuses = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard raw.utf8.count <= 200, statuses.allSatisfy({ OrderStatus(rawValue: $0) != nil }) else {
+            let statuses = raw.split(separator: ",", omittingEmptySubsequences: false).map { OrderStatus(rawValue: String($0)) }
+            guard raw.utf8.count <= 200, statuses.allSatisfy({ $0 != nil }) else {
                 throw AppError.validation(ValidationFailure(field: "status", "error.invalid_choice"))
             }
-            q = q.filter(\.$status ~~ statuses)
+            q = q.filter(\.$status ~~ statuses.compactMap { $0 })
         }
         if let s = try await req.querySite() {
             q = q.filter(Site.self, \Site.$path =~ s.path)
@@ -205,7 +205,7 @@ enum OrderAPIController {
         let o = try await find(req)
         let p = try req.requirePrincipal()
         let actors = try await OrderService.make(req).actors(for: o, p, on: req.db)
-        let serving = actors.contains(.assignedLeader) && [.dispatched, .accepted, .inService].contains(o.orderStatus)
+        let serving = actors.contains(.assignedLeader) && [.dispatched, .accepted, .inService].contains(o.status)
         guard actors.contains(.siteAdmin) || serving else { throw AppError.forbidden(Message("error.order.contact_not_allowed")) }
         var r = try await req.fieldReader()
         let reason = r.text("reason", max: 200, min: 2)

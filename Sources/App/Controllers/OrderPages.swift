@@ -105,13 +105,13 @@ enum OrderPages {
     /// The station a person orders for: the one asked for, else the site of their account.
     static func station(_ req: Request) async throws -> Site? {
         if let s = try await req.querySite("station", activeOnly: true) { return s }
-        if let p = req.principal, let s = try await Site.find(p.siteID, on: req.db), s.siteKind == .station { return s }
-        return try await Site.query(on: req.db).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true).sort(\.$path).first()
+        if let p = req.principal, let s = try await Site.find(p.siteID, on: req.db), s.kind == .station { return s }
+        return try await Site.query(on: req.db).filter(\.$kind == SiteKind.station).filter(\.$active == true).sort(\.$path).first()
     }
 
     static func menu(req: Request) async throws -> Response {
         guard let station = try await station(req) else { throw AppError.notFound }
-        let stations = try await Site.query(on: req.db).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true).sort(\.$path).range(0..<2000).all()
+        let stations = try await Site.query(on: req.db).filter(\.$kind == SiteKind.station).filter(\.$active == true).sort(\.$path).range(0..<2000).all()
         let items = try await MenuItem.query(on: req.db).join(MenuItemSite.self, on: \MenuItemSite.$item.$id == \MenuItem.$id)
             .filter(MenuItemSite.self, \.$site.$id == station.requireID()).filter(\.$active == true).with(\.$category).all()
         let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
@@ -134,7 +134,7 @@ enum OrderPages {
         let reach = p.grants.filter { [.resident, .practitioner, .siteAdmin].contains($0.role) }.map(\.sitePath)
         var stations: [(String, String)] = []
         if !reach.isEmpty {
-            stations = try await Site.query(on: req.db).within(reach).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true)
+            stations = try await Site.query(on: req.db).within(reach).filter(\.$kind == SiteKind.station).filter(\.$active == true)
                 .sort(\.$path).range(0..<2000).all().compactMap { s in s.id.map { (String($0), s.name) } }
         }
         var formID = form.text("form_id", "order.menu_item")
@@ -204,8 +204,8 @@ enum OrderPages {
         let sites = try await Site.query(on: req.db).filter(\.$id ~~ Array(Set(orders.map(\.$ownerSite.id)))).all()
         let rows = try orders.map { o in
             OrderListPage.Row(link: Paths.order(try o.requireID()), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
-                              statusKey: o.status, site: sites.first { $0.id == o.$ownerSite.id }?.name ?? "",
-                              deadline: o.orderStatus.awaitsResponse ? DateText.minute(o.responseDeadline) : "", overdue: o.overdue)
+                              statusKey: o.status.rawValue, site: sites.first { $0.id == o.$ownerSite.id }?.name ?? "",
+                              deadline: o.status.awaitsResponse ? DateText.minute(o.responseDeadline) : "", overdue: o.overdue)
         }
         return try await Pages.render(req, "orders/list", OrderListPage(chrome: .make(req, title: heading), heading: heading, rows: rows, empty: req.t("admin.empty"), pager: pager.flatMap { $0.pages > 1 ? $0 : nil }))
     }
@@ -221,7 +221,7 @@ enum OrderPages {
     static func queue(req: Request) async throws -> Response {
         let scopes = try req.scopes(.orders, .write)
         let orders = try await Order.query(on: req.db).join(Site.self, on: \Order.$ownerSite.$id == \Site.$id).within(scopes)
-            .filter(\.$status ~~ [OrderStatus.submitted.rawValue, OrderStatus.dispatched.rawValue])
+            .filter(\.$status ~~ [OrderStatus.submitted, OrderStatus.dispatched])
             .sort(\.$responseDeadline).range(0..<200).all()
         return try await listPage(req, heading: req.t("order.queue"), orders)
     }
@@ -268,28 +268,28 @@ enum OrderPages {
             (.cancel, "cancel", true, true), (.reject, "reject", true, true), (.escalate, "escalate", false, false),
         ]
         var buttons = simple.compactMap { action, path, reason, danger -> OrderShowPage.Button? in
-            guard case .success = OrderMachine.apply(action, to: o.orderStatus, by: actors, reason: "x") else { return nil }
+            guard case .success = OrderMachine.apply(action, to: o.status, by: actors, reason: "x") else { return nil }
             return .init(action: path, label: req.t("order.do.\(action.rawValue)"), reason: reason, danger: danger)
         }
-        if actors.contains(.siteAdmin), o.orderStatus == .submitted, !o.openForClaim {
+        if actors.contains(.siteAdmin), o.status == .submitted, !o.openForClaim {
             buttons.append(.init(action: "open-for-claim", label: req.t("order.do.open_for_claim"), reason: false, danger: false))
         }
         var suggestions: [OrderShowPage.Suggestion] = []
-        if case .success = OrderMachine.apply(.dispatch, to: o.orderStatus, by: actors) {
+        if case .success = OrderMachine.apply(.dispatch, to: o.status, by: actors) {
             suggestions = try await service.suggestions(for: o, on: req.db).prefix(8).map { team, s in
                 .init(teamID: s.teamID, team: team.name, why: why(req, s))
             }
         }
         var members: [OrderShowPage.Member] = []
-        if case .success = OrderMachine.apply(.complete, to: o.orderStatus, by: actors), let teamID = o.$team.id {
+        if case .success = OrderMachine.apply(.complete, to: o.status, by: actors), let teamID = o.$team.id {
             members = try await TeamMembership.query(on: req.db).filter(\.$team.$id == teamID).with(\.$volunteer).all()
                 .map { .init(id: $0.volunteer.id!, name: $0.volunteer.realName, number: $0.volunteer.number) }
         }
-        let canRate: Bool = { if case .success = OrderMachine.apply(.rate, to: o.orderStatus, by: actors) { return true }; return false }()
-        let canMessage: Bool = { if case .success = OrderMachine.apply(.message, to: o.orderStatus, by: actors) { return true }; return false }()
+        let canRate: Bool = { if case .success = OrderMachine.apply(.rate, to: o.status, by: actors) { return true }; return false }()
+        let canMessage: Bool = { if case .success = OrderMachine.apply(.message, to: o.status, by: actors) { return true }; return false }()
         // The showcase button for exactly those the showcase's service lets publish.
         let places = try await Site.query(on: req.db).filter(\.$id ~~ [o.$station.id, o.$ownerSite.id]).all()
-        let mayShowcase = o.orderStatus.isFinished && ShowcasePolicy.mayPublish(
+        let mayShowcase = o.status.isFinished && ShowcasePolicy.mayPublish(
             req.grants, station: places.first { $0.id == o.$station.id }?.sitePath ?? SitePath(rawValue: "-"),
             owner: places.first { $0.id == o.$ownerSite.id }?.sitePath ?? SitePath(rawValue: "-"), leadsServingTeam: actors.contains(.assignedLeader))
         let timeline = events.map { e in
@@ -299,11 +299,11 @@ enum OrderPages {
                                        reason: e.reason, status: req.t("order.status.\(e.toStatus)"), why: score.map { why(req, $0) })
         }
         let page = OrderShowPage(chrome: .make(req, title: o.number), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
-                                 statusKey: o.status, facts: facts, timeline: timeline, buttons: buttons, suggestions: suggestions, members: members,
+                                 statusKey: o.status.rawValue, facts: facts, timeline: timeline, buttons: buttons, suggestions: suggestions, members: members,
                                  canRate: canRate, canMessage: canMessage,
                                  photos: try await OrderPhoto.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all().map { "/orders/\(id)/photos/\($0.id!)" },
                                  base: "/orders/\(id)", summary: summary,
-                                 newActivity: [.accepted, .inService].contains(o.orderStatus) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
+                                 newActivity: [.accepted, .inService].contains(o.status) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
                                     ? Paths.activities + "/new?order_id=\(id)" : nil,
                                  showcase: mayShowcase ? "/orders/\(id)/showcase" : nil)
         return try await Pages.render(req, "orders/show", page, status: status)

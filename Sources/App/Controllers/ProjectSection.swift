@@ -233,7 +233,7 @@ enum ProjectController {
         let id = try p.requireID()
         let t = try await ProjectTotals.of(id, on: req.db)
         let awards = try await ProjectAward.query(on: req.db).filter(\.$project.$id == id).sort(\.$year, .descending).all()
-        let activities = try await Activity.query(on: req.db).filter(\.$projectID == id).filter(\.$status == ActivityStatus.published.rawValue)
+        let activities = try await Activity.query(on: req.db).filter(\.$projectID == id).filter(\.$status == ActivityStatus.published)
             .sort(\.$startsAt, .descending).range(0..<100).all()
         let category = try await p.$category.get(on: req.db)
         let page = ProjectShowPage(

@@ -96,7 +96,7 @@ enum PublicController {
 
     static func registerFields(_ req: Request, _ form: FormBuilder) async throws -> [FormField] {
         let sites = try await Site.query(on: req.db).filter(\.$active == true)
-            .filter(\.$kind ~~ [SiteKind.station.rawValue, SiteKind.institute.rawValue, SiteKind.centre.rawValue])
+            .filter(\.$kind ~~ [SiteKind.station, SiteKind.institute, SiteKind.centre])
             .sort(\.$path).all()
         return [
             form.text("real_name", "volunteer.real_name"),
@@ -156,7 +156,7 @@ enum PublicController {
     /// Active sites, for choosing where to register or order; no personal data.
     static func sitesAPI(req: Request) async throws -> [SiteSummaryDTO] {
         try await Site.query(on: req.db).filter(\.$active == true).sort(\.$path).all().map {
-            SiteSummaryDTO(id: try $0.requireID(), code: $0.code, name: $0.name, kind: $0.kind, parent_id: $0.$parent.id, zone: $0.zone)
+            SiteSummaryDTO(id: try $0.requireID(), code: $0.code, name: $0.name, kind: $0.kind.rawValue, parent_id: $0.$parent.id, zone: $0.zone)
         }
     }
 

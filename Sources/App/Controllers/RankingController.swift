@@ -83,7 +83,7 @@ enum RankingController {
     static func page(req: Request) async throws -> Response {
         let (kind, period, site) = try parse(req)
         let r = try await ranking(req, kind: kind, period: period, siteID: site)
-        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
+        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point).sort(\.$path).range(0..<2000).all()
         let heading = req.t("ranking.\(kind.rawValue)")
         let page = RankingPage(
             chrome: .make(req, title: heading), heading: heading,

@@ -63,7 +63,7 @@ enum ShowcaseController {
         let (posts, total) = try await service.published(under: s, page: page)
         let photos = try await service.photos(of: posts)
         let ratings = try await service.ratings(of: posts)
-        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
+        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point).sort(\.$path).range(0..<2000).all()
         let heading = (s?.name).map { $0 + " · " } .map { $0 + req.t("showcase.title") } ?? req.t("showcase.title")
         var chrome = Chrome.make(req, title: heading)
         chrome.feed = Paths.showcaseFeed(site: siteID)

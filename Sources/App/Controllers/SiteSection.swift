@@ -23,7 +23,7 @@ enum SiteSection: AdminSection {
 
     static func values(_ req: Request, of s: Site?) -> [String: [String]] {
         guard let s else { return ["kind": ["station"], "zone": ["rural"], "active": ["on"]] }
-        return ["code": [s.code], "name": [s.name], "kind": [s.kind], "parent_id": [s.$parent.id.map(String.init) ?? ""],
+        return ["code": [s.code], "name": [s.name], "kind": [s.kind.rawValue], "parent_id": [s.$parent.id.map(String.init) ?? ""],
                 "latitude": [String(s.latitude)], "longitude": [String(s.longitude)], "zone": [s.zone], "active": [s.active ? "on" : ""],
                 "response_minutes": [s.responseMinutes.map(String.init) ?? ""]]
     }

@@ -252,7 +252,7 @@ enum SurveyAdmin {
                 menuLink: mayMenu ? Paths.adminNew(MenuSection.section) + "?" + query([("site_id", String(s.$site.id)), ("site_ids", String(s.$site.id)), ("category_id", String(n.category_id)), ("title", title), ("description", note)]) : nil,
                 projectLink: mayProject ? Paths.adminNew(ProjectSection.section) + "?" + query([("category_id", String(n.category_id)), ("title", title), ("description", note)]) : nil)
         }
-        let scopeSites = try await Site.query(on: req.db).filter(\.$path =~ s.site.path).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
+        let scopeSites = try await Site.query(on: req.db).filter(\.$path =~ s.site.path).filter(\.$kind != SiteKind.point).sort(\.$path).range(0..<2000).all()
         let period = try req.queryText("period", max: 20) ?? "all"
         let open = s.status == Survey.Status.open.rawValue
         let collect = open && SurveyService.collectorGrants(p).contains { $0.sitePath.covers(s.site.sitePath) || s.site.sitePath.covers($0.sitePath) }

@@ -23,7 +23,7 @@ struct TrainingDTO: Content {
         team_id = t.$team.id
         starts_at = t.startsAt
         hours = t.hours
-        mode = t.mode
+        mode = t.mode.rawValue
         address = t.address
     }
 }

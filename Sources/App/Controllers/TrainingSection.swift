@@ -45,7 +45,7 @@ enum TrainingSection: AdminSection {
         return ["title": [t.title], "trainer": [t.trainer], "description": [t.description], "site_id": [String(t.$site.id)],
                 "team_id": [t.$team.id.map(String.init) ?? ""],
                 "starts_at": [String(format: "%04d-%02d-%02dT%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)],
-                "hours": [hours(t.hours)], "mode": [t.mode], "address": [t.address],
+                "hours": [hours(t.hours)], "mode": [t.mode.rawValue], "address": [t.address],
                 "latitude": [t.latitude.map { String($0) } ?? ""], "longitude": [t.longitude.map { String($0) } ?? ""], "radius": [String(t.radius)]]
     }
 
@@ -163,7 +163,7 @@ enum TrainingController {
     static func context(_ req: Request, _ t: Training, window: String, signature: String, message: String?, done: Bool) throws -> CheckPage {
         let heading = req.t("training.check_in")
         return CheckPage(chrome: .make(req, title: heading), title: t.title, heading: heading, action: Paths.trainingCheckAction(try t.requireID()),
-                         window: window, signature: signature, online: t.trainingMode == .online, message: message, done: done)
+                         window: window, signature: signature, online: t.mode == .online, message: message, done: done)
     }
 
     static func checkPage(req: Request) async throws -> Response {

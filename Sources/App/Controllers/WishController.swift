@@ -24,7 +24,7 @@ struct WishDTO: Content {
         description = w.description
         value = w.value
         site_id = w.$site.id
-        status = w.status
+        status = w.status.rawValue
         created_at = w.createdAt
         claimed_at = w.claimedAt
         fulfilled_at = w.fulfilledAt
@@ -90,7 +90,7 @@ enum WishController {
 
     /// Wishes of a site and the sites below it, newest first; cancelled ones are not shown.
     static func query(_ req: Request, site: Site?) async throws -> [Wish] {
-        var q = Wish.query(on: req.db).filter(\.$status != WishStatus.cancelled.rawValue)
+        var q = Wish.query(on: req.db).filter(\.$status != WishStatus.cancelled)
         if let s = site {
             q = q.join(Site.self, on: \Wish.$site.$id == \Site.$id).filter(Site.self, \.$path =~ s.path)
         }
@@ -99,7 +99,7 @@ enum WishController {
 
     static func find(_ req: Request) async throws -> Wish {
         guard let id = (try? req.pathInt("id")), let w = try await Wish.find(id, on: req.db) else { throw AppError.notFound }
-        if w.wishStatus == .cancelled, !(try await WishService.make(req).isParty(w, req.principal)) { throw AppError.notFound }
+        if w.status == .cancelled, !(try await WishService.make(req).isParty(w, req.principal)) { throw AppError.notFound }
         return w
     }
 
@@ -147,7 +147,7 @@ enum WishController {
         let site = try await req.querySite()
         let siteID = site?.id
         let wishes = try await query(req, site: site)
-        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point.rawValue).sort(\.$path).range(0..<2000).all()
+        let sites = try await Site.query(on: req.db).filter(\.$active == true).filter(\.$kind != SiteKind.point).sort(\.$path).range(0..<2000).all()
         let names = Dictionary(uniqueKeysWithValues: sites.compactMap { s in s.id.map { ($0, s.name) } })
         let p = req.principal
         let page = WishWallPage(
@@ -156,7 +156,7 @@ enum WishController {
                 + sites.compactMap { s in s.id.map { .init(value: String($0), label: s.name, selected: $0 == siteID) } },
             cards: try wishes.map { w in
                 .init(link: Paths.wish(try w.requireID()), title: w.title, site: names[w.$site.id] ?? "",
-                      value: w.value > 0 ? req.t("wish.value_yuan", ["value": String(w.value)]) : "", status: req.t("wish.status.\(w.status)"), statusKey: w.status)
+                      value: w.value > 0 ? req.t("wish.value_yuan", ["value": String(w.value)]) : "", status: req.t("wish.status.\(w.status)"), statusKey: w.status.rawValue)
             },
             canPost: p.map { !Set($0.roles).isDisjoint(with: [.resident, .practitioner, .siteAdmin]) } ?? false)
         return try await Pages.render(req, "wishes/list", page)
@@ -180,12 +180,12 @@ enum WishController {
         var canFulfil = false
         if let p = req.principal {
             let actors = try await service.actors(w, p, on: req.db)
-            for rule in WishRules.rules where rule.from == w.wishStatus && !rule.actors.isDisjoint(with: actors) {
+            for rule in WishRules.rules where rule.from == w.status && !rule.actors.isDisjoint(with: actors) {
                 if rule.action == .fulfil { canFulfil = true; continue }
                 buttons.append(.init(action: rule.action.rawValue, label: req.t("wish.do.\(rule.action.rawValue)"), danger: rule.action == .cancel || rule.action == .release))
             }
         }
-        let page = WishShowPage(chrome: .make(req, title: w.title), title: w.title, status: req.t("wish.status.\(w.status)"), statusKey: w.status,
+        let page = WishShowPage(chrome: .make(req, title: w.title), title: w.title, status: req.t("wish.status.\(w.status)"), statusKey: w.status.rawValue,
                                 description: w.description, facts: facts, base: Paths.wish(id), buttons: buttons, canFulfil: canFulfil,
                                 note: party ? w.fulfilNote : nil, photo: party && w.photoFile != nil ? Paths.wish(id) + "/photo" : nil, summary: summary)
         return try await Pages.render(req, "wishes/show", page, status: status)
@@ -233,7 +233,7 @@ enum WishController {
     static func renderForm(_ req: Request, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
         let reach = p.grants.filter { [.resident, .practitioner, .siteAdmin].contains($0.role) }.map(\.sitePath)
-        let stations = reach.isEmpty ? [] : try await Site.query(on: req.db).within(reach).filter(\.$kind == SiteKind.station.rawValue)
+        let stations = reach.isEmpty ? [] : try await Site.query(on: req.db).within(reach).filter(\.$kind == SiteKind.station)
             .filter(\.$active == true).sort(\.$path).range(0..<2000).all()
         let form = FormBuilder(req, values: values, errors: errors)
         let fields = [

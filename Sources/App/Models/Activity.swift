@@ -33,13 +33,12 @@ final class Activity: Model, @unchecked Sendable {
     @OptionalField(key: "people_served") var peopleServed: Int?
     /// Check-in must be within this many metres of the place.
     @Field(key: "radius") var radius: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ActivityStatus
     @OptionalField(key: "reviewed_by_account_id") var reviewedBy: Int?
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
 
     init() {}
 
-    var activityStatus: ActivityStatus { ActivityStatus(rawValue: status) ?? .pending }
 }
 
 /// One volunteer on one activity: the sign-up, the waiting list, and attendance.
@@ -50,7 +49,7 @@ final class Signup: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Parent(key: "activity_id") var activity: Activity
     @Parent(key: "volunteer_id") var volunteer: Volunteer
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: SignupStatus
     /// The place in line: the waiting list is promoted in this order.
     @Field(key: "queued_at") var queuedAt: Date
     @Field(key: "guardian_consent") var guardianConsent: Bool
@@ -70,5 +69,4 @@ final class Signup: Model, @unchecked Sendable {
 
     init() {}
 
-    var signupStatus: SignupStatus { SignupStatus(rawValue: status) ?? .cancelled }
 }

@@ -11,7 +11,7 @@ final class Order: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
 
     @Field(key: "number") var number: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: OrderStatus
     /// Bumped by every transition; a transition applies only to the version it read, so two people
     /// acting at once cannot both succeed.
     @Field(key: "version") var version: Int
@@ -63,7 +63,6 @@ final class Order: Model, @unchecked Sendable {
 
     init() {}
 
-    var orderStatus: OrderStatus { OrderStatus(rawValue: status) ?? .submitted }
 }
 
 /// One step of an order's life: the audit trail and the timeline.

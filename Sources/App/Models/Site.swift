@@ -11,7 +11,7 @@ final class Site: Model, @unchecked Sendable {
 
     @Field(key: "code") var code: String
     @Field(key: "name") var name: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: SiteKind
     /// Materialised path of ids from the root down to this site, e.g. `/1/4/17/`.
     @Field(key: "path") var path: String
     @Field(key: "latitude") var latitude: Double
@@ -34,7 +34,7 @@ final class Site: Model, @unchecked Sendable {
         let s = Site()
         s.code = code
         s.name = name
-        s.kind = kind.rawValue
+        s.kind = kind
         s.latitude = latitude
         s.longitude = longitude
         s.zone = zone.rawValue
@@ -48,5 +48,4 @@ final class Site: Model, @unchecked Sendable {
         try await s.save(on: db)
         return s
     }
-    var siteKind: SiteKind { SiteKind(rawValue: kind) ?? .point }
 }

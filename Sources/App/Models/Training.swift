@@ -16,7 +16,7 @@ final class Training: Model, @unchecked Sendable {
     @Field(key: "trainer") var trainer: String
     @Field(key: "starts_at") var startsAt: Date
     @Field(key: "hours") var hours: Double
-    @Field(key: "mode") var mode: String
+    @Field(key: "mode") var mode: TrainingMode
     @Field(key: "address") var address: String
     @OptionalField(key: "latitude") var latitude: Double?
     @OptionalField(key: "longitude") var longitude: Double?
@@ -25,7 +25,6 @@ final class Training: Model, @unchecked Sendable {
 
     init() {}
 
-    var trainingMode: TrainingMode { TrainingMode(rawValue: mode) ?? .onsite }
     var endsAt: Date { startsAt.addingTimeInterval(hours * 3600) }
 }
 

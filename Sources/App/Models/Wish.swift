@@ -17,7 +17,7 @@ final class Wish: Model, @unchecked Sendable {
     /// Posted by a practitioner for a resident (name only; nothing else personal is kept).
     @Field(key: "on_behalf") var onBehalf: Bool
     @OptionalField(key: "contact_name") var contactName: String?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: WishStatus
     @OptionalParent(key: "volunteer_id") var volunteer: Volunteer?
     @OptionalField(key: "claimed_at") var claimedAt: Date?
     @OptionalField(key: "fulfilled_at") var fulfilledAt: Date?
@@ -28,5 +28,4 @@ final class Wish: Model, @unchecked Sendable {
 
     init() {}
 
-    var wishStatus: WishStatus { WishStatus(rawValue: status) ?? .open }
 }

@@ -15,18 +15,6 @@ struct ActivityService {
     let rewards: RewardPolicy
     let protector: DataProtector
 
-    static func make(_ req: Request) -> ActivityService {
-        let s = req.application.settings
-        return ActivityService(db: req.db, now: req.now, rules: s.signupRules, reviewRequired: s.activityReview, checkin: s.checkin,
-                               rewards: s.orderPolicy.rewards, protector: req.application.protector)
-    }
-
-    static func make(_ app: Application) -> ActivityService {
-        let s = app.settings
-        return ActivityService(db: app.db, now: app.clock.now(), rules: s.signupRules, reviewRequired: s.activityReview, checkin: s.checkin,
-                               rewards: s.orderPolicy.rewards, protector: app.protector)
-    }
-
     // MARK: Activities
 
     func create(_ input: ActivityInput, by p: Principal) async throws -> Activity {
@@ -75,7 +63,7 @@ struct ActivityService {
             a.minAge = input.minAge
             a.radius = input.radius
             // 审核: a site admin's activity goes out at once; a leader's waits for review when it is on.
-            a.status = (isAdmin || !reviewRequired ? ActivityStatus.published : .pending).rawValue
+            a.status = isAdmin || !reviewRequired ? .published : .pending
             if isAdmin { a.reviewedBy = p.accountID; a.reviewedAt = now }
             try await a.create(on: db)
             return a
@@ -87,10 +75,10 @@ struct ActivityService {
             guard let a = try await Activity.find(id, on: db) else { throw AppError.notFound }
             let site = try await Site.find(a.$site.id, on: db)
             guard Policy.allows(p.grants, .activities, .write, at: site?.sitePath) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-            guard a.activityStatus == .pending else {
+            guard a.status == .pending else {
                 throw AppError.conflict(field: nil, Message("error.activity.not_pending"))
             }
-            a.status = ActivityStatus.published.rawValue
+            a.status = ActivityStatus.published
             a.reviewedBy = p.accountID
             a.reviewedAt = now
             a.updatedAt = now
@@ -109,7 +97,7 @@ struct ActivityService {
 
     /// Published activities show to everyone; pending ones only to those who manage them.
     func canSee(_ a: Activity, _ p: Principal?) async throws -> Bool {
-        if a.activityStatus == .published { return true }
+        if a.status == .published { return true }
         guard let p else { return false }
         return try await manages(a, p)
     }
@@ -131,7 +119,7 @@ struct ActivityService {
     /// writes the sign-up, so a rush of thousands queues on two statements each, not seven.
     func signUp(activityID: Int, by p: Principal, guardianConsent: Bool) async throws -> Signup {
         let v = try await Self.volunteer(of: p, on: db)
-        guard let a = try await Activity.find(activityID, on: db), a.activityStatus == .published else { throw AppError.notFound }
+        guard let a = try await Activity.find(activityID, on: db), a.status == .published else { throw AppError.notFound }
         guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
         if let refusal = rules.check(birthDate: v.birthDate, skills: v.skills, activityStart: a.startsAt, activityMinAge: a.minAge,
                                      requiredSkills: a.skills, guardianConsent: guardianConsent) {
@@ -139,7 +127,7 @@ struct ActivityService {
         }
         let volunteerID = try v.requireID()
         let earlier = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == volunteerID).first()
-        if let earlier, earlier.signupStatus.isActive {
+        if let earlier, earlier.status.isActive {
             throw AppError.conflict(field: nil, Message("error.activity.already_signed_up"))
         }
         let now = self.now
@@ -147,18 +135,18 @@ struct ActivityService {
             return try await db.writeTransaction { db in
                 // A sign-up cancelled earlier is taken up again, unless it came back meanwhile.
                 let existing = earlier == nil ? nil : try await Signup.find(earlier?.id, on: db)
-                if let existing, existing.signupStatus.isActive {
+                if let existing, existing.status.isActive {
                     throw AppError.conflict(field: nil, Message("error.activity.already_signed_up"))
                 }
                 let got = try await takeSlot(activityID, on: db)
-                if !got, try await Activity.find(activityID, on: db)?.activityStatus != .published { throw AppError.notFound }
+                if !got, try await Activity.find(activityID, on: db)?.status != .published { throw AppError.notFound }
                 let s = existing ?? Signup()
                 if existing == nil {
                     s.createdAt = now
                     s.$activity.id = activityID
                     s.$volunteer.id = volunteerID
                 }
-                s.status = (got ? SignupStatus.signedUp : .waiting).rawValue
+                s.status = got ? .signedUp : .waiting
                 s.queuedAt = now
                 s.guardianConsent = guardianConsent
                 s.cancelledAt = nil
@@ -177,10 +165,10 @@ struct ActivityService {
             let v = try await Self.volunteer(of: p, on: db)
             guard let a = try await Activity.find(activityID, on: db),
                   let s = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == v.requireID()).first(),
-                  s.signupStatus.isActive else { throw AppError.notFound }
+                  s.status.isActive else { throw AppError.notFound }
             guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
-            let held = s.signupStatus == .signedUp
-            s.status = SignupStatus.cancelled.rawValue
+            let held = s.status == .signedUp
+            s.status = SignupStatus.cancelled
             s.cancelledAt = now
             try await s.save(on: db)
             if held { try await passOnSlot(activityID, on: db) }
@@ -217,7 +205,7 @@ struct ActivityService {
                 """).all(decoding: Row.self)
             if !promoted.isEmpty { return }
             let waiting = try await Signup.query(on: db).filter(\.$activity.$id == activityID)
-                .filter(\.$status == SignupStatus.waiting.rawValue).count()
+                .filter(\.$status == SignupStatus.waiting).count()
             if waiting == 0 { break }
         }
         try await sql.update(Activity.schema)
@@ -239,7 +227,7 @@ struct ActivityService {
     /// Place on the waiting list (1 = next), for a waiting sign-up: the line's own order, read from
     /// the database (comparing stored times in SQL would be at the mercy of their rounding).
     func position(of s: Signup) async throws -> Int? {
-        guard s.signupStatus == .waiting, let id = s.id, let sql = db as? SQLDatabase else { return nil }
+        guard s.status == .waiting, let id = s.id, let sql = db as? SQLDatabase else { return nil }
         // Those ahead in line, counted on the index (a rush puts thousands in line: never read them all).
         struct Row: Decodable { let n: Int }
         // Compared with the stored time (a time read back and bound again may differ in its last bit).
@@ -279,14 +267,14 @@ struct ActivityService {
             throw Self.error(for: .badSignature)
         }
         return try await db.writeTransaction { db in
-            guard let a = try await Activity.find(activityID, on: db), a.activityStatus == .published else { throw AppError.notFound }
+            guard let a = try await Activity.find(activityID, on: db), a.status == .published else { throw AppError.notFound }
             if let refusal = checkin.check(kind: kind, window: window, now: now, start: a.startsAt, end: a.endsAt, latitude: latitude, longitude: longitude,
                                            placeLatitude: a.latitude, placeLongitude: a.longitude, radius: a.radius) {
                 throw Self.error(for: refusal)
             }
             let v = try await Self.volunteer(of: p, on: db)
             guard let s = try await Signup.query(on: db).filter(\.$activity.$id == activityID).filter(\.$volunteer.$id == v.requireID()).first(),
-                  s.signupStatus == .signedUp else { throw Self.error(for: .notSignedUp) }
+                  s.status == .signedUp else { throw Self.error(for: .notSignedUp) }
             switch kind {
             case .checkIn:
                 guard s.checkInAt == nil else { throw Self.error(for: .already) }
@@ -317,7 +305,7 @@ struct ActivityService {
         try await db.writeTransaction { db in
             guard let s = try await Signup.find(signupID, on: db), let a = try await Activity.find(s.$activity.id, on: db) else { throw AppError.notFound }
             guard try await manages(a, p, on: db) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-            guard s.signupStatus == .signedUp else { throw AppError.conflict(field: nil, Message("error.attendance.not_signed_up")) }
+            guard s.status == .signedUp else { throw AppError.conflict(field: nil, Message("error.attendance.not_signed_up")) }
             guard s.confirmedAt == nil else { throw AppError.conflict(field: nil, Message("error.attendance.already_confirmed")) }
             guard now >= a.startsAt else { throw AppError.conflict(field: nil, Message("error.attendance.not_started")) }
             let attended = Self.attendedHours(s, a)
@@ -357,5 +345,13 @@ struct ActivityService {
         case .notCheckedIn: AppError.conflict(field: nil, Message("error.checkin.not_checked_in"))
         case .already: AppError.conflict(field: nil, Message("error.checkin.already"))
         }
+    }
+}
+
+extension ActivityService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        let s = c.settings
+        self.init(db: c.db, now: c.now, rules: s.signupRules, reviewRequired: s.activityReview, checkin: s.checkin,
+                  rewards: s.orderPolicy.rewards, protector: c.protector)
     }
 }

@@ -77,7 +77,7 @@ struct AssessmentRollups {
         guard let row = try await sql.select().columns(OrderFactRow.columns.map { SQLColumn($0) }).from(OrderFactRow.schema)
             .where("order_id", .equal, id).first(decoding: OrderFactRow.self) else { return }
         let old = row.facts
-        let new = old.advanced(by: action, at: at, status: o.orderStatus, teamID: o.$team.id, completed: o.completedAt != nil, rating: o.rating)
+        let new = old.advanced(by: action, at: at, status: o.status, teamID: o.$team.id, completed: o.completedAt != nil, rating: o.rating)
         guard new != old else { return }
         try await sql.update(OrderFactRow.schema)
             .set("status", to: SQLBind(new.status.rawValue)).set("team_id", to: SQLBind(new.teamID))

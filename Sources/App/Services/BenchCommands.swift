@@ -143,7 +143,7 @@ struct BenchCommand: AsyncCommand {
         a.signedUp = 0
         a.skills = []
         a.radius = 500
-        a.status = ActivityStatus.published.rawValue
+        a.status = ActivityStatus.published
         try await app.db.writeTransaction { db in try await a.create(on: db) }
         console.output("\(count) volunteers at \(site.name), tokens in \(file); activity \(try a.requireID()) with \(slots) slots".consoleText())
         console.output(#"{"activity_id": \#(try a.requireID())}"#.consoleText())

@@ -22,7 +22,7 @@ struct DeadlineScanner {
         var pass = Pass()
         let db = service.db, now = service.now
         let due = try await Order.query(on: db)
-            .filter(\.$status ~~ [OrderStatus.submitted.rawValue, OrderStatus.dispatched.rawValue])
+            .filter(\.$status ~~ [OrderStatus.submitted, OrderStatus.dispatched])
             .filter(\.$overdue == false)
             .filter(\.$responseDeadline <= now)
             .sort(\.$responseDeadline).limit(5000).all(\.$id)
@@ -36,7 +36,7 @@ struct DeadlineScanner {
             }
         }
         let window = now.addingTimeInterval(-Double(RatingInput.windowDays) * 86_400)
-        let unrated = try await Order.query(on: db).filter(\.$status == OrderStatus.completed.rawValue)
+        let unrated = try await Order.query(on: db).filter(\.$status == OrderStatus.completed)
             .filter(\.$completedAt <= window).limit(5000).all(\.$id)
         for id in unrated where try await Self.unlessChanged({ try await service.closeUnrated(orderID: id) }) == true { pass.closed += 1 }
         pass.warned = try await warnNearDeadlines()
@@ -132,7 +132,7 @@ extension OrderService {
 
     func escalateIfDue(orderID: Int) async throws -> Escalation {
         try await db.writeTransaction { db in
-            guard let o = try await Order.find(orderID, on: db), o.orderStatus.awaitsResponse, !o.overdue, o.responseDeadline <= now else { return .nothing }
+            guard let o = try await Order.find(orderID, on: db), o.status.awaitsResponse, !o.overdue, o.responseDeadline <= now else { return .nothing }
             try await systemTransition(o, .escalate, on: db)
             return o.overdue ? .overdue : .escalated
         }
@@ -140,7 +140,7 @@ extension OrderService {
 
     func closeUnrated(orderID: Int) async throws -> Bool {
         try await db.writeTransaction { db in
-            guard let o = try await Order.find(orderID, on: db), o.orderStatus == .completed, let done = o.completedAt,
+            guard let o = try await Order.find(orderID, on: db), o.status == .completed, let done = o.completedAt,
                   !RatingWindow.isOpen(completedAt: done, now: now) else { return false }
             try await systemTransition(o, .close, on: db)
             return true
@@ -219,14 +219,3 @@ struct ScanDeadlinesCommand: AsyncCommand {
     }
 }
 
-extension OrderService {
-    static func make(_ app: Application) -> OrderService {
-        OrderService(db: app.db, now: app.clock.now(), protector: app.protector, policy: app.settings.orderPolicy,
-                     uploads: UploadStore(directory: app.settings.uploadsDirectory))
-    }
-
-    static func make(_ req: Request) -> OrderService {
-        OrderService(db: req.db, now: req.now, protector: req.application.protector, policy: req.application.settings.orderPolicy,
-                     intake: req.application.orderIntake, uploads: UploadStore(directory: req.application.settings.uploadsDirectory))
-    }
-}

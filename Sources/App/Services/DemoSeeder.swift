@@ -104,7 +104,7 @@ struct DemoSeeder {
             try await team("凤岗村乡贤志愿服务队", "360781401002", [2, 8])
 
             progress("[3/6] volunteers")
-            let stationCodes = sites.values.filter { $0.siteKind == .station }.map(\.code).sorted()
+            let stationCodes = sites.values.filter { $0.kind == .station }.map(\.code).sorted()
             let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高钟曾谢邱")
             let given = ["建华", "秀英", "志强", "丽华", "海燕", "国庆", "春梅", "小龙", "晓东", "桂兰", "文斌", "玉珍", "红英", "俊杰", "明辉", "雪梅", "永生", "水莲", "金凤", "子涵"]
             let skills = ["宣讲", "文艺", "医疗", "法律", "摄影", "驾驶", "电工", "心理辅导", "书法", "急救"]
@@ -173,7 +173,7 @@ struct DemoSeeder {
                     link.$team.id = try teams[t].requireID()
                     try await link.create(on: db)
                 }
-                for s in sites.values where owner.sitePath.covers(s.sitePath) && s.siteKind == .station {
+                for s in sites.values where owner.sitePath.covers(s.sitePath) && s.kind == .station {
                     let link = MenuItemSite()
                     link.$item.id = try item.requireID()
                     link.$site.id = try s.requireID()
@@ -263,7 +263,7 @@ struct DemoSeeder {
                 a.signedUp = 0
                 a.skills = []
                 a.radius = ActivityInput.defaultRadius
-                a.status = plan.7.rawValue
+                a.status = plan.7
                 if plan.7 == .published { a.reviewedBy = admin; a.reviewedAt = now }
                 try await a.create(on: db)
             }
@@ -286,7 +286,7 @@ struct DemoSeeder {
             past.signedUp = 0
             past.skills = []
             past.radius = ActivityInput.defaultRadius
-            past.status = ActivityStatus.published.rawValue
+            past.status = ActivityStatus.published
             past.reviewedBy = admin
             past.reviewedAt = past.createdAt
             past.peopleServed = 36
@@ -317,7 +317,7 @@ struct DemoSeeder {
                 w.$requester.id = practitioner
                 w.onBehalf = true
                 w.contactName = contact
-                w.status = WishStatus.open.rawValue
+                w.status = WishStatus.open
                 try await w.create(on: db)
             }
             // A first-aid training at 叶坪村 tomorrow morning (培训), for its team.
@@ -331,7 +331,7 @@ struct DemoSeeder {
             training.trainer = "瑞金市红十字会"
             training.startsAt = day.addingTimeInterval(86_400 + 9 * 3600)
             training.hours = 2
-            training.mode = TrainingMode.onsite.rawValue
+            training.mode = TrainingMode.onsite
             training.address = "叶坪村新时代文明实践站"
             training.latitude = sites["360781201001"]!.latitude
             training.longitude = sites["360781201001"]!.longitude

@@ -15,18 +15,11 @@ struct ExportService {
     static let page = 5_000
     static let keep: TimeInterval = 86_400
 
-    init(app: Application) {
-        db = app.db
-        now = app.clock.now()
-        directory = app.settings.uploadsDirectory + "/exports"
-        localizer = app.localizer
-    }
-
-    init(req: Request) {
-        db = req.db
-        now = req.now
-        directory = req.application.settings.uploadsDirectory + "/exports"
-        localizer = req.application.localizer
+    init(_ c: ServiceContext) {
+        db = c.db
+        now = c.now
+        directory = c.settings.uploadsDirectory + "/exports"
+        localizer = c.localizer
     }
 
     var sql: SQLDatabase { db as! SQLDatabase }
@@ -201,7 +194,7 @@ extension PeriodicService {
     /// Export jobs every DIANDAN_EXPORT_SECONDS.
     static func exportRunner(_ app: Application) -> PeriodicService {
         PeriodicService("Exports", every: app.settings.exportInterval) { app in
-            let pass = try await ExportService(app: app).runOnce()
+            let pass = try await ExportService.make(app).runOnce()
             return pass == .init() ? nil : "\(pass.ran) written, \(pass.removed) removed"
         }
     }
@@ -216,7 +209,9 @@ struct RunExportsCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        let pass = try await ExportService(app: app).runOnce()
+        let pass = try await ExportService.make(app).runOnce()
         context.console.output("written \(pass.ran), removed \(pass.removed)".consoleText())
     }
 }
+
+extension ExportService: MadeFromContext {}

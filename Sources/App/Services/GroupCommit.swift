@@ -172,14 +172,6 @@ extension Application {
     }
 }
 
-/// Runs each request with its app's committer in reach, so its write transactions join batches.
-struct GroupCommitMiddleware: AsyncMiddleware {
-    let committer: GroupCommitter
-
-    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        try await GroupCommitContext.$committer.withValue(committer) { try await next.respond(to: req) }
-    }
-}
 
 /// Starts the writer with the app and stops it at shutdown.
 struct GroupCommitLifecycle: LifecycleHandler {

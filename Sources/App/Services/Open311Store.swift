@@ -8,9 +8,8 @@ struct Open311Store {
     let db: Database
     let now: Date
 
-    init(_ req: Request) {
-        db = req.db
-        now = req.now
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now)
     }
 
     init(db: Database, now: Date) {
@@ -109,14 +108,14 @@ struct Open311Store {
     /// the service (so whatever `services.json` lists there can be ordered there) — nearest to the
     /// position given, or without one to the jurisdiction's own.
     func station(in site: Site, within scope: SitePath, lat: Double?, lon: Double?, offering code: Open311.ServiceCode? = nil) async throws -> Int {
-        let kind = site.siteKind
+        let kind = site.kind
         if kind == .station || kind == .point {
             guard scope.covers(site.sitePath) else { throw AppError.forbidden(Message("open311.error.scope")) }
             return try site.requireID()
         }
         let lat = lat ?? site.latitude, lon = lon ?? site.longitude
         let within = scope.covers(site.sitePath) ? site.sitePath : scope
-        var stations = try await Site.query(on: db).filter(\.$path =~ within.rawValue).filter(\.$kind == SiteKind.station.rawValue)
+        var stations = try await Site.query(on: db).filter(\.$path =~ within.rawValue).filter(\.$kind == SiteKind.station)
             .filter(\.$active == true).all()
         if case .menuItem(let item)? = code {
             struct Covered: Decodable { let path: String }
@@ -195,3 +194,5 @@ struct Open311Store {
         return try await Order.find(id, on: db)?.open311Token ?? fresh
     }
 }
+
+extension Open311Store: MadeFromContext {}

@@ -141,7 +141,7 @@ enum OrderWriter {
             if let choice = p.choices.first(where: { (room[$0.team] ?? 0) > 0 }) {
                 room[choice.team, default: 0] -= 1
                 o.$team.id = choice.team
-                o.status = OrderStatus.dispatched.rawValue
+                o.status = OrderStatus.dispatched
                 o.version = 1
                 row.set("team_id", choice.team)
                 row.set("status", o.status)
@@ -150,12 +150,12 @@ enum OrderWriter {
             }
             for (k, s) in steps.enumerated() {
                 // Each step's status is the one it leads to; only the last is noticed (the order as it stands).
-                let to = k == steps.count - 1 ? o.orderStatus : (steps[k + 1].from ?? o.orderStatus)
+                let to = k == steps.count - 1 ? o.status : (steps[k + 1].from ?? o.status)
                 let topic = k == steps.count - 1 ? OrderService.noticeTopic(o, s.0) : nil
                 events.append([SQLBind(now), SQLBind(s.0.rawValue), SQLBind(s.from?.rawValue), SQLBind(to.rawValue), SQLBind(s.actor.rawValue),
                                SQLBind(s.account), SQLLiteral.null, SQLBind(s.detail), SQLBind(s.team), SQLBind(o.$ownerSite.id), SQLBind(id), SQLBind(topic)])
             }
-            let f = OrderFacts(id: id, createdAt: now, status: o.orderStatus, categoryID: o.$category.id, channel: o.channel, stationID: o.$station.id,
+            let f = OrderFacts(id: id, createdAt: now, status: o.status, categoryID: o.$category.id, channel: o.channel, stationID: o.$station.id,
                                teamID: o.$team.id, placedBy: p.accountID, onBehalf: o.onBehalf, dispatchMinutes: o.$team.id == nil ? nil : 0,
                                acceptMinutes: nil, completed: false)
             facts.append(OrderFactRow(f, path: p.path.rawValue).values.map { SQLBind($0) })

@@ -99,7 +99,7 @@ struct OrderService {
         o.number = ""
         o.createdAt = now
         o.updatedAt = now
-        o.status = OrderStatus.submitted.rawValue
+        o.status = OrderStatus.submitted
         o.version = 0
         o.$menuItem.id = offered?.id
         o.$category.id = categoryID
@@ -150,7 +150,7 @@ struct OrderService {
     private func stationAndItem(_ stationID: Int, menuItemID: Int?, retry: (Int, String)?, on db: Database) async throws -> (Site, OfferedItem?, (order: Int, digest: String?)?) {
         guard let sql = db as? SQLDatabase else { throw AppError.notFound }
         struct Row: Decodable {
-            let id: Int, code: String, name: String, kind: String, path: String, latitude: Double, longitude: Double, zone: String
+            let id: Int, code: String, name: String, kind: SiteKind, path: String, latitude: Double, longitude: Double, zone: String
             let active: Bool, response_minutes: Int?, parent_id: Int?
             let m_id: Int?, m_title: String?, m_auto: Bool?, m_category: Int?
             let earlier: Int?, earlier_digest: String?
@@ -260,7 +260,7 @@ struct OrderService {
         if Policy.allows(p.grants, .orders, .write, at: owner.sitePath) { actors.insert(.siteAdmin) }
         let led = try await ledTeams(p, on: db)
         if let team = o.$team.id, led.contains(team) { actors.insert(.assignedLeader) }
-        if o.openForClaim, o.orderStatus == .submitted, !led.isEmpty {
+        if o.openForClaim, o.status == .submitted, !led.isEmpty {
             let eligible = Set(try await suggestions(for: o, on: db).map(\.1.teamID))
             if !eligible.isDisjoint(with: led) { actors.insert(.eligibleLeader) }
         }
@@ -320,7 +320,7 @@ struct OrderService {
         let led = try await ledTeams(p, on: db)
         if let team = o.$team.id, led.contains(team) { return true }
         // An order opened for claiming (清单认领) shows to leaders of the teams that may claim it.
-        if o.openForClaim, o.orderStatus == .submitted, !led.isEmpty {
+        if o.openForClaim, o.status == .submitted, !led.isEmpty {
             return !Set(try await suggestions(for: o, on: db).map(\.1.teamID)).isDisjoint(with: led)
         }
         return false
@@ -414,7 +414,7 @@ struct OrderService {
     func precheck(_ action: OrderAction, orderID: Int, by p: Principal) async throws {
         guard let o = try await Order.find(orderID, on: db), try await canRead(o, p, on: db) else { throw AppError.notFound }
         let actors = try await actors(for: o, p, on: db)
-        switch OrderMachine.apply(action, to: o.orderStatus, by: actors, reason: "-") {
+        switch OrderMachine.apply(action, to: o.status, by: actors, reason: "-") {
         case .success: return
         case .failure(.illegalTransition):
             throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.\(action.rawValue)", "status": "order.status.\(o.status)"]))
@@ -442,7 +442,7 @@ struct OrderService {
             let actors = try await actors(for: o, p, on: db)
             if case .openForClaim = request {
                 guard actors.contains(.siteAdmin) else { throw AppError.forbidden(Message("error.order.not_allowed")) }
-                guard o.orderStatus == .submitted else { throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.open_for_claim", "status": "order.status.\(o.status)"])) }
+                guard o.status == .submitted else { throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.open_for_claim", "status": "order.status.\(o.status)"])) }
                 try await claimVersion(o, on: db)
                 o.openForClaim = true
                 o.updatedAt = now
@@ -582,7 +582,7 @@ struct OrderService {
     /// Applies the state machine, claims the order's version, saves and records the event.
     private func transition(_ o: Order, _ action: OrderAction, actors: Set<OrderActor>, account: Int?, reason: String?,
                             on db: Database, _ change: (Order) async throws -> (Int?, String?)) async throws {
-        let from = o.orderStatus
+        let from = o.status
         let to: OrderStatus
         switch OrderMachine.apply(action, to: from, by: actors, reason: reason) {
         case .success(let s): to = s
@@ -595,7 +595,7 @@ struct OrderService {
         }
         try await claimVersion(o, on: db)
         let (team, detail) = try await change(o)
-        o.status = to.rawValue
+        o.status = to
         o.updatedAt = now
         try await o.save(on: db)
         let actor: OrderActor = actors.contains(.system) ? .system : Self.primaryActor(for: action, actors)
@@ -633,7 +633,7 @@ struct OrderService {
     private func noticeTopic(_ o: Order, _ action: OrderAction) -> String? { Self.noticeTopic(o, action) }
 
     static func noticeTopic(_ o: Order, _ action: OrderAction) -> String? {
-        NoticeRules.topic(for: action, queued: o.orderStatus == .submitted && o.$team.id == nil, overdue: o.overdue)?.rawValue
+        NoticeRules.topic(for: action, queued: o.status == .submitted && o.$team.id == nil, overdue: o.overdue)?.rawValue
     }
 
     /// An event of the order as it stands now (its status is the "to").
@@ -643,7 +643,7 @@ struct OrderService {
         e.at = now
         e.action = action.rawValue
         e.fromStatus = from?.rawValue
-        e.toStatus = o.status
+        e.toStatus = o.status.rawValue
         e.actor = actor.rawValue
         e.$actorAccount.id = account
         e.reason = reason.map { String($0.prefix(1000)) }
@@ -671,4 +671,10 @@ struct OrderPolicy: Sendable {
 
 extension Site {
     var zoneValue: Zone { Zone(rawValue: zone) ?? .rural }
+}
+
+extension OrderService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now, protector: c.protector, policy: c.settings.orderPolicy, intake: c.intake, uploads: c.uploads)
+    }
 }

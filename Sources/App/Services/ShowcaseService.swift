@@ -9,10 +9,6 @@ struct ShowcaseService {
     let now: Date
     let uploads: UploadStore
 
-    static func make(_ req: Request) -> ShowcaseService {
-        ShowcaseService(db: req.db, now: req.now, uploads: UploadStore(directory: req.application.settings.uploadsDirectory))
-    }
-
     /// What a post is about, as the publisher sees it.
     struct Subject: Sendable {
         var orderID: Int?
@@ -36,7 +32,7 @@ struct ShowcaseService {
         guard ShowcasePolicy.mayPublish(p.grants, station: station.sitePath, owner: owner.sitePath, leadsServingTeam: o.$team.id.map(leads.contains) ?? false) else {
             throw AppError.forbidden(Message("error.out_of_scope"))
         }
-        guard o.orderStatus.isFinished else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
+        guard o.status.isFinished else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
         let photos = try await OrderPhoto.query(on: db).filter(\.$order.$id == id).sort(\.$id).all()
         return Subject(orderID: id, siteID: o.$station.id, teamID: o.$team.id, title: o.title, servedOn: o.completedAt ?? o.createdAt,
                        personal: [o.contactName, o.address ?? ""], photos: photos)
@@ -46,7 +42,7 @@ struct ShowcaseService {
     func subject(activity id: Int, by p: Principal, activities: ActivityService) async throws -> Subject {
         guard let a = try await Activity.find(id, on: db) else { throw AppError.notFound }
         guard try await activities.manages(a, p) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-        guard a.activityStatus == .published, now >= a.endsAt else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
+        guard a.status == .published, now >= a.endsAt else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
         return Subject(orderID: nil, activityID: id, siteID: a.$site.id, teamID: a.$team.id, title: a.title, servedOn: a.startsAt,
                        personal: [], photos: [])
     }
@@ -153,5 +149,11 @@ struct ShowcaseService {
         let ids = posts.compactMap(\.id)
         guard !ids.isEmpty else { return [:] }
         return Dictionary(grouping: try await ShowcasePhoto.query(on: db).filter(\.$post.$id ~~ ids).sort(\.$position).all(), by: { $0.$post.id })
+    }
+}
+
+extension ShowcaseService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now, uploads: c.uploads)
     }
 }

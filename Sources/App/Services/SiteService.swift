@@ -21,7 +21,7 @@ struct SiteService {
         try await db.writeTransaction { db in
             let parent = try await checkParent(input, for: site, on: db)
             try await ensureUniqueCode(input.code, except: site.id, on: db)
-            let childKinds = try await Site.query(on: db).filter(\.$parent.$id == site.requireID()).all().map(\.siteKind)
+            let childKinds = try await Site.query(on: db).filter(\.$parent.$id == site.requireID()).all().map(\.kind)
             if childKinds.contains(where: { !input.kind.allowedChildren.contains($0) }) {
                 throw ValidationFailure(field: "kind", "error.site.kind_children")
             }
@@ -45,7 +45,7 @@ struct SiteService {
     private func apply(_ input: SiteInput, to site: Site) {
         site.code = input.code
         site.name = input.name
-        site.kind = input.kind.rawValue
+        site.kind = input.kind
         site.latitude = input.latitude
         site.longitude = input.longitude
         site.zone = input.zone.rawValue
@@ -69,7 +69,7 @@ struct SiteService {
             throw ValidationFailure(field: "parent_id", "error.site.cycle")
         }
         if let site, site.id == parent.id { throw ValidationFailure(field: "parent_id", "error.site.cycle") }
-        guard SiteKind.canPlace(input.kind, under: parent.siteKind) else {
+        guard SiteKind.canPlace(input.kind, under: parent.kind) else {
             throw ValidationFailure(field: "kind", "error.site.kind_parent")
         }
         return parent

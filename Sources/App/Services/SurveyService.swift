@@ -29,7 +29,6 @@ struct SurveyService {
     let db: Database
     let now: Date
 
-    static func make(_ req: Request) -> SurveyService { SurveyService(db: req.db, now: req.now) }
 
     // MARK: Designing
 
@@ -106,7 +105,7 @@ struct SurveyService {
     func stations(in area: Site, for p: Principal) async throws -> [Site] {
         let grants = Self.collectorGrants(p)
         guard !grants.isEmpty else { return [] }
-        return try await Site.query(on: db).filter(\.$path =~ area.path).filter(\.$kind == SiteKind.station.rawValue).filter(\.$active == true)
+        return try await Site.query(on: db).filter(\.$path =~ area.path).filter(\.$kind == SiteKind.station).filter(\.$active == true)
             .group(.or) { g in for grant in grants { g.filter(\.$path =~ grant.sitePath.rawValue) } }
             .sort(\.$path).range(0..<2000).all()
     }
@@ -130,7 +129,7 @@ struct SurveyService {
         guard let survey = try await Survey.find(surveyID, on: db) else { throw AppError.notFound }
         guard survey.status == Survey.Status.open.rawValue else { throw AppError.conflict(field: nil, Message("error.survey.closed")) }
         let station = try await Lookup.site(r.stationID, on: db, field: "station_id")
-        guard let area = try await Site.find(survey.$site.id, on: db), station.siteKind == .station, area.sitePath.covers(station.sitePath) else {
+        guard let area = try await Site.find(survey.$site.id, on: db), station.kind == .station, area.sitePath.covers(station.sitePath) else {
             throw ValidationFailure(field: "station_id", "error.survey.station_outside")
         }
         guard Self.canCollect(at: station, p) else { throw AppError.forbidden(Message("error.out_of_scope")) }
@@ -216,4 +215,8 @@ struct SurveyService {
         }
         return Results(questions: questions, tally: tally, needs: NeedRanking.rank(demand: tally.demand, offered: offered, ordered: ordered), samples: samples)
     }
+}
+
+extension SurveyService: MadeFromContext {
+    init(_ c: ServiceContext) { self.init(db: c.db, now: c.now) }
 }

@@ -11,10 +11,6 @@ struct TrainingService {
     let checkin: CheckinPolicy
     let protector: DataProtector
 
-    static func make(_ req: Request) -> TrainingService {
-        TrainingService(db: req.db, now: req.now, checkin: req.application.settings.checkin, protector: req.application.protector)
-    }
-
     // MARK: Trainings
 
     func save(_ input: TrainingInput, into existing: Training? = nil, by p: Principal) async throws -> Training {
@@ -44,7 +40,7 @@ struct TrainingService {
         t.trainer = input.trainer
         t.startsAt = input.startsAt
         t.hours = input.hours
-        t.mode = input.mode.rawValue
+        t.mode = input.mode
         t.address = input.address
         t.latitude = input.mode == .onsite ? input.latitude : nil
         t.longitude = input.mode == .onsite ? input.longitude : nil
@@ -73,7 +69,7 @@ struct TrainingService {
         let volunteerID = try v.requireID()
         if let earlier = try await attendance(trainingID, volunteerID) { return (earlier, false) }
         let place = t.latitude.flatMap { lat in t.longitude.map { (lat, $0) } }
-        if let refusal = TrainingCheckin.check(checkin, window: window, now: now, start: t.startsAt, hours: t.hours, mode: t.trainingMode,
+        if let refusal = TrainingCheckin.check(checkin, window: window, now: now, start: t.startsAt, hours: t.hours, mode: t.mode,
                                                latitude: latitude, longitude: longitude, place: place, radius: t.radius) {
             if case .tooFar = refusal, latitude == nil { throw AppError.badRequest(Message("error.checkin.no_location")) }
             throw ActivityService.error(for: refusal)
@@ -83,8 +79,8 @@ struct TrainingService {
         a.$volunteer.id = volunteerID
         a.checkedInAt = now
         // Online, no position is kept: it says nothing about the training.
-        a.latitude = t.trainingMode == .onsite ? latitude : nil
-        a.longitude = t.trainingMode == .onsite ? longitude : nil
+        a.latitude = t.mode == .onsite ? latitude : nil
+        a.longitude = t.mode == .onsite ? longitude : nil
         a.hours = t.hours
         do {
             try await db.writeTransaction { [a] db in try await a.create(on: db) }
@@ -119,7 +115,7 @@ struct TrainingService {
         let byID = Dictionary(uniqueKeysWithValues: trainings.compactMap { t in t.id.map { ($0, t) } })
         let records = rows.compactMap { a -> Record? in
             guard let t = byID[a.$training.id] else { return nil }
-            return Record(title: t.title, trainer: t.trainer, site: t.site.name, mode: t.trainingMode, date: t.startsAt, hours: a.hours)
+            return Record(title: t.title, trainer: t.trainer, site: t.site.name, mode: t.mode, date: t.startsAt, hours: a.hours)
         }
         return (records, TrainingSummary(sessions: records.count, hours: records.reduce(0) { $0 + $1.hours }))
     }
@@ -169,5 +165,11 @@ struct TrainingStats {
             """).all(decoding: Row.self)
         return rows.map { Line(id: $0.team_id, name: $0.name, totals: Totals(sessions: $0.sessions, attendances: $0.attendances, hours: Double($0.centi ?? 0) / 100)) }
             .sorted { ($0.totals.hours, $1.name) > ($1.totals.hours, $0.name) }
+    }
+}
+
+extension TrainingService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now, checkin: c.settings.checkin, protector: c.protector)
     }
 }

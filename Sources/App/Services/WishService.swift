@@ -11,14 +11,10 @@ struct WishService {
     let hours: Double
     let points: Int
 
-    static func make(_ req: Request) -> WishService {
-        WishService(db: req.db, now: req.now, hours: req.application.settings.wishHours, points: req.application.settings.wishPoints)
-    }
-
     func create(_ input: WishInput, by p: Principal) async throws -> Wish {
         try await db.writeTransaction { db in
             let site = try await Lookup.site(input.siteID, on: db)
-            guard site.active, site.siteKind == .station else { throw ValidationFailure(field: "site_id", "error.not_found_choice") }
+            guard site.active, site.kind == .station else { throw ValidationFailure(field: "site_id", "error.not_found_choice") }
             let roles = Set(p.grants.filter { $0.sitePath.covers(site.sitePath) }.map(\.role))
             guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
             let onBehalf = !roles.contains(.resident)
@@ -33,7 +29,7 @@ struct WishService {
             w.$requester.id = p.accountID
             w.onBehalf = onBehalf
             w.contactName = input.contactName
-            w.status = WishStatus.open.rawValue
+            w.status = WishStatus.open
             try await w.create(on: db)
             return w
         }
@@ -61,7 +57,7 @@ struct WishService {
     /// the step now.
     func precheck(_ action: WishAction, wishID: Int, by p: Principal) async throws {
         guard let w = try await Wish.find(wishID, on: db) else { throw AppError.notFound }
-        switch WishRules.apply(action, to: w.wishStatus, by: try await actors(w, p, on: db)) {
+        switch WishRules.apply(action, to: w.status, by: try await actors(w, p, on: db)) {
         case .success: return
         case .failure(.illegal):
             throw AppError.conflict(field: nil, Message("error.wish.illegal", keys: ["action": "wish.action.\(action.rawValue)", "status": "wish.status.\(w.status)"]))
@@ -74,7 +70,7 @@ struct WishService {
         try await db.writeTransaction { db in
             guard let sql = db as? SQLDatabase, let w = try await Wish.find(wishID, on: db) else { throw AppError.notFound }
             let actors = try await actors(w, p, on: db)
-            let from = w.wishStatus
+            let from = w.status
             let to: WishStatus
             switch WishRules.apply(action, to: from, by: actors) {
             case .success(let s): to = s
@@ -91,7 +87,7 @@ struct WishService {
                 .where(SQLColumn("status"), .equal, SQLBind(from.rawValue))
                 .returning("id").all()
             guard moved.count == 1 else { throw AppError.conflict(field: nil, Message("error.wish.changed")) }
-            w.status = to.rawValue
+            w.status = to
             w.updatedAt = now
             switch action {
             case .claim:
@@ -139,5 +135,11 @@ struct WishService {
             }
             return w
         }
+    }
+}
+
+extension WishService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now, hours: c.settings.wishHours, points: c.settings.wishPoints)
     }
 }
