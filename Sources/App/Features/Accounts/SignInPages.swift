@@ -1,0 +1,106 @@
+import Vapor
+import Fluent
+import DiandanCore
+
+struct LoginPage: Encodable {
+    var chrome: Chrome
+    var next: String
+    var username: String
+    var error: String?
+    var action: String
+    var notice: String? = nil
+}
+
+struct TokenDTO: Content {
+    var token: String
+    var token_type: String
+    var expires_at: Date
+}
+
+struct MeDTO: Content {
+    struct GrantDTO: Content { var role: String; var site_id: Int }
+    var id: Int
+    var username: String
+    var locale: String
+    var site_id: Int
+    var grants: [GrantDTO]
+}
+
+enum SignInPages {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.get("login", use: loginPage).rule(.open)
+        web.grouped(RateLimit(bucket: .signIn)).post("login", use: login).rule(.open)
+        web.post("logout", use: logout).rule(.open)
+        api.grouped(RateLimit(bucket: .signIn)).post("auth", "token", use: issueToken).rule(.open)
+        api.delete("auth", "token", use: revokeToken).rule(.signedIn)
+        api.get("me", use: me).rule(.signedIn)
+    }
+
+    static func service(_ req: Request) -> AccountService {
+        AccountService(db: req.db, protector: req.application.protector, throttle: req.application.settings.loginThrottle, now: req.now)
+    }
+
+    static func verifier(_ req: Request) -> (String, String) async throws -> Bool {
+        { password, hash in try await req.password.async.verify(password, created: hash).get() }
+    }
+
+    static func loginPage(req: Request) async throws -> Response {
+        if req.principal != nil { return req.redirect(to: Paths.admin) }
+        let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
+        let notice = (try? req.queryFlag("signed_out")) == true ? req.t("login.signed_out") : nil
+        return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: Paths.login(), notice: notice))
+    }
+
+    static func login(req: Request) async throws -> Response {
+        let form = try await req.formFields()
+        let username = (form["username"]?.last ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"]?.last ?? ""
+        let next = form["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
+        func retry(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
+            try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: String(username.prefix(64)), error: message, action: Paths.login()), status: status)
+        }
+        guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 128 else {
+            return try await retry(req.t("error.login_missing"), .unprocessableEntity)
+        }
+        do {
+            let account = try await service(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
+            // A fresh session at login, so an id planted before login is worth nothing.
+            try await req.startWebSession(accountID: try account.requireID())
+            return req.redirect(to: next.isEmpty ? Paths.admin : next)
+        } catch let e as AppError {
+            let response = try await retry(req.t(e.message), e.status)
+            if case .tooManyRequests(_, let s) = e { response.headers.replaceOrAdd(name: .retryAfter, value: String(s)) }
+            return response
+        }
+    }
+
+    static func logout(req: Request) async throws -> Response {
+        req.endWebSession()
+        return req.redirect(to: Paths.home)
+    }
+
+    static func issueToken(req: Request) async throws -> Response {
+        var reader = try await req.fieldReader()
+        let username = reader.text("username", max: 64)
+        let password = reader.text("password", max: 128)
+        try reader.check()
+        let service = service(req)
+        let account = try await service.authenticate(username: username!, password: password!, address: req.clientAddress, verify: verifier(req))
+        let (token, expires) = try await service.issueToken(for: account, days: req.application.settings.tokenLifetimeDays)
+        let response = Response(status: .created)
+        try response.content.encode(TokenDTO(token: token, token_type: "Bearer", expires_at: expires))
+        return response
+    }
+
+    static func revokeToken(req: Request) async throws -> HTTPStatus {
+        guard let bearer = req.headers.bearerAuthorization else { throw AppError.unauthorized }
+        try await service(req).revokeToken(bearer.token)
+        return .noContent
+    }
+
+    static func me(req: Request) async throws -> MeDTO {
+        let p = try req.requirePrincipal()
+        return MeDTO(id: p.accountID, username: p.username, locale: p.locale, site_id: p.siteID,
+                     grants: p.grants.map { .init(role: $0.role.rawValue, site_id: $0.siteID) })
+    }
+}
