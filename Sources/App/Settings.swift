@@ -110,7 +110,8 @@ public struct Settings: Sendable {
         ("DIANDAN_WISH_POINTS", "10", "points credited for a fulfilled micro-wish (0 for none)"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
-        ("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
+        ("LOG_LEVEL", "info", "trace, debug, info, notice, warning (or warn), error, critical"),
+        ("LOG_FORMAT", "console", "console (also text or plain): Vapor's lines; json: one JSON object per line for log collectors"),
     ]
 
     public static func load(_ env: Environment, _ get: @escaping (String) -> String? = Environment.get) throws -> Settings {
@@ -230,7 +231,9 @@ public struct Settings: Sendable {
     /// `LOG_LEVEL` and `LOG_FORMAT`, read before anything else starts (by the same reader: a level
     /// or format it does not know stops the start).
     public static func logging(_ get: @escaping (String) -> String? = Environment.get) throws -> (level: Logger.Level, format: LogFormat) {
-        let read = SettingsReader(get)
+        // The names other tools use for the same things are taken too (warn, text, plain).
+        let aliases = ["warn": "warning", "text": "console", "plain": "console"]
+        let read = SettingsReader { name in get(name).map { aliases[$0.trimmingCharacters(in: .whitespaces).lowercased()] ?? $0 } }
         return (try read.choice("LOG_LEVEL", Logger.Level.info), try read.choice("LOG_FORMAT", LogFormat.console))
     }
 

@@ -262,6 +262,9 @@ struct BasicsTests {
         #expect(throws: ConfigurationError.self) { try Settings.logging { $0 == "LOG_FORMAT" ? "xml" : nil } }
         let logging = try Settings.logging { ["LOG_LEVEL": "WARNING", "LOG_FORMAT": "json"][$0] }
         #expect(logging.level == .warning && logging.format == .json)
+        // The names other tools use for the same things are taken too.
+        let aliases = try Settings.logging { ["LOG_LEVEL": "warn", "LOG_FORMAT": "plain"][$0] }
+        #expect(aliases.level == .warning && aliases.format == .console)
     }
 
     @Test func everySettingIsDocumentedInTheReadmeAndEnvExample() throws {

@@ -57,7 +57,6 @@ struct PrivacyService {
         return pass
     }
 
-    /// Deletes one volunteer's personal data for good.
     /// 申请注销, or taking the request back: the volunteer's request time set now, or cleared.
     /// True when it changed (asking twice keeps the first time).
     func markDeletion(of v: Volunteer, requested: Bool) async throws -> Bool {
@@ -67,6 +66,7 @@ struct PrivacyService {
         return true
     }
 
+    /// Deletes one volunteer's personal data for good.
     func delete(_ v: Volunteer) async throws {
         let id = try v.requireID()
         let empty = try protector.seal("")

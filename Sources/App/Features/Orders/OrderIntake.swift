@@ -163,12 +163,18 @@ enum OrderWriter {
         }
 
         // Rows with the same columns (all of them, as `place` sets every field) go in one statement.
+        // Runs of rows with the same columns in one statement each, in the order they were made (an
+        // order's events keep their order, whatever columns a later step sets).
         for (table, rows) in [(Order.schema, orders), (OrderEvent.schema, events)] {
-            var groups: [[String]: [ModelRow]] = [:]
-            for r in rows { groups[r.columns, default: []].append(r) }
-            for (columns, rows) in groups.sorted(by: { $0.key.joined() < $1.key.joined() }) {
-                try await insert(into: table, columns: columns, rows: rows.map(\.expressions), on: sql)
+            var run: [ModelRow] = []
+            for r in rows {
+                if let first = run.first, first.columns != r.columns {
+                    try await insert(into: table, columns: first.columns, rows: run.map(\.expressions), on: sql)
+                    run = []
+                }
+                run.append(r)
             }
+            if let first = run.first { try await insert(into: table, columns: first.columns, rows: run.map(\.expressions), on: sql) }
         }
         try await insert(into: OrderFactRow.schema, columns: OrderFactRow.columns, rows: facts, on: sql)
         try await insert(into: IdempotencyRecord.schema, columns: ["created_at", "account_id", "key", "order_id", "request_digest"], rows: records, on: sql)

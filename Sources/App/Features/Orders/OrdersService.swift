@@ -282,6 +282,8 @@ struct OrderService {
         let inCounty = counties.map { root, rows -> SQLQueryString in
             "(t.id IN (\(binds: rows.map(\.id))) AND st.path LIKE \(bind: root + "%"))"
         }.joined(separator: " OR ")
+        // No team found (a team deleted under its leader): nothing to claim, and no empty "()" in the SQL.
+        let claimable: SQLQueryString = counties.isEmpty ? "1 = 0" : inCounty
         let occupying = OrderStatus.allCases.filter(\.occupiesTeam).map(\.rawValue)
         let inHand = OrderStatus.allCases.filter(\.isWithTeam).map(\.rawValue)
         struct Row: Decodable { let id: Int; let total: Int }
@@ -289,7 +291,7 @@ struct OrderService {
             SELECT o.id, COUNT(*) OVER () AS total FROM orders o JOIN sites st ON st.id = o.station_id
             WHERE (o.team_id IN (\(binds: Array(teams))) AND o.status IN (\(binds: inHand)))
                OR (o.open_for_claim = \(bind: true) AND o.status = \(bind: OrderStatus.submitted.rawValue) AND EXISTS (
-                    SELECT 1 FROM teams t WHERE t.active = \(bind: true) AND (\(inCounty))
+                    SELECT 1 FROM teams t WHERE t.active = \(bind: true) AND (\(claimable))
                       AND (CASE WHEN o.menu_item_id IS NULL
                                 THEN EXISTS (SELECT 1 FROM team_categories x WHERE x.team_id = t.id AND x.category_id = o.category_id)
                                 ELSE EXISTS (SELECT 1 FROM menu_item_teams x WHERE x.team_id = t.id AND x.menu_item_id = o.menu_item_id) END)
