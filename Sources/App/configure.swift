@@ -48,7 +48,8 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = .init()
-    app.middleware.use(ServerTiming(metrics: app.requestMetrics))
+    RequestMetrics.bootstrap()
+    app.middleware.use(ServerTiming())
     // Outside the error renderer, so error pages carry the headers too.
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())

@@ -447,12 +447,7 @@ enum PNG {
     }
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        crc32(update: 0, bytes)
-    }
-
-    /// Carries a CRC-32 on over more bytes (start from 0), for data written a piece at a time.
-    static func crc32(update crc: UInt32, _ bytes: [UInt8]) -> UInt32 {
-        var c = crc ^ 0xFFFF_FFFF
+        var c: UInt32 = 0xFFFF_FFFF
         for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         return c ^ 0xFFFF_FFFF
     }

@@ -10,15 +10,7 @@ func decodeQR(png: [UInt8]) throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
     try Data(png).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-    p.arguments = ["-q", "--raw", file.path]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+    return try runTool("zbarimg", ["-q", "--raw", file.path]).output.trimmingCharacters(in: .newlines)
 }
 
 @Suite("Check-in by QR code and GPS, and hours from attendance")

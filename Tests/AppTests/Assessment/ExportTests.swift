@@ -62,19 +62,12 @@ struct ExportTests {
             let path = NSTemporaryDirectory() + "orders-\(UUID().uuidString).xlsx"
             try Data(buffer: workbook.body).write(to: URL(fileURLWithPath: path))
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3", "-c", """
+            let text = try runTool("python3", ["-c", """
                 import sys, openpyxl
                 ws = openpyxl.load_workbook(sys.argv[1]).active
                 rows = list(ws.iter_rows(values_only=True))
                 print(len(rows), rows[0][0], sorted(r[0] for r in rows[1:])[0], rows[1][7])
-                """, path]
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
+                """, path]).output
             #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "9 订单号 \((numbers + [waiting]).sorted()[0]) 0")
 
             // A day later the files are gone.

@@ -11,15 +11,7 @@ struct CertificateFlowTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cert-\(UUID().uuidString).pdf")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        p.arguments = ["-layout", file.path, "-"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try runTool("pdftotext", ["-layout", file.path, "-"]).output
     }
 
     @Test func theCertificateListsExactlyTheVolunteersRecords() async throws {

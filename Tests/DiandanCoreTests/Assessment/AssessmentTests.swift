@@ -73,52 +73,6 @@ struct AssessmentTests {
     }
 }
 
-@Suite("XLSX and ZIP writers")
-struct XLSXTests {
-    @Test func theArchiveIsAValidZipWithTheWorkbookParts() throws {
-        let bytes = XLSX.workbook(sheet: "考核评价", rows: [[.text("名称"), .text("订单数"), .text("接单率")],
-                                                          [.text("甲镇 <实践所> & 乙"), .number(4), .percent(1.0 / 3.0)]])
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("x-\(UUID().uuidString).xlsx")
-        try Data(bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        // Python's zipfile checks every entry's CRC.
-        let (status, text) = try runTool("python3", ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(' '.join(z.namelist())); print(z.read('xl/worksheets/sheet1.xml').decode())", file.path])
-        #expect(status == 0)
-        let names = Set(text.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) } ?? [])
-        #expect(names == ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"])
-        #expect(text.contains("甲镇 &lt;实践所&gt; &amp; 乙"))
-        #expect(text.contains(#"<c r="C2" s="2"><v>0.3333333333333333</v></c>"#))
-        #expect(XLSX.column(0) == "A" && XLSX.column(25) == "Z" && XLSX.column(26) == "AA" && XLSX.column(701) == "ZZ")
-    }
-
-    /// Rows stream to the sink as they come; past a sheet's limit they go on in the next sheet, under
-    /// the same header (openpyxl reads the result).
-    @Test func aLongTableStreamsIntoSeveralSheets() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(UUID().uuidString).xlsx")
-        #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        var writes = 0
-        let w = XLSX.Writer(sheet: "订单明细", limit: 3) { bytes in
-            writes += 1
-            try handle.write(contentsOf: bytes)
-        }
-        try w.header([.text("订单号"), .text("评分")])
-        for i in 1...5 { try w.append([.text("DD\(i)"), .number(Double(i))]) }
-        try w.finish()
-        try handle.close()
-        #expect(writes > 5)
-        let (status, text) = try runTool("python3", ["-c", """
-            import sys, openpyxl
-            wb = openpyxl.load_workbook(sys.argv[1])
-            for ws in wb.worksheets:
-                print(ws.title + ":" + ";".join(",".join(str(c.value) for c in row) for row in ws.iter_rows()))
-            """, file.path])
-        #expect(status == 0)
-        #expect(text.split(separator: "\n") == ["订单明细 1:订单号,评分;DD1,1;DD2,2", "订单明细 2:订单号,评分;DD3,3;DD4,4", "订单明细 3:订单号,评分;DD5,5"])
-    }
-}
-
 @Suite("Trends by day, week and month")
 struct TrendTests {
     let cal = Calendar.chinaStandard

@@ -206,7 +206,7 @@ enum AssessmentRoutes {
             return [.text(l.name), .number(Double(a.orders)), ratio(a.acceptanceRate), ratio(a.onTimeResponseRate), ratio(a.completionRate),
                     num(a.ratingMean), num(a.dispatchMinutesMean), .number(a.serviceHours), .number(Double(a.activeVolunteers)), .number(Double(a.escalations))]
         }
-        let bytes = XLSX.workbook(sheet: req.t("assessment.title"), rows: [header] + rows)
+        let bytes = try XLSX.workbook(sheet: req.t("assessment.title"), rows: [header] + rows)
         let r = Response(status: .ok, body: .init(data: Data(bytes)))
         r.headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         attachment(r, key, range, "xlsx")

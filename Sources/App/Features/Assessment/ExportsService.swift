@@ -113,19 +113,29 @@ struct ExportService {
         let categories = Dictionary(uniqueKeysWithValues: try await Category.query(on: db).all().map { ($0.id!, $0.displayName(locale)) })
         var teams: [Int: String] = [:]
 
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw AppError.conflict(field: nil, Message("error.export.write"))
-        }
-        defer { try? handle.close() }
-        let sink: ([UInt8]) throws -> Void = { try handle.write(contentsOf: $0) }
         let header = ["export.number", "export.created_at", "order.station", "order.category", "export.channel", "export.status", "order.team",
                       "export.dispatch_minutes", "export.accept_minutes", "assessment.escalations", "export.completed", "order.rating"].map(t)
         let csv = job.format == "csv"
-        let xlsx = XLSX.Writer(sheet: t("export.orders_sheet"), sink: sink)
+        // A CSV goes straight to the file; a workbook's archive is ZIPFoundation's, which creates the file.
+        var handle: FileHandle?
+        var xlsx: XLSX.Writer?
+        do {
+            if csv {
+                guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+                handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            } else {
+                try? FileManager.default.removeItem(atPath: path)
+                xlsx = try XLSX.Writer(sheet: t("export.orders_sheet"), to: URL(fileURLWithPath: path))
+            }
+        } catch {
+            throw AppError.conflict(field: nil, Message("error.export.write"))
+        }
+        defer { try? handle?.close() }
+        let sink: ([UInt8]) throws -> Void = { try handle?.write(contentsOf: $0) }
         if csv {
             try sink(Array(("\u{FEFF}" + header.map(CSV.field).joined(separator: ",") + "\r\n").utf8))
         } else {
-            try xlsx.header(header.map { .text($0) })
+            try xlsx?.header(header.map { .text($0) })
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -162,7 +172,7 @@ struct ExportService {
                 if csv {
                     text += cells.map(CSV.text).map(CSV.field).joined(separator: ",") + "\r\n"
                 } else {
-                    try xlsx.append(cells)
+                    try xlsx?.append(cells)
                 }
             }
             if csv { try sink(Array(text.utf8)) }
@@ -171,7 +181,7 @@ struct ExportService {
             job.done = done
             try await job.save(on: db)
         }
-        if !csv { try xlsx.finish() }
+        try xlsx?.finish()
     }
 }
 

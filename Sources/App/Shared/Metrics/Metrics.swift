@@ -1,65 +1,32 @@
 import Vapor
-import NIOConcurrencyHelpers
+import Metrics
+import Prometheus
 import SQLKit
 import DiandanCore
 
-/// Request latency histograms, kept in memory by route pattern (never the raw path, so the number of
-/// series stays small), for `/metrics`.
-final class RequestMetrics: @unchecked Sendable {
-    static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+/// Request metrics: Vapor records every request's duration and count through swift-metrics
+/// (`http_request_duration_seconds`, `http_requests_total`, `http_request_errors_total`, labelled by
+/// method, route pattern and status — never the raw path); swift-prometheus keeps them and writes
+/// them out for `/metrics`. swift-metrics has one factory a process, so the registry is the process's
+/// too (a test process's applications share it). Requests in flight are a gauge of the same registry.
+enum RequestMetrics {
+    static let registry = PrometheusCollectorRegistry()
+    private static let bootstrapped: Void = MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    static let inFlight = registry.makeGauge(descriptor: .init(namespace: "diandan", subsystem: "http", metricName: "requests_in_flight", unitName: "", helpText: "Requests being served now."))
 
-    struct Key: Hashable { var method: String; var route: String; var status: String }
-    struct Series { var counts = Array(repeating: 0, count: RequestMetrics.buckets.count); var sum = 0.0; var count = 0 }
-
-    private let lock = NIOLock()
-    private var series: [Key: Series] = [:]
-    private var inFlight = 0
-
-    func started() { lock.withLock { inFlight += 1 } }
-
-    func finished(_ key: Key, seconds: Double) {
-        lock.withLock {
-            inFlight -= 1
-            var s = series[key] ?? Series()
-            for (i, le) in Self.buckets.enumerated() where seconds <= le { s.counts[i] += 1 }
-            s.sum += seconds
-            s.count += 1
-            series[key] = s
-        }
-    }
-
-    var snapshot: (series: [Key: Series], inFlight: Int) { lock.withLock { (series, inFlight) } }
-}
-
-extension Application {
-    private struct MetricsKey: StorageKey { typealias Value = RequestMetrics }
-
-    var requestMetrics: RequestMetrics {
-        if let m = storage[MetricsKey.self] { return m }
-        let m = RequestMetrics()
-        storage[MetricsKey.self] = m
-        return m
-    }
+    /// Points swift-metrics at the registry (once a process; later calls do nothing).
+    static func bootstrap() { _ = bootstrapped }
 }
 
 /// `Server-Timing: app;dur=1.23` (how long the server spent on a request, for benchmarks and for the
-/// browser's developer tools), and the same duration into the latency histograms.
+/// browser's developer tools), and the requests in flight.
 struct ServerTiming: AsyncMiddleware {
-    let metrics: RequestMetrics
-
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let start = ContinuousClock.now
-        metrics.started()
-        let response: Response
-        do {
-            response = try await next.respond(to: req)
-        } catch {
-            metrics.finished(.init(method: req.method.rawValue, route: Self.route(req), status: "5xx"), seconds: Self.seconds(since: start))
-            throw error
-        }
-        let seconds = Self.seconds(since: start)
-        metrics.finished(.init(method: req.method.rawValue, route: Self.route(req), status: "\(response.status.code / 100)xx"), seconds: seconds)
-        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", seconds * 1000))
+        RequestMetrics.inFlight.increment()
+        defer { RequestMetrics.inFlight.decrement() }
+        let response = try await next.respond(to: req)
+        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", Self.seconds(since: start) * 1000))
         return response
     }
 
@@ -67,16 +34,9 @@ struct ServerTiming: AsyncMiddleware {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
-
-    /// The route's pattern (`/api/v1/orders/:id`); static files and unknown paths are grouped.
-    static func route(_ req: Request) -> String {
-        if let route = req.route { return "/" + route.path.map(\.description).joined(separator: "/") }
-        let path = req.url.path
-        return path.hasPrefix("/css/") || path.hasPrefix("/js/") ? "static" : "unmatched"
-    }
 }
 
-/// `/metrics` in Prometheus' text format: request latency histograms, requests in flight, orders by
+/// `/metrics` in Prometheus' text format: request durations and counts, requests in flight, orders by
 /// status (from the rollups), how far the deadline scanner is behind, the notice backlog, queued
 /// exports, the database pool and the process's memory. Open to a scraper with the bearer token in
 /// DIANDAN_METRICS_TOKEN, or without one from the machine itself (a caller behind a trusted proxy is
@@ -98,24 +58,9 @@ enum MetricsController {
 
     static func metrics(req: Request) async throws -> Response {
         guard allowed(req) else { throw AppError.forbidden() }
-        var out = ""
+        var out = String(decoding: RequestMetrics.registry.emitToBuffer(), as: UTF8.self)
         func help(_ name: String, _ type: String, _ text: String) { out += "# HELP \(name) \(text)\n# TYPE \(name) \(type)\n" }
-        func label(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") }
         func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
-
-        let (series, inFlight) = req.application.requestMetrics.snapshot
-        help("diandan_http_request_duration_seconds", "histogram", "Time the server spent on requests, by route pattern and status class.")
-        for (key, s) in series.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            let labels = "method=\"\(key.method)\",route=\"\(label(key.route))\",status=\"\(key.status)\""
-            for (i, le) in RequestMetrics.buckets.enumerated() {
-                out += "diandan_http_request_duration_seconds_bucket{\(labels),le=\"\(number(le))\"} \(s.counts[i])\n"
-            }
-            out += "diandan_http_request_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(s.count)\n"
-            out += "diandan_http_request_duration_seconds_sum{\(labels)} \(s.sum)\n"
-            out += "diandan_http_request_duration_seconds_count{\(labels)} \(s.count)\n"
-        }
-        help("diandan_http_requests_in_flight", "gauge", "Requests being served now.")
-        out += "diandan_http_requests_in_flight \(inFlight)\n"
 
         guard let sql = req.db as? SQLDatabase else { throw AppError.notFound }
         // Orders by status: the whole's monthly rollups (months have six-digit codes).

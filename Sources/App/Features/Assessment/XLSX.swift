@@ -1,12 +1,16 @@
 import Foundation
 
+import Foundation
+import DiandanCore
+import ZIPFoundation
+
 /// Office Open XML spreadsheets (.xlsx) for exports: text and numbers, percentages with a percent
-/// format, the first row of each sheet bold. Written by our own code — a ZIP of stored entries — so no
-/// library is needed; Excel, LibreOffice and openpyxl read it. Rows are written as they come, so an
-/// export of a million orders never sits in memory; past Excel's 1,048,576 rows a sheet, the rows go
-/// on in the next sheet under the same header.
-public enum XLSX {
-    public enum Cell: Sendable, Equatable {
+/// format, the first row of each sheet bold. The sheets' XML is ours; the archive is ZIPFoundation's,
+/// every part deflated. Rows are written as they come to a scratch file beside the archive and each
+/// sheet is compressed into it when it is full, so an export of a million orders never sits in
+/// memory; past Excel's 1,048,576 rows a sheet, the rows go on in the next sheet under the same header.
+enum XLSX {
+    enum Cell: Sendable, Equatable {
         case text(String)
         case number(Double)
         /// A ratio shown as a percentage with one decimal (0.333 → 33.3%).
@@ -15,19 +19,26 @@ public enum XLSX {
     }
 
     /// The whole workbook in memory (small tables).
-    public static func workbook(sheet: String, rows: [[Cell]]) -> [UInt8] {
-        var out: [UInt8] = []
-        let w = Writer(sheet: sheet) { out += $0 }
-        if let first = rows.first { try? w.header(first) }
-        for row in rows.dropFirst() { try? w.append(row) }
-        try? w.finish()
-        return out
+    static func workbook(sheet: String, rows: [[Cell]]) throws -> [UInt8] {
+        let w = try Writer(sheet: sheet, to: nil)
+        if let first = rows.first { try w.header(first) }
+        for row in rows.dropFirst() { try w.append(row) }
+        try w.finish()
+        return w.bytes
     }
 
-    /// Writes a workbook a row at a time to `sink`.
-    public final class Writer {
-        public static let rowsPerSheet = 1_048_576
-        let zip: Zip.Stream
+    /// Writes a workbook a row at a time, into the file at `url` (which must not exist yet), or in
+    /// memory when `url` is nil (read `bytes` after `finish`).
+    final class Writer {
+        static let rowsPerSheet = 1_048_576
+        /// Every part carries this time: the content, not the clock, makes the file.
+        static let stamp = Date(timeIntervalSince1970: 946_684_800)
+        let archive: Archive
+        let scratch: URL
+        var sheetFile: FileHandle?
+        var sheetSize: Int64 = 0
+        /// How many times rows went out to the scratch file (they do not wait for the sheet's end).
+        private(set) var flushes = 0
         let sheet: String
         let limit: Int
         var headerRow: [Cell] = []
@@ -36,23 +47,33 @@ public enum XLSX {
         var buffer = ""
 
         /// `limit` is the rows a sheet holds (the header included); Excel's own limit unless testing.
-        public init(sheet: String, limit: Int = rowsPerSheet, sink: @escaping ([UInt8]) throws -> Void) {
-            zip = Zip.Stream(sink: sink)
+        init(sheet: String, limit: Int = rowsPerSheet, to url: URL?) throws {
+            archive = try url.map { try Archive(url: $0, accessMode: .create) } ?? Archive(accessMode: .create)
+            scratch = (url?.deletingLastPathComponent() ?? FileManager.default.temporaryDirectory)
+                .appendingPathComponent(".sheet-\(UUID().uuidString).xml")
             self.sheet = sheet
             self.limit = max(2, limit)
         }
+
+        deinit {
+            try? sheetFile?.close()
+            try? FileManager.default.removeItem(at: scratch)
+        }
+
+        /// The archive, once finished, when written in memory.
+        var bytes: [UInt8] { archive.data.map { [UInt8]($0) } ?? [] }
 
         static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
         static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         static let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
         /// The header row, repeated at the top of every sheet.
-        public func header(_ cells: [Cell]) throws {
+        func header(_ cells: [Cell]) throws {
             headerRow = cells
             try startSheet()
         }
 
-        public func append(_ cells: [Cell]) throws {
+        func append(_ cells: [Cell]) throws {
             if sheets == 0 || row >= limit { try startSheet() }
             add(cells, style: nil)
             if buffer.utf8.count > 1 << 16 { try flush() }
@@ -62,7 +83,9 @@ public enum XLSX {
             if sheets > 0 { try endSheet() }
             sheets += 1
             row = 0
-            try zip.begin("xl/worksheets/sheet\(sheets).xml")
+            guard FileManager.default.createFile(atPath: scratch.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            sheetFile = try FileHandle(forWritingTo: scratch)
+            sheetSize = 0
             buffer = Self.header + "<worksheet xmlns=\"\(Self.main)\"><sheetData>"
             if !headerRow.isEmpty { add(headerRow, style: 1) }
         }
@@ -84,18 +107,39 @@ public enum XLSX {
         }
 
         func flush() throws {
-            try zip.write(Array(buffer.utf8))
+            let data = Data(buffer.utf8)
+            try sheetFile?.write(contentsOf: data)
+            sheetSize += Int64(data.count)
+            flushes += 1
             buffer = ""
         }
 
+        /// The sheet's scratch file, deflated into the archive a chunk at a time.
         func endSheet() throws {
             buffer += "</sheetData></worksheet>"
             try flush()
-            try zip.end()
+            try sheetFile?.close()
+            sheetFile = nil
+            let reader = try FileHandle(forReadingFrom: scratch)
+            defer { try? reader.close() }
+            try archive.addEntry(with: "xl/worksheets/sheet\(sheets).xml", type: .file, uncompressedSize: sheetSize,
+                                 modificationDate: Self.stamp, compressionMethod: .deflate) { position, size in
+                try reader.seek(toOffset: UInt64(position))
+                return try reader.read(upToCount: size) ?? Data()
+            }
+            try FileManager.default.removeItem(at: scratch)
+        }
+
+        func add(part path: String, _ text: String) throws {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Self.stamp,
+                                 compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
         }
 
         /// The workbook parts that name the sheets, then the archive's directory.
-        public func finish() throws {
+        func finish() throws {
             if sheets == 0 { try startSheet() }
             try endSheet()
             let h = Self.header, main = Self.main, rel = Self.rel
@@ -129,9 +173,8 @@ public enum XLSX {
                 """
             for (path, text) in [("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", workbookRels), ("xl/styles.xml", styles),
                                  ("_rels/.rels", rootRels), ("[Content_Types].xml", types)] {
-                try zip.add(path, Array(text.utf8))
+                try add(part: path, text)
             }
-            try zip.finish()
         }
     }
 
@@ -146,7 +189,7 @@ public enum XLSX {
         return s
     }
 
-    public static func number(_ n: Double) -> String {
+    static func number(_ n: Double) -> String {
         n.rounded() == n && abs(n) < 1e15 ? String(Int(n)) : String(n)
     }
 
@@ -156,107 +199,4 @@ public enum XLSX {
     }
 
     static func escape(_ s: String) -> String { XMLText.escape(s) }
-}
-
-public enum XMLText {
-    /// Text for XML 1.0: markup characters escaped, characters XML cannot carry dropped.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = u.value
-                if v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000 {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out
-    }
-}
-
-/// A ZIP archive of stored (uncompressed) entries with UTF-8 names.
-public enum Zip {
-    public static func archive(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
-        var out: [UInt8] = []
-        let z = Stream { out += $0 }
-        for (name, data) in entries { try? z.add(name, data) }
-        try? z.finish()
-        return out
-    }
-
-    /// Writes an archive front to back: an entry whose size is not known in advance is followed by a
-    /// data descriptor with its CRC and size (general purpose flag bit 3), as streaming writers do.
-    public final class Stream {
-        let sink: ([UInt8]) throws -> Void
-        var offset = 0
-        var central: [UInt8] = []
-        var entries = 0
-        var current: (name: [UInt8], start: Int, crc: UInt32, size: Int)?
-        // 1980-01-01 00:00, the earliest DOS time: the content, not the clock, makes the file.
-        let time: UInt16 = 0, date: UInt16 = (0 << 9) | (1 << 5) | 1
-
-        public init(sink: @escaping ([UInt8]) throws -> Void) { self.sink = sink }
-
-        func emit(_ bytes: [UInt8]) throws {
-            try sink(bytes)
-            offset += bytes.count
-        }
-
-        /// An entry whose bytes are all at hand.
-        public func add(_ name: String, _ data: [UInt8]) throws {
-            let nameBytes = Array(name.utf8)
-            let crc = PNG.crc32(data)
-            let start = offset
-            try emit(le32(0x0403_4B50) + le16(20) + le16(0x0800) + le16(0) + le16(time) + le16(date)
-                     + le32(crc) + le32(UInt32(data.count)) + le32(UInt32(data.count)) + le16(UInt16(nameBytes.count)) + le16(0) + nameBytes)
-            try emit(data)
-            record(nameBytes, flags: 0x0800, crc: crc, size: data.count, at: start)
-        }
-
-        public func begin(_ name: String) throws {
-            let nameBytes = Array(name.utf8)
-            current = (nameBytes, offset, 0, 0)
-            try emit(le32(0x0403_4B50) + le16(20) + le16(0x0808) + le16(0) + le16(time) + le16(date)
-                     + le32(0) + le32(0) + le32(0) + le16(UInt16(nameBytes.count)) + le16(0) + nameBytes)
-        }
-
-        public func write(_ bytes: [UInt8]) throws {
-            guard var c = current else { return }
-            c.crc = PNG.crc32(update: c.crc, bytes)
-            c.size += bytes.count
-            current = c
-            try emit(bytes)
-        }
-
-        public func end() throws {
-            guard let c = current else { return }
-            current = nil
-            try emit(le32(0x0807_4B50) + le32(c.crc) + le32(UInt32(c.size)) + le32(UInt32(c.size)))
-            record(c.name, flags: 0x0808, crc: c.crc, size: c.size, at: c.start)
-        }
-
-        func record(_ name: [UInt8], flags: UInt16, crc: UInt32, size: Int, at start: Int) {
-            central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(flags) + le16(0) + le16(time) + le16(date)
-            central += le32(crc) + le32(UInt32(size)) + le32(UInt32(size)) + le16(UInt16(name.count))
-            central += le16(0) + le16(0) + le16(0) + le16(0) + le32(0) + le32(UInt32(start)) + name
-            entries += 1
-        }
-
-        public func finish() throws {
-            let centralOffset = offset
-            let size = central.count
-            try emit(central)
-            try emit(le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(entries)) + le16(UInt16(entries))
-                     + le32(UInt32(size)) + le32(UInt32(centralOffset)) + le16(0))
-        }
-    }
-
-    static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
-    static func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
 }
