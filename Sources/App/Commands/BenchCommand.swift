@@ -87,7 +87,7 @@ struct BenchCommand: AsyncCommand {
         guard let site = try await Site.query(on: app.db).filter(\.$code == siteCode).first() else {
             throw ConfigurationError("No site with code \(siteCode).")
         }
-        let registrar = VolunteerService(db: app.db, protector: app.protector, now: Date())
+        let registrar = VolunteerService.make(app)
         let run = String(UUID().uuidString.prefix(6)).lowercased()
         let birthBase = Calendar.chinaStandard.date(from: DateComponents(year: 1975, month: 1, day: 1))!
         var tokens: [String] = []

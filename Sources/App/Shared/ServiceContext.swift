@@ -15,6 +15,8 @@ struct ServiceContext: Sendable {
     let localizer: Localizer
     /// The order writer of a serving process (nil in commands and jobs: orders are written directly).
     let intake: OrderIntake?
+    /// What the person acting may do (none for a job or a command), for services that check it.
+    var grants: [Grant] = []
 
     var uploads: UploadStore { UploadStore(directory: settings.uploadsDirectory) }
 }
@@ -32,7 +34,7 @@ extension MadeFromContext {
 extension Request {
     var serviceContext: ServiceContext {
         ServiceContext(db: db, now: now, settings: application.settings, protector: application.protector,
-                       localizer: application.localizer, intake: application.orderIntake)
+                       localizer: application.localizer, intake: application.orderIntake, grants: grants)
     }
 }
 

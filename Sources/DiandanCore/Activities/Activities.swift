@@ -4,6 +4,29 @@ import Foundation
 /// (审核) when review is on; an admin's own go out at once.
 public enum ActivityStatus: String, Sendable, Codable, CaseIterable {
     case pending, published, cancelled
+
+    /// Waiting for the site admin's review (审核).
+    public var awaitsReview: Bool { self == .pending }
+    /// Out in public: check-in codes, sign-ups, attendance.
+    public var isPublished: Bool { self == .published }
+}
+
+/// Where a published activity stands in time, for the service and the page alike.
+public enum ActivityWindow {
+    /// Sign-ups are taken, and cancelled, while the activity is published and has not begun.
+    public static func takesSignups(_ status: ActivityStatus, startsAt: Date, now: Date) -> Bool {
+        status.isPublished && now < startsAt
+    }
+
+    /// The people served are recorded once a published activity has begun.
+    public static func hasBegun(_ status: ActivityStatus, startsAt: Date, now: Date) -> Bool {
+        status.isPublished && now >= startsAt
+    }
+
+    /// A published activity that has ended may go to the showcase.
+    public static func hasEnded(_ status: ActivityStatus, endsAt: Date, now: Date) -> Bool {
+        status.isPublished && now >= endsAt
+    }
 }
 
 /// A volunteer's place on an activity: signed up (holds a slot), on the waiting list, or cancelled.

@@ -37,6 +37,7 @@ public struct OrderInput: Sendable, Equatable {
     }
 
     static func date(_ r: inout FieldReader, _ name: String) -> Date? {
+        r.declare(name, false, .moment)
         guard let raw = r.text(name, required: false, max: 40) else { return nil }
         // Forms send `2026-11-23T09:30` (datetime-local, China time); the API sends ISO 8601.
         if let d = ChinaTime.parse(raw, formats: ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"]) { return d }

@@ -62,6 +62,29 @@ public struct OrderPolicy: Sendable {
         guard !roles.isDisjoint(with: orderingRoles) else { return nil }
         return !roles.contains(.resident)
     }
+
+    /// 清单认领: an admin of the site that owns an order may open it, while it waits to be
+    /// dispatched, for any team that could serve it to claim.
+    public static func mayOpenForClaim(_ status: OrderStatus, openForClaim: Bool, by actors: Set<OrderActor>) -> Bool {
+        actors.contains(.siteAdmin) && status == .submitted && !openForClaim
+    }
+
+    /// Who may see the resident's phone in the clear (audited): the admins of the order's site, and
+    /// the leader of the team serving it while the service is under way.
+    public static func maySeeContact(_ status: OrderStatus, by actors: Set<OrderActor>) -> Bool {
+        actors.contains(.siteAdmin) || (actors.contains(.assignedLeader) && [.dispatched, .accepted, .inService].contains(status))
+    }
+
+    /// An activity may be organised for an order (many hands for one job) by its serving leader or
+    /// an admin, once the order is accepted and until it is done.
+    public static func mayOrganiseActivity(_ status: OrderStatus, by actors: Set<OrderActor>) -> Bool {
+        [.accepted, .inService].contains(status) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
+    }
+
+    /// An order opened for claiming stays claimable while it waits to be dispatched.
+    public static func isClaimable(_ status: OrderStatus, openForClaim: Bool) -> Bool {
+        openForClaim && status == .submitted
+    }
 }
 
 /// Who may publish a finished order to the showcase (志愿风采): the leader of the team that served
@@ -71,6 +94,35 @@ public enum ShowcasePolicy {
     public static func mayPublish(_ grants: [Grant], station: SitePath, owner: SitePath, leadsServingTeam: Bool) -> Bool {
         leadsServingTeam || Policy.allows(grants, .orders, .write, at: station) || Policy.allows(grants, .orders, .write, at: owner)
     }
+}
+
+/// The steps a person takes on an order, as the API's paths (`POST /api/v1/orders/{id}/<step>`) and
+/// the order page's forms name them: one list for parsing, routes, the OpenAPI document and buttons.
+public enum OrderStep: String, Sendable, CaseIterable {
+    case dispatch, accept, decline, claim, start, complete, rate, cancel, reject, close, urge, escalate, message
+    case openForClaim = "open-for-claim"
+
+    /// The state machine's action this step asks for (opening for claiming is a kind of dispatch).
+    public var action: OrderAction {
+        switch self {
+        case .dispatch, .openForClaim: .dispatch
+        case .accept: .accept
+        case .decline: .decline
+        case .claim: .claim
+        case .start: .start
+        case .complete: .complete
+        case .rate: .rate
+        case .cancel: .cancel
+        case .reject: .reject
+        case .close: .close
+        case .urge: .urge
+        case .escalate: .escalate
+        case .message: .message
+        }
+    }
+
+    /// Steps that need a reason written down (the form asks for it, the danger styling warns).
+    public var needsReason: Bool { [.decline, .cancel, .reject].contains(self) }
 }
 
 /// Every way an order moves (or is acted on without moving).

@@ -54,11 +54,46 @@ public enum InputValue: Sendable, Equatable, Decodable {
     }
 }
 
+/// A field a reader reads and the limits it enforces on it.
+public struct FieldSpec: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case text(max: Int, min: Int, multiline: Bool)
+        case integer(ClosedRange<Int>)
+        case number(ClosedRange<Double>)
+        /// A moment in ISO 8601 (or China time without an offset).
+        case moment
+        case flag
+        case choice([String])
+        case ids(max: Int)
+        case tags(maxCount: Int, maxLength: Int)
+    }
+    public let name: String
+    public let required: Bool
+    public let kind: Kind
+}
+
 /// Reads typed fields out of raw input and collects every problem, so a person sees all of
 /// them at once. Used alike for HTML forms (all strings) and JSON bodies (typed values).
 public struct FieldReader: Sendable {
     public private(set) var errors: [FieldError] = []
     let values: [String: InputValue]
+    /// The fields read and their limits, when the reader is describing rather than reading.
+    public private(set) var declared: [FieldSpec] = []
+    var describing = false
+
+    /// The fields a reading function reads, with the limits it enforces: the one declaration that
+    /// both the validation and the OpenAPI document use.
+    public static func fields(_ read: (inout FieldReader) -> Void) -> [FieldSpec] {
+        var r = FieldReader([:])
+        r.describing = true
+        read(&r)
+        return r.declared
+    }
+
+    mutating func declare(_ name: String, _ required: Bool, _ kind: FieldSpec.Kind) {
+        guard describing, !declared.contains(where: { $0.name == name }) else { return }
+        declared.append(FieldSpec(name: name, required: required, kind: kind))
+    }
 
     public init(_ values: [String: InputValue]) { self.values = values }
 
@@ -95,6 +130,7 @@ public struct FieldReader: Sendable {
 
     /// Text, trimmed; control characters other than line breaks and tabs are refused.
     public mutating func text(_ name: String, required: Bool = true, max: Int, min: Int = 1, multiline: Bool = false) -> String? {
+        declare(name, required, .text(max: max, min: min, multiline: multiline))
         let raw: String
         switch values[name] {
         case nil, .null?:
@@ -130,6 +166,7 @@ public struct FieldReader: Sendable {
     }
 
     public mutating func int(_ name: String, required: Bool = true, in range: ClosedRange<Int>) -> Int? {
+        declare(name, required, .integer(range))
         let n: Int?
         switch values[name] {
         case nil, .null?:
@@ -157,6 +194,7 @@ public struct FieldReader: Sendable {
     }
 
     public mutating func double(_ name: String, required: Bool = true, in range: ClosedRange<Double>) -> Double? {
+        declare(name, required, .number(range))
         let n: Double?
         switch values[name] {
         case nil, .null?:
@@ -185,6 +223,7 @@ public struct FieldReader: Sendable {
 
     /// A moment in ISO 8601 (`2026-11-23T08:15:00Z`, fractional seconds allowed).
     public mutating func date(_ name: String, required: Bool = true) -> Date? {
+        declare(name, required, .moment)
         guard let raw = text(name, required: required, max: 40) else { return nil }
         if let d = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
         if let d = try? Date(raw, strategy: .iso8601) { return d }
@@ -194,6 +233,7 @@ public struct FieldReader: Sendable {
 
     /// A checkbox: absent means false; forms send "on", JSON sends true.
     public mutating func bool(_ name: String) -> Bool {
+        declare(name, false, .flag)
         switch values[name] {
         case nil, .null?: return false
         case .bool(let b)?: return b
@@ -211,6 +251,7 @@ public struct FieldReader: Sendable {
     }
 
     public mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type, required: Bool = true) -> T? where T.RawValue == String {
+        declare(name, required, .choice(T.allCases.map(\.rawValue)))
         guard let raw = text(name, required: required, max: 64) else { return nil }
         guard let value = T(rawValue: raw) else {
             fail(name, "error.invalid_choice")
@@ -221,6 +262,7 @@ public struct FieldReader: Sendable {
 
     /// A list of ids (multi-select or JSON array); duplicates removed, order kept.
     public mutating func ids(_ name: String, max: Int = 500) -> [Int] {
+        declare(name, false, .ids(max: max))
         let items: [InputValue]
         switch values[name] {
         case nil, .null?: return []
@@ -248,6 +290,7 @@ public struct FieldReader: Sendable {
 
     /// A list of short texts (e.g. skills), from a JSON array or a comma-separated line.
     public mutating func tags(_ name: String, maxCount: Int, maxLength: Int) -> [String] {
+        declare(name, false, .tags(maxCount: maxCount, maxLength: maxLength))
         var parts: [String] = []
         switch values[name] {
         case nil, .null?: return []

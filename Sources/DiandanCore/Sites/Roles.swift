@@ -61,6 +61,11 @@ public enum Policy {
         return usable.contains { $0.sitePath.covers(target) }
     }
 
+    /// The centres (县级中心) these grants administer: integrations and the audit log are theirs.
+    public static func centresAdministered(_ grants: [Grant]) -> [SitePath] {
+        grants.filter { $0.role == .siteAdmin && $0.siteKind == .centre }.map(\.sitePath)
+    }
+
     /// The subtrees in which someone may act; overlapping grants are collapsed to their tops.
     public static func scopes(_ grants: [Grant], _ resource: Resource, _ access: Access) -> [SitePath] {
         let paths = Set(Self.grants(grants, allowing: resource, access).map(\.sitePath)).sorted()

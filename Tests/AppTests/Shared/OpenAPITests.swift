@@ -32,6 +32,54 @@ struct OpenAPITests {
         }
     }
 
+    /// The limits the document states are the ones the readers enforce (the document reads them off
+    /// the readers): at each text field's maxLength the reader takes the text, one character more and
+    /// it refuses it as too long; an integer one past its maximum or below its minimum is out of range.
+    @Test func theDocumentStatesTheLimitsTheReadersEnforce() async throws {
+        try await withTestApp { app in
+            let r = try await app.testing().performTest(request: .init(method: .GET, url: "/api/v1/openapi.json", headers: [:], body: ByteBuffer()))
+            let paths = try r.json()["paths"] as? [String: [String: Any]] ?? [:]
+            let now = Date()
+            var readers: [(String, (inout FieldReader) -> Void)] = [
+                ("/orders", { _ = OrderInput.read(&$0, defaultChannel: .api, now: now) }),
+                ("/volunteers", { _ = VolunteerRegistration.read(&$0, today: now) }),
+                ("/activities", { _ = ActivityInput.read(&$0, now: now) }),
+                ("/wishes", { _ = WishInput.read(&$0) }),
+            ]
+            for step in OrderStep.allCases {
+                readers.append(("/orders/{id}/\(step.rawValue)", { _ = try? OrderService.OrderRequest.parse(step, &$0) }))
+            }
+            var checked = 0
+            for (path, read) in readers {
+                let body = (paths[path]?["post"] as? [String: Any])?["requestBody"] as? [String: Any]
+                let content = body?["content"] as? [String: Any]
+                let schema = (content?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+                let properties = schema?["properties"] as? [String: [String: Any]] ?? [:]
+                let declared = Set(FieldReader.fields(read).map(\.name))
+                #expect(Set(properties.keys) == declared, "\(path): the document's fields are the reader's")
+                for (name, property) in properties {
+                    func errors(_ value: InputValue) -> String? {
+                        var reader = FieldReader([name: value])
+                        read(&reader)
+                        return reader.errors.first { $0.field == name }?.message.key
+                    }
+                    if let max = property["maxLength"] as? Int, property["type"] as? String == "string" {
+                        #expect(errors(.string(String(repeating: "字", count: max + 1))) == "error.too_long", "\(path) \(name): longer than \(max)")
+                        #expect(errors(.string(String(repeating: "字", count: max))) != "error.too_long", "\(path) \(name): \(max) is allowed")
+                        checked += 1
+                    }
+                    if property["type"] as? String == "integer", let max = property["maximum"] as? Int, let min = property["minimum"] as? Int {
+                        #expect(errors(.number(Double(max) + 1)) == "error.out_of_range", "\(path) \(name): above \(max)")
+                        #expect(errors(.number(Double(min) - 1)) == "error.out_of_range", "\(path) \(name): below \(min)")
+                        #expect(errors(.number(Double(max))) == nil, "\(path) \(name): \(max) is allowed")
+                        checked += 1
+                    }
+                }
+            }
+            #expect(checked > 40)
+        }
+    }
+
     @Test func responseSchemasAreReadOffTheDTOs() {
         guard case .object(let props) = SchemaReflector.schema(OrderDTO.self) else { Issue.record("not an object"); return }
         let byName = Dictionary(uniqueKeysWithValues: props.map { ($0.0, ($0.1, $0.2)) })

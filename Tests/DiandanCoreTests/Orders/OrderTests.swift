@@ -185,3 +185,40 @@ struct OrderTests {
         #expect(OrderStatus.allCases.filter(\.isFinished) == [.completed, .rated, .closed])
     }
 }
+
+/// The named rules pages and services both ask, instead of testing statuses and roles themselves.
+@Suite("Order steps and the rules pages ask")
+struct OrderStepTests {
+    @Test func everyStepNamesAnActionAndThoseWithAReasonAreTheRefusals() {
+        #expect(OrderStep.allCases.count == 14)
+        #expect(OrderStep(rawValue: "open-for-claim") == .openForClaim)
+        #expect(OrderStep.openForClaim.action == .dispatch)
+        // Every action a person takes has a step (submitting is the order itself).
+        #expect(Set(OrderStep.allCases.map(\.action)) == Set(OrderAction.allCases).subtracting([.submit]))
+        #expect(OrderStep.allCases.filter(\.needsReason) == [.decline, .cancel, .reject])
+    }
+
+    @Test func openingForClaimContactAndActivitiesFollowStatusAndActor() {
+        #expect(OrderPolicy.mayOpenForClaim(.submitted, openForClaim: false, by: [.siteAdmin]))
+        #expect(!OrderPolicy.mayOpenForClaim(.submitted, openForClaim: true, by: [.siteAdmin]))
+        #expect(!OrderPolicy.mayOpenForClaim(.dispatched, openForClaim: false, by: [.siteAdmin]))
+        #expect(!OrderPolicy.mayOpenForClaim(.submitted, openForClaim: false, by: [.assignedLeader]))
+        #expect(OrderPolicy.isClaimable(.submitted, openForClaim: true) && !OrderPolicy.isClaimable(.dispatched, openForClaim: true))
+        #expect(OrderPolicy.maySeeContact(.completed, by: [.siteAdmin]))
+        #expect(OrderPolicy.maySeeContact(.inService, by: [.assignedLeader]))
+        #expect(!OrderPolicy.maySeeContact(.completed, by: [.assignedLeader]))
+        #expect(!OrderPolicy.maySeeContact(.dispatched, by: [.requester]))
+        #expect(OrderPolicy.mayOrganiseActivity(.accepted, by: [.assignedLeader]))
+        #expect(!OrderPolicy.mayOrganiseActivity(.dispatched, by: [.siteAdmin]))
+        #expect(!OrderPolicy.mayOrganiseActivity(.inService, by: [.requester]))
+    }
+
+    @Test func anActivityTakesSignUpsUntilItBeginsAndGoesToTheShowcaseOnceEnded() {
+        let start = Date(timeIntervalSince1970: 2_000_000_000), end = start.addingTimeInterval(7200)
+        #expect(ActivityWindow.takesSignups(.published, startsAt: start, now: start.addingTimeInterval(-1)))
+        #expect(!ActivityWindow.takesSignups(.published, startsAt: start, now: start))
+        #expect(!ActivityWindow.takesSignups(.pending, startsAt: start, now: start.addingTimeInterval(-1)))
+        #expect(ActivityWindow.hasBegun(.published, startsAt: start, now: start) && !ActivityWindow.hasBegun(.cancelled, startsAt: start, now: end))
+        #expect(ActivityWindow.hasEnded(.published, endsAt: end, now: end) && !ActivityWindow.hasEnded(.published, endsAt: end, now: start))
+    }
+}

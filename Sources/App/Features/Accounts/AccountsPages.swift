@@ -49,7 +49,7 @@ enum AccountSection: AdminSection {
     /// Only someone whose reach covers the account's home site and every grant it holds.
     static func mayWrite(_ req: Request, _ item: Account) async throws -> Bool {
         guard Policy.allows(req.grants, .accounts, .write, at: item.site.sitePath), let id = item.id else { return false }
-        let holding = try await SignInPages.service(req).grantSites(of: id)
+        let holding = try await AccountService.make(req).grantSites(of: id)
         return Policy.mayManageAccount(home: item.site.sitePath, holding: holding, by: req.grants)
     }
 
@@ -64,7 +64,7 @@ enum AccountSection: AdminSection {
         if let password = input!.password { hash = try await req.password.async.hash(password).get() }
         // An empty phone field on an existing account keeps the sealed number.
         let keepPhone = input!.phone == nil && item?.phoneSealed != nil
-        let ended = try await SignInPages.service(req).save(input!, into: account, passwordHash: hash, by: req.grants, keepPhone: keepPhone)
+        let ended = try await AccountService.make(req).save(input!, into: account, passwordHash: hash, by: req.grants, keepPhone: keepPhone)
         if ended {
             if account.id == req.principal?.accountID { req.endWebSession() }
             req.webSession["flash"] = req.t("account.sessions_ended")
@@ -102,7 +102,7 @@ enum AccountSection: AdminSection {
     /// Asks first: every device of the account is signed out and every token revoked.
     static func confirmSignOut(req: Request) async throws -> Response {
         let account = try await AdminRoutes<AccountSection>.find(req)
-        try await SignInPages.service(req).requireManageable(account, by: req.grants)
+        try await AccountService.make(req).requireManageable(account, by: req.grants)
         let id = try account.requireID()
         let page = ConfirmPage(chrome: .make(req, title: req.t("account.sign_out_everywhere")), heading: req.t("account.sign_out_everywhere"),
                                message: req.t("account.sign_out_confirm", ["username": account.username]), action: Paths.adminAccountSignOut(id),
@@ -113,7 +113,7 @@ enum AccountSection: AdminSection {
     static func signOut(req: Request) async throws -> Response {
         let account = try await AdminRoutes<AccountSection>.find(req)
         try req.authorize(.accounts, .write, at: account.site.sitePath)
-        try await SignInPages.service(req).signOutEverywhere(account, by: req.grants)
+        try await AccountService.make(req).signOutEverywhere(account, by: req.grants)
         if account.id == req.principal?.accountID {
             req.endWebSession()
             return req.redirect(to: Paths.loginAfterSignOut, redirectType: .normal)
@@ -128,21 +128,15 @@ enum AccountSection: AdminSection {
         var r = try await req.adminReader()
         let input = GrantInput.read(&r)
         try r.check()
-        try await SignInPages.service(req).addGrant(input!, to: account, by: req.grants)
+        try await AccountService.make(req).addGrant(input!, to: account, by: req.grants)
         return req.redirect(to: Paths.adminItem(section, try account.requireID()))
     }
 
     static func removeGrant(req: Request) async throws -> Response {
         let account = try await AdminRoutes<AccountSection>.find(req)
         try req.authorize(.accounts, .write, at: account.site.sitePath)
-        guard let gid = (try? req.pathInt("grant")),
-              let g = try await RoleGrant.query(on: req.db).filter(\.$id == gid).with(\.$site).first(), g.$account.id == account.id
-        else { throw AppError.notFound }
-        guard Policy.mayAssign(g.role, at: g.site.sitePath, by: req.grants) else {
-            throw AppError.forbidden(Message("error.out_of_scope"))
-        }
-        try await SignInPages.service(req).requireManageable(account, by: req.grants)
-        try await req.db.writeTransaction { [g] db in try await g.delete(on: db) }
+        guard let gid = (try? req.pathInt("grant")) else { throw AppError.notFound }
+        try await AccountService.make(req).removeGrant(gid, from: account, by: req.grants)
         return req.redirect(to: Paths.adminItem(section, try account.requireID()))
     }
 }

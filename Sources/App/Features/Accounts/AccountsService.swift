@@ -212,4 +212,19 @@ struct AccountService {
         g.$site.id = input.siteID
         try await db.writeTransaction { [g] db in try await g.create(on: db) }
     }
+
+    /// Takes a grant away: only one the admin could have given, from an account they may manage.
+    func removeGrant(_ grantID: Int, from account: Account, by grants: [Grant]) async throws {
+        guard let g = try await RoleGrant.query(on: db).filter(\.$id == grantID).with(\.$site).first(), g.$account.id == account.id
+        else { throw AppError.notFound }
+        guard Policy.mayAssign(g.role, at: g.site.sitePath, by: grants) else { throw AppError.forbidden(Message("error.out_of_scope")) }
+        try await requireManageable(account, by: grants)
+        try await db.writeTransaction { [g] db in try await g.delete(on: db) }
+    }
+}
+
+extension AccountService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, protector: c.protector, throttle: c.settings.loginThrottle, now: c.now)
+    }
 }

@@ -36,10 +36,6 @@ enum SignInPages {
         api.get("me", use: me).rule(.signedIn)
     }
 
-    static func service(_ req: Request) -> AccountService {
-        AccountService(db: req.db, protector: req.application.protector, throttle: req.application.settings.loginThrottle, now: req.now)
-    }
-
     static func verifier(_ req: Request) -> (String, String) async throws -> Bool {
         { password, hash in try await req.password.async.verify(password, created: hash).get() }
     }
@@ -63,7 +59,7 @@ enum SignInPages {
             return try await retry(req.t("error.login_missing"), .unprocessableEntity)
         }
         do {
-            let account = try await service(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
+            let account = try await AccountService.make(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
             // A fresh session at login, so an id planted before login is worth nothing.
             try await req.startWebSession(accountID: try account.requireID())
             return req.redirect(to: next.isEmpty ? Paths.admin : next)
@@ -84,7 +80,7 @@ enum SignInPages {
         let username = reader.text("username", max: 64)
         let password = reader.text("password", max: 128)
         try reader.check()
-        let service = service(req)
+        let service = AccountService.make(req)
         let account = try await service.authenticate(username: username!, password: password!, address: req.clientAddress, verify: verifier(req))
         let (token, expires) = try await service.issueToken(for: account, days: req.application.settings.tokenLifetimeDays)
         let response = Response(status: .created)
@@ -94,7 +90,7 @@ enum SignInPages {
 
     static func revokeToken(req: Request) async throws -> HTTPStatus {
         guard let bearer = req.headers.bearerAuthorization else { throw AppError.unauthorized }
-        try await service(req).revokeToken(bearer.token)
+        try await AccountService.make(req).revokeToken(bearer.token)
         return .noContent
     }
 

@@ -220,7 +220,7 @@ enum ActivitiesPages {
         var attendance: [ActivityShowPage.Attendance] = []
         var manager = false
         if let p = req.principal {
-            let open = a.status == .published && req.now < a.startsAt
+            let open = ActivityWindow.takesSignups(a.status, startsAt: a.startsAt, now: req.now)
             if let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() {
                 let s = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$volunteer.$id == v.requireID()).first()
                 if let s, s.status.isActive {
@@ -237,13 +237,13 @@ enum ActivitiesPages {
             }
             if try await service.manages(a, p) {
                 manager = true
-                canApprove = a.status == .pending && Policy.allows(p.grants, .activities, .write, at: site?.sitePath)
+                canApprove = a.status.awaitsReview && Policy.allows(p.grants, .activities, .write, at: site?.sitePath)
                 let signups = try await Signup.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status != SignupStatus.cancelled)
                     .with(\.$volunteer).sort(\.$queuedAt).sort(\.$id).all()
                 roster = signups.map { s in
                     .init(name: s.volunteer.realName, number: s.volunteer.number, status: req.t("signup.status.\(s.status)"), statusKey: s.status.rawValue)
                 }
-                if a.status == .published {
+                if a.status.isPublished {
                     qr = CheckinPolicy.Kind.allCases.map { k in
                         .init(kind: k.rawValue, label: req.t(k == .checkIn ? "checkin.check_in" : "checkin.check_out"),
                               svg: Paths.activityQR(id, kind: k.rawValue), png: Paths.activityQR(id, kind: k.rawValue, png: true))
@@ -261,8 +261,8 @@ enum ActivitiesPages {
                                     description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
                                     askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary,
                                     qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance,
-                                    canRecordPeople: manager && a.status == .published && req.now >= a.startsAt,
-                                    showcase: manager && a.status == .published && req.now >= a.endsAt ? Paths.activity(id) + "/showcase" : nil)
+                                    canRecordPeople: manager && ActivityWindow.hasBegun(a.status, startsAt: a.startsAt, now: req.now),
+                                    showcase: manager && ActivityWindow.hasEnded(a.status, endsAt: a.endsAt, now: req.now) ? Paths.activityShowcase(id) : nil)
         return try await Pages.render(req, "activities/show", page, status: status)
     }
 

@@ -91,7 +91,7 @@ enum AssessmentRoutes {
     static func page(req: Request) async throws -> Response {
         let (site, range, period) = try await parse(req)
         let grain = try grain(req, range)
-        let report = try await AssessmentService(db: req.db).report(site, range, grain: grain)
+        let report = try await AssessmentService.make(req).report(site, range, grain: grain)
         let a = report.total
         let siteID = site?.id ?? 0
         let here = query(siteID, period, range)
@@ -170,7 +170,7 @@ enum AssessmentRoutes {
         let (site, range, _) = try await parse(req)
         let key = try req.queryText("table", max: 20) ?? "sites"
         guard ["sites", "teams", "practitioners", "total"].contains(key) else { throw AppError.notFound }
-        let report = try await AssessmentService(db: req.db).report(site, range, grain: try grain(req, range))
+        let report = try await AssessmentService.make(req).report(site, range, grain: try grain(req, range))
         switch key {
         case "sites": return (key, report.children, range)
         case "teams": return (key, report.teams, range)
@@ -231,7 +231,7 @@ enum AssessmentRoutes {
 
     static func json(req: Request) async throws -> ReportDTO {
         let (site, range, _) = try await parse(req)
-        let r = try await AssessmentService(db: req.db).report(site, range, grain: try grain(req, range))
+        let r = try await AssessmentService.make(req).report(site, range, grain: try grain(req, range))
         func lines(_ l: [AssessmentService.Line]) -> [ReportDTO.Line] { l.map { .init(id: $0.id, name: $0.name, assessment: $0.assessment) } }
         return ReportDTO(site_id: site?.id ?? 0, from: range.days.from, to: range.days.to, total: r.total, sites: lines(r.children),
                          teams: lines(r.teams), practitioners: lines(r.practitioners), training: r.training,

@@ -218,3 +218,9 @@ struct AssessmentService {
                       trainingTeams: try await stats.teams(under: site.path, range))
     }
 }
+
+extension AssessmentService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db)
+    }
+}

@@ -36,7 +36,7 @@ enum ScreenRoutes {
         let cal = Calendar.chinaStandard
         let today = cal.startOfDay(for: req.now)
         let year = cal.component(.year, from: req.now), month = cal.component(.month, from: req.now)
-        let service = AssessmentService(db: req.db)
+        let service = AssessmentService.make(req)
         let under = service.under("f.path", site.path), facts = service.factsTable(scoped: true)
         struct Row: Decodable { let orders_today: Int, in_service: Int, on_duty: Int }
         let row = try await sql.raw("""

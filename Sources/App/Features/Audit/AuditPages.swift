@@ -22,7 +22,7 @@ enum AuditPages {
     }
 
     static func page(req: Request) async throws -> Response {
-        let centres = req.grants.filter { $0.role == .siteAdmin && $0.siteKind == .centre }.map(\.sitePath)
+        let centres = Policy.centresAdministered(req.grants)
         guard !centres.isEmpty else { throw AppError.forbidden(Message("audit.centre_only")) }
         let lq = try ListQuery(req)
         let from = try req.queryDay("from") ?? ""

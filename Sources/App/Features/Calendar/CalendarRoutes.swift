@@ -46,7 +46,7 @@ enum CalendarRoutes {
     }
 
     static func personalPath(_ v: Volunteer, _ req: Request) throws -> String {
-        "/calendar/\(try v.requireID())-\(try signature(v, req)).ics"
+        Paths.calendarFeed(volunteer: try v.requireID(), signature: try signature(v, req))
     }
 
     static func personalFeed(req: Request) async throws -> Response {
@@ -57,7 +57,7 @@ enum CalendarRoutes {
         guard req.application.protector.verify("calendar|\(id)|\(v.calendarNonce ?? "")", signature: given) else { throw AppError.notFound }
         let signups = try await Signup.query(on: req.db).filter(\.$volunteer.$id == id).filter(\.$status != SignupStatus.cancelled)
             .with(\.$activity).all()
-        let events = try signups.filter { $0.activity.status == .published }.sorted { $0.activity.startsAt < $1.activity.startsAt }.map { s in
+        let events = try signups.filter { $0.activity.status.isPublished }.sorted { $0.activity.startsAt < $1.activity.startsAt }.map { s in
             s.status == .waiting
                 ? try event(s.activity, req, status: "TENTATIVE", note: req.t("calendar.waiting_note"))
                 : try event(s.activity, req)
@@ -77,9 +77,7 @@ enum CalendarRoutes {
 
     /// A new address; the old one stops working.
     static func reset(req: Request) async throws -> Response {
-        let v = try await volunteer(req)
-        v.calendarNonce = TokenDigest.random(bytes: 12)
-        try await req.db.writeTransaction { [v] db in try await v.save(on: db) }
+        try await VolunteerService.make(req).renewCalendarKey(try await volunteer(req))
         return req.redirect(to: Paths.myService, redirectType: .normal)
     }
 }

@@ -142,7 +142,7 @@ enum HomeRoutes {
         var reader = try await req.fieldReader()
         let input = VolunteerRegistration.read(&reader, today: req.now)
         try reader.check()
-        let service = VolunteerService(db: req.db, protector: req.application.protector, now: req.now)
+        let service = VolunteerService.make(req)
         return try await service.register(input!)
     }
 

@@ -42,62 +42,32 @@ enum IntegrationSection: AdminSection {
 
     /// Only a centre's admins issue keys, for their centre or a site below it.
     static func centreSites(_ req: Request) async throws -> [(String, String)] {
-        let centres = req.grants.filter { $0.role == .siteAdmin && $0.siteKind == .centre }.map(\.sitePath)
+        let centres = Policy.centresAdministered(req.grants)
         guard !centres.isEmpty else { return [] }
         return try await Site.query(on: req.db).within(centres).sort(\.$path).range(0..<5000).all()
             .compactMap { s in s.id.map { (String($0), HomeRoutes.indent(s) + s.name) } }
     }
 
     static func mayManage(_ req: Request, _ site: SitePath) -> Bool {
-        req.grants.contains { $0.role == .siteAdmin && $0.siteKind == .centre && $0.sitePath.covers(site) }
+        IntegrationService.mayManage(site, by: req.grants)
     }
 
     static func save(_ req: Request, _ item: Integration?) async throws -> Integration {
         var r = try await req.adminReader()
         let input = IntegrationInput.read(&r, creating: item == nil, allowPrivate: req.application.settings.webhookAllowPrivate)
         try r.check()
+        let service = IntegrationService.make(req)
         if let item {
-            guard mayManage(req, item.site.sitePath) else { throw AppError.forbidden(Message("integration.centre_only")) }
-            item.name = input!.name
-            if item.webhookURL != input!.webhookURL {
-                item.webhookURL = input!.webhookURL
-                // A new address gets a new secret, shown once.
-                if input!.webhookURL != nil { try reveal(req, item, secret: setSecret(req, item)) }
-            }
-            try await req.db.writeTransaction { [item] db in try await item.save(on: db) }
+            // A new address gets a new secret, shown once.
+            if let secret = try await service.update(item, input!) { try reveal(req, item, secret: secret) }
             return item
         }
-        guard let siteID = input!.siteID, let site = try await Site.find(siteID, on: req.db) else {
-            throw ValidationFailure(field: "site_id", "error.not_found_choice")
-        }
-        guard mayManage(req, site.sitePath) else { throw AppError.forbidden(Message("integration.centre_only")) }
-        let key = "dd311_" + TokenDigest.random(bytes: 24)
-        // The account its orders are placed by: a practitioner at the site, with a password nobody knows.
+        // The account its orders are placed by has a password nobody knows.
         let unusable = try await req.password.async.hash(TokenDigest.random(bytes: 32)).get()
-        let integration = Integration()
-        integration.createdAt = req.now
-        integration.name = input!.name
-        integration.$site.id = siteID
-        integration.createdByAccountID = req.principal?.accountID
-        integration.keyHash = TokenDigest.sha256(key)
-        integration.keyHint = String(key.suffix(4))
-        integration.webhookURL = input!.webhookURL
-        let secret = input!.webhookURL == nil ? nil : try setSecret(req, integration)
-        try await req.db.writeTransaction { db in
-            let account = try await Account.insert(username: "open311-" + TokenDigest.random(bytes: 6).lowercased(), passwordHash: unusable,
-                                                   site: site, role: .practitioner, on: db)
-            integration.accountID = try account.requireID()
-            try await integration.create(on: db)
-        }
-        req.webSession[revealKey(try integration.requireID())] = key
-        if let secret { try reveal(req, integration, secret: secret) }
-        return integration
-    }
-
-    private static func setSecret(_ req: Request, _ i: Integration) throws -> String {
-        let secret = "whsec_" + TokenDigest.random(bytes: 24)
-        i.webhookSecretSealed = try req.application.protector.seal(secret)
-        return secret
+        let made = try await service.create(input!, accountPassword: unusable, by: req.principal?.accountID)
+        req.webSession[revealKey(try made.integration.requireID())] = made.key
+        if let secret = made.secret { try reveal(req, made.integration, secret: secret) }
+        return made.integration
     }
 
     private static func revealKey(_ id: Int) -> String { "integration.key.\(id)" }
@@ -139,17 +109,7 @@ enum IntegrationSection: AdminSection {
     /// Revoking is for good: the key stops at once and the integration's account is disabled.
     static func revoke(req: Request) async throws -> Response {
         let i = try await AdminRoutes<IntegrationSection>.find(req)
-        guard mayManage(req, i.site.sitePath) else { throw AppError.forbidden(Message("integration.centre_only")) }
-        if i.revokedAt == nil {
-            try await req.db.writeTransaction { db in
-                i.revokedAt = req.now
-                try await i.save(on: db)
-                if let account = try await Account.find(i.accountID, on: db) {
-                    account.disabled = true
-                    try await account.save(on: db)
-                }
-            }
-        }
+        try await IntegrationService.make(req).revoke(i)
         return req.redirect(to: Paths.adminItem(section, try i.requireID()), redirectType: .normal)
     }
 }

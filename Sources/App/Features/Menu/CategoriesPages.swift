@@ -35,17 +35,6 @@ enum CategorySection: AdminSection {
         var r = try await req.adminReader()
         let input = CategoryInput.read(&r)
         try r.check()
-        let c = item ?? Category()
-        var dup = Category.query(on: req.db).filter(\.$name == input!.name)
-        if let id = c.id { dup = dup.filter(\.$id != id) }
-        if try await dup.count() > 0 { throw AppError.conflict(field: "name", Message("error.name_taken")) }
-        c.name = input!.name
-        c.nameEn = input!.nameEn
-        c.sortOrder = input!.sortOrder
-        c.active = input!.active
-        do { try await req.db.writeTransaction { [c] db in try await c.save(on: db) } } catch where error.isUniqueViolation {
-            throw AppError.conflict(field: "name", Message("error.name_taken"))
-        }
-        return c
+        return try await MenuService.make(req).saveCategory(input!, into: item)
     }
 }

@@ -87,7 +87,7 @@ enum MenuSection: AdminSection {
         var r = try await req.adminReader()
         let input = MenuItemInput.read(&r)
         try r.check()
-        let service = MenuService(db: req.db, grants: req.grants)
+        let service = MenuService.make(req)
         if let item {
             try await service.update(item, input!)
             return item

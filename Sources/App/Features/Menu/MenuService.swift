@@ -66,4 +66,26 @@ struct MenuService {
             try await l.create(on: db)
         }
     }
+
+    /// A new category, or a change to one; names are unique.
+    func saveCategory(_ input: CategoryInput, into item: Category?) async throws -> Category {
+        let c = item ?? Category()
+        var dup = Category.query(on: db).filter(\.$name == input.name)
+        if let id = c.id { dup = dup.filter(\.$id != id) }
+        if try await dup.count() > 0 { throw AppError.conflict(field: "name", Message("error.name_taken")) }
+        c.name = input.name
+        c.nameEn = input.nameEn
+        c.sortOrder = input.sortOrder
+        c.active = input.active
+        do { try await db.writeTransaction { [c] db in try await c.save(on: db) } } catch where error.isUniqueViolation {
+            throw AppError.conflict(field: "name", Message("error.name_taken"))
+        }
+        return c
+    }
+}
+
+extension MenuService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, grants: c.grants)
+    }
 }

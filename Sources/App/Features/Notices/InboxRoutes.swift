@@ -67,23 +67,12 @@ enum InboxRoutes {
     /// Marks one of the person's notices read; someone else's is "not found".
     static func markRead(_ req: Request) async throws -> InboxItem {
         let p = try req.requirePrincipal()
-        guard let id = (try? req.pathInt("id")),
-              let item = try await InboxItem.query(on: req.db).filter(\.$id == id).filter(\.$account.$id == p.accountID).first() else {
-            throw AppError.notFound
-        }
-        if item.readAt == nil {
-            item.readAt = req.now
-            try await req.db.writeTransaction { [item] db in try await item.save(on: db) }
-        }
-        return item
+        guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
+        return try await InboxService.make(req).markRead(id, of: p.accountID)
     }
 
     static func markAllRead(_ req: Request) async throws {
-        let p = try req.requirePrincipal()
-        guard let sql = req.db as? SQLDatabase else { return }
-        try await sql.update(InboxItem.schema).set(SQLColumn("read_at"), to: SQLBind(req.now))
-            .where(SQLColumn("account_id"), .equal, SQLBind(p.accountID))
-            .where(SQLColumn("read_at"), .is, SQLLiteral.null).run()
+        try await InboxService.make(req).markAllRead(of: try req.requirePrincipal().accountID)
     }
 
     static func open(req: Request) async throws -> Response {

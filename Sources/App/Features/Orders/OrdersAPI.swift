@@ -104,7 +104,6 @@ struct SuggestionDTO: Content {
 
 /// `/api/v1/orders`: the loop over JSON with a bearer token.
 enum OrdersAPI {
-    static let actions = ["dispatch", "accept", "decline", "claim", "start", "complete", "rate", "cancel", "reject", "close", "urge", "escalate", "message", "open-for-claim"]
 
     static func register(_ api: RoutesBuilder) {
         api.grouped(RateLimit(bucket: .orders)).post("orders", use: create).rule(.signedIn)
@@ -112,12 +111,12 @@ enum OrdersAPI {
         api.get("orders", ":id", use: show).rule(.signedIn)
         api.get("orders", ":id", "suggestions", use: suggestions).rule(.resource(.orders, .write))
         api.post("orders", ":id", "contact", use: contact).rule(.signedIn)
-        for action in actions {
+        for step in OrderStep.allCases {
             // A completion may carry photos: its body is read only after the caller and their right to
             // complete the order are checked, up to a larger limit than the 1 MB of every other route.
-            let body: HTTPBodyStreamStrategy = action == "complete" ? .stream : .collect
-            let limited = action == "urge" ? api.grouped(RateLimit(bucket: .urge)) : api
-            limited.on(.POST, "orders", ":id", .constant(action), body: body, use: { req in try await act(req, action) }).rule(.signedIn)
+            let body: HTTPBodyStreamStrategy = step == .complete ? .stream : .collect
+            let limited = step == .urge ? api.grouped(RateLimit(bucket: .urge)) : api
+            limited.on(.POST, "orders", ":id", .constant(step.rawValue), body: body, use: { req in try await act(req, step) }).rule(.signedIn)
         }
     }
 
@@ -205,8 +204,7 @@ enum OrdersAPI {
         let o = try await find(req)
         let p = try req.requirePrincipal()
         let actors = try await OrderService.make(req).actors(for: o, p, on: req.db)
-        let serving = actors.contains(.assignedLeader) && [.dispatched, .accepted, .inService].contains(o.status)
-        guard actors.contains(.siteAdmin) || serving else { throw AppError.forbidden(Message("error.order.contact_not_allowed")) }
+        guard OrderPolicy.maySeeContact(o.status, by: actors) else { throw AppError.forbidden(Message("error.order.contact_not_allowed")) }
         var r = try await req.fieldReader()
         let reason = r.text("reason", max: 200, min: 2)
         try r.check()
@@ -214,11 +212,11 @@ enum OrdersAPI {
         return ContactDTO(contact_name: o.contactName, contact_phone: try req.application.protector.open(o.contactPhoneSealed))
     }
 
-    static func act(_ req: Request, _ action: String) async throws -> OrderDTO {
+    static func act(_ req: Request, _ action: OrderStep) async throws -> OrderDTO {
         let p = try req.requirePrincipal()
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r: FieldReader
-        if action == "complete" {
+        if action == .complete {
             try await OrderService.make(req).precheck(.complete, orderID: id, by: p)
             try await req.receiveUpload(limit: UploadLimit.photos)
             r = try await req.fieldReader()

@@ -96,8 +96,11 @@ enum OrdersPages {
         web.get("orders", "team", use: teamInbox).rule(.signedIn)
         web.get("orders", ":id", use: show).rule(.signedIn)
         // Photos: the body is read only after the person and their right to complete are checked.
-        web.on(.POST, "orders", ":id", "complete", body: .stream, use: { try await act($0, "complete") }).rule(.signedIn)
-        web.grouped(RateLimit(bucket: .urge, onlyAction: "urge")).post("orders", ":id", ":action", use: { req in try await act(req, req.parameters.get("action") ?? "") }).rule(.signedIn)
+        web.on(.POST, "orders", ":id", .constant(OrderStep.complete.rawValue), body: .stream, use: { try await act($0, .complete) }).rule(.signedIn)
+        web.grouped(RateLimit(bucket: .urge, onlyAction: OrderStep.urge.rawValue)).post("orders", ":id", ":action", use: { req in
+            guard let step = req.parameters.get("action").flatMap(OrderStep.init(rawValue:)) else { throw AppError.notFound }
+            return try await act(req, step)
+        }).rule(.signedIn)
         web.get("orders", ":id", "photos", ":photo", use: photo).rule(.signedIn)
         web.get("me", "service", use: myService).rule(.signedIn)
     }
@@ -262,17 +265,13 @@ enum OrdersPages {
         if let rating = o.rating { facts.append(.init(label: req.t("order.rating"), value: String(repeating: "★", count: rating) + " " + (o.ratingComment ?? ""))) }
 
         // Buttons for what this person may do now, decided by the same state machine as the API.
-        let simple: [(OrderAction, String, Bool, Bool)] = [
-            (.accept, "accept", false, false), (.decline, "decline", true, true), (.claim, "claim", false, false),
-            (.start, "start", false, false), (.urge, "urge", false, false), (.close, "close", false, false),
-            (.cancel, "cancel", true, true), (.reject, "reject", true, true), (.escalate, "escalate", false, false),
-        ]
-        var buttons = simple.compactMap { action, path, reason, danger -> OrderShowPage.Button? in
-            guard case .success = OrderMachine.apply(action, to: o.status, by: actors, reason: "x") else { return nil }
-            return .init(action: path, label: req.t("order.do.\(action.rawValue)"), reason: reason, danger: danger)
+        let simple: [OrderStep] = [.accept, .decline, .claim, .start, .urge, .close, .cancel, .reject, .escalate]
+        var buttons = simple.compactMap { step -> OrderShowPage.Button? in
+            guard case .success = OrderMachine.apply(step.action, to: o.status, by: actors, reason: "x") else { return nil }
+            return .init(action: step.rawValue, label: req.t("order.do.\(step.action.rawValue)"), reason: step.needsReason, danger: step.needsReason)
         }
-        if actors.contains(.siteAdmin), o.status == .submitted, !o.openForClaim {
-            buttons.append(.init(action: "open-for-claim", label: req.t("order.do.open_for_claim"), reason: false, danger: false))
+        if OrderPolicy.mayOpenForClaim(o.status, openForClaim: o.openForClaim, by: actors) {
+            buttons.append(.init(action: OrderStep.openForClaim.rawValue, label: req.t("order.do.open_for_claim"), reason: false, danger: false))
         }
         var suggestions: [OrderShowPage.Suggestion] = []
         if case .success = OrderMachine.apply(.dispatch, to: o.status, by: actors) {
@@ -303,8 +302,8 @@ enum OrdersPages {
                                  canRate: canRate, canMessage: canMessage,
                                  photos: try await OrderPhoto.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all().map { Paths.orderPhoto(id, $0.id!) },
                                  base: Paths.order(id), summary: summary,
-                                 newActivity: [.accepted, .inService].contains(o.status) && !actors.isDisjoint(with: [.assignedLeader, .siteAdmin])
-                                    ? Paths.activities + "/new?order_id=\(id)" : nil,
+                                 newActivity: OrderPolicy.mayOrganiseActivity(o.status, by: actors)
+                                    ? Paths.newActivity(order: id) : nil,
                                  showcase: mayShowcase ? Paths.orderShowcase(id) : nil)
         return try await Pages.render(req, "orders/show", page, status: status)
     }
@@ -314,11 +313,11 @@ enum OrdersPages {
                             "rating": String(format: "%.1f", s.rating), "tier": req.t("order.tier.\(min(s.tier, 2))")])
     }
 
-    static func act(_ req: Request, _ action: String) async throws -> Response {
+    static func act(_ req: Request, _ action: OrderStep) async throws -> Response {
         let p = try req.requirePrincipal()
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         do {
-            if action == "complete" {
+            if action == .complete {
                 try await OrderService.make(req).precheck(.complete, orderID: id, by: p)
                 try await req.receiveUpload(limit: UploadLimit.photos)
             }
@@ -356,7 +355,7 @@ enum OrdersPages {
         let ledger = try await PointsEntry.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).sort(\.$id, .descending).range(0..<200).all()
         let stars = rewards.stars(forHours: v.hoursTotal)
         let training = try await TrainingService.make(req).records(volunteerID: v.requireID(), limit: 200)
-        let perks = try await PerkService(db: req.db, now: req.now).available(to: v)
+        let perks = try await PerkService.make(req).available(to: v)
         let redemptions = try await PerkRedemption.query(on: req.db).filter(\.$volunteer.$id == v.requireID()).with(\.$perk)
             .sort(\.$id, .descending).range(0..<50).all()
         let flash = req.webSession["flash"]

@@ -257,7 +257,7 @@ struct OrderService {
         if Policy.allows(p.grants, .orders, .write, at: owner.sitePath) { actors.insert(.siteAdmin) }
         let led = try await ledTeams(p, on: db)
         if let team = o.$team.id, led.contains(team) { actors.insert(.assignedLeader) }
-        if o.openForClaim, o.status == .submitted, !led.isEmpty {
+        if OrderPolicy.isClaimable(o.status, openForClaim: o.openForClaim), !led.isEmpty {
             let eligible = Set(try await suggestions(for: o, on: db).map(\.1.teamID))
             if !eligible.isDisjoint(with: led) { actors.insert(.eligibleLeader) }
         }
@@ -319,7 +319,7 @@ struct OrderService {
         let led = try await ledTeams(p, on: db)
         if let team = o.$team.id, led.contains(team) { return true }
         // An order opened for claiming (清单认领) shows to leaders of the teams that may claim it.
-        if o.openForClaim, o.status == .submitted, !led.isEmpty {
+        if OrderPolicy.isClaimable(o.status, openForClaim: o.openForClaim), !led.isEmpty {
             return !Set(try await suggestions(for: o, on: db).map(\.1.teamID)).isDisjoint(with: led)
         }
         return false
@@ -337,7 +337,7 @@ struct OrderService {
         case close
         case message(String)
 
-        var action: OrderAction {
+        var step: OrderStep {
             switch self {
             case .dispatch: .dispatch
             case .accept: .accept
@@ -348,7 +348,7 @@ struct OrderService {
             case .cancel: .cancel
             case .reject: .reject
             case .claim: .claim
-            case .openForClaim: .dispatch
+            case .openForClaim: .openForClaim
             case .complete: .complete
             case .rate: .rate
             case .close: .close
@@ -356,38 +356,39 @@ struct OrderService {
             }
         }
 
+        var action: OrderAction { step.action }
+
         /// Reads what an action needs from a form or JSON body; the same for pages and API.
-        static func parse(_ action: String, _ r: inout FieldReader) throws -> OrderRequest {
+        static func parse(_ step: OrderStep, _ r: inout FieldReader) throws -> OrderRequest {
             let request: OrderRequest
-            switch action {
-            case "dispatch":
+            switch step {
+            case .dispatch:
                 let team = r.int("team_id", in: 1...Int(Int32.max))
                 try r.check()
                 request = .dispatch(teamID: team!)
-            case "accept": request = .accept
-            case "start": request = .start
-            case "urge": request = .urge
-            case "escalate": request = .escalate
-            case "claim": request = .claim
-            case "close": request = .close
-            case "open-for-claim": request = .openForClaim
-            case "decline", "cancel", "reject":
+            case .accept: request = .accept
+            case .start: request = .start
+            case .urge: request = .urge
+            case .escalate: request = .escalate
+            case .claim: request = .claim
+            case .close: request = .close
+            case .openForClaim: request = .openForClaim
+            case .decline, .cancel, .reject:
                 let reason = r.text("reason", max: 500, multiline: true)
                 try r.check()
-                request = action == "decline" ? .decline(reason: reason) : action == "cancel" ? .cancel(reason: reason) : .reject(reason: reason)
-            case "message":
+                request = step == .decline ? .decline(reason: reason) : step == .cancel ? .cancel(reason: reason) : .reject(reason: reason)
+            case .message:
                 let text = r.text("text", max: 1000, multiline: true)
                 try r.check()
                 request = .message(text!)
-            case "complete":
+            case .complete:
                 let input = CompletionInput.read(&r)
                 try r.check()
                 request = .complete(input!, photos: [])
-            case "rate":
+            case .rate:
                 let input = RatingInput.read(&r)
                 try r.check()
                 request = .rate(input!)
-            default: throw AppError.notFound
             }
             return request
         }
@@ -441,7 +442,7 @@ struct OrderService {
             let actors = try await actors(for: o, p, on: db)
             if case .openForClaim = request {
                 guard actors.contains(.siteAdmin) else { throw AppError.forbidden(Message("error.order.not_allowed")) }
-                guard o.status == .submitted else { throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.open_for_claim", "status": "order.status.\(o.status)"])) }
+                guard OrderPolicy.mayOpenForClaim(o.status, openForClaim: false, by: actors) else { throw AppError.conflict(field: nil, Message("error.order.illegal", keys: ["action": "order.action.open_for_claim", "status": "order.status.\(o.status)"])) }
                 try await claimVersion(o, on: db)
                 o.openForClaim = true
                 o.updatedAt = now

@@ -48,22 +48,7 @@ enum PerkSection: AdminSection {
         try r.check()
         let site = try await Lookup.site(input!.siteID, on: req.db)
         try req.authorize(.perks, .write, at: site.sitePath)
-        let p = item ?? Perk()
-        if item == nil {
-            p.createdAt = req.now
-            p.redeemed = 0
-        }
-        if let stock = input!.stock, stock < p.redeemed {
-            throw ValidationFailure(field: "stock", "error.perk.stock_below_redeemed", ["redeemed": String(p.redeemed)])
-        }
-        p.title = input!.title
-        p.description = input!.description
-        p.$site.id = try site.requireID()
-        p.pointsCost = input!.pointsCost
-        p.stock = input!.stock
-        p.active = input!.active
-        try await req.db.writeTransaction { [p] db in try await p.save(on: db) }
-        return p
+        return try await PerkService.make(req).save(input!, at: site, into: item)
     }
 }
 
@@ -105,12 +90,12 @@ enum PerksPages {
 
     static func list(req: Request) async throws -> [PerkDTO] {
         let v = try await ActivityService.volunteer(of: try req.requirePrincipal(), on: req.db)
-        return try await PerkService(db: req.db, now: req.now).available(to: v).map(PerkDTO.init)
+        return try await PerkService.make(req).available(to: v).map(PerkDTO.init)
     }
 
     static func perform(_ req: Request) async throws -> PerkRedemption {
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
-        return try await PerkService(db: req.db, now: req.now).redeem(perkID: id, by: try req.requirePrincipal())
+        return try await PerkService.make(req).redeem(perkID: id, by: try req.requirePrincipal())
     }
 
     static func redeem(req: Request) async throws -> RedemptionDTO {

@@ -62,4 +62,31 @@ struct PerkService {
         var g = SystemRandomNumberGenerator()
         return String((0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
     }
+
+    /// A new perk, or a change to one (at a site the admin was allowed to write at); the stock may
+    /// not go below what has been given out already.
+    func save(_ input: PerkInput, at site: Site, into item: Perk?) async throws -> Perk {
+        let p = item ?? Perk()
+        if item == nil {
+            p.createdAt = now
+            p.redeemed = 0
+        }
+        if let stock = input.stock, stock < p.redeemed {
+            throw ValidationFailure(field: "stock", "error.perk.stock_below_redeemed", ["redeemed": String(p.redeemed)])
+        }
+        p.title = input.title
+        p.description = input.description
+        p.$site.id = try site.requireID()
+        p.pointsCost = input.pointsCost
+        p.stock = input.stock
+        p.active = input.active
+        try await db.writeTransaction { [p] db in try await p.save(on: db) }
+        return p
+    }
+}
+
+extension PerkService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now)
+    }
 }

@@ -81,18 +81,7 @@ enum ProjectSection: AdminSection {
             throw ValidationFailure(field: "team_id", "error.not_found_choice")
         }
         try req.authorize(.projects, .write, at: team.site.sitePath)
-        guard try await Category.find(input!.categoryID, on: req.db) != nil else { throw ValidationFailure(field: "category_id", "error.not_found_choice") }
-        let p = item ?? Project()
-        if item == nil { p.createdAt = req.now }
-        p.title = input!.title
-        p.description = input!.description
-        p.$category.id = input!.categoryID
-        p.$team.id = try team.requireID()
-        p.$site.id = team.$site.id
-        p.targetGroup = input!.targetGroup
-        p.status = input!.status.rawValue
-        try await req.db.writeTransaction { [p] db in try await p.save(on: db) }
-        return p
+        return try await ProjectService.make(req).save(input!, of: team, into: item)
     }
 
     static func sections(_ req: Request, _ p: Project, canWrite: Bool) async throws -> [FormPage.Section] {
@@ -121,15 +110,7 @@ enum ProjectSection: AdminSection {
         var r = try await req.adminReader()
         let input = AwardInput.read(&r)
         do { try r.check() } catch { throw AppError.validation(error) }
-        let a = ProjectAward()
-        a.createdAt = req.now
-        a.$project.id = try p.requireID()
-        a.year = input!.year
-        a.amount = input!.amount
-        a.approvedBy = input!.approvedBy
-        a.note = input!.note
-        a.recordedBy = try req.requirePrincipal().accountID
-        try await req.db.writeTransaction { [a] db in try await a.create(on: db) }
+        try await ProjectService.make(req).addAward(input!, to: p, by: try req.requirePrincipal().accountID)
         return req.redirect(to: Paths.adminItem(section, try p.requireID()))
     }
 }
@@ -247,7 +228,7 @@ enum ProjectsPages {
                      .init(label: req.t("project.mean_rating"), value: t.mean_rating.map { String(format: "%.1f", $0) } ?? "—")],
             awards: awards.map { .init(year: $0.year, amount: String(format: "%.2f", $0.amount), approvedBy: $0.approvedBy) },
             activities: try activities.map { .init(link: Paths.activity(try $0.requireID()), title: $0.title, when: DateText.minute($0.startsAt)) },
-            newActivity: try await canOrganise(req, p) ? Paths.activities + "/new?project_id=\(id)" : nil)
+            newActivity: try await canOrganise(req, p) ? Paths.newActivity(project: id) : nil)
         return try await Pages.render(req, "projects/show", page)
     }
 }

@@ -71,7 +71,7 @@ enum CertificatesRoutes {
         guard let v = try await Volunteer.query(on: req.db).filter(\.$account.$id == p.accountID).first() else {
             throw AppError.forbidden(Message("error.activity.not_volunteer"))
         }
-        return try await CertificateService(db: req.db, now: req.now).issue(for: v, by: p.accountID)
+        return try await CertificateService.make(req).issue(for: v, by: p.accountID)
     }
 
     static func issuePage(req: Request) async throws -> Response {

@@ -66,3 +66,9 @@ struct CertificateService {
 extension Certificate {
     var decoded: CertificateContent? { try? JSONDecoder().decode(CertificateContent.self, from: Data(content.utf8)) }
 }
+
+extension CertificateService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, now: c.now)
+    }
+}

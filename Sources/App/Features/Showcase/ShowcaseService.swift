@@ -42,7 +42,7 @@ struct ShowcaseService {
     func subject(activity id: Int, by p: Principal, activities: ActivityService) async throws -> Subject {
         guard let a = try await Activity.find(id, on: db) else { throw AppError.notFound }
         guard try await activities.manages(a, p) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-        guard a.status == .published, now >= a.endsAt else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
+        guard ActivityWindow.hasEnded(a.status, endsAt: a.endsAt, now: now) else { throw AppError.conflict(field: nil, Message("error.showcase.not_finished")) }
         return Subject(orderID: nil, activityID: id, siteID: a.$site.id, teamID: a.$team.id, title: a.title, servedOn: a.startsAt,
                        personal: [], photos: [])
     }

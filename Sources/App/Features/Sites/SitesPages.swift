@@ -48,7 +48,7 @@ enum SiteSection: AdminSection {
         var r = try await req.adminReader()
         let input = SiteInput.read(&r)
         try r.check()
-        let service = SiteService(db: req.db, grants: req.grants)
+        let service = SiteService.make(req)
         if let item {
             try await service.update(item, input!)
             return item

@@ -81,3 +81,9 @@ struct SiteService {
         if try await q.count() > 0 { throw AppError.conflict(field: "code", Message("error.code_taken")) }
     }
 }
+
+extension SiteService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, grants: c.grants)
+    }
+}

@@ -47,7 +47,7 @@ enum SurveysAdminPages {
                 let id = try s.requireID()
                 return .init(cells: [s.title, s.site.name, req.t("survey.status.\(s.status)"), String(counts[id] ?? 0)], link: Paths.adminSurvey(id))
             },
-            newLink: canWrite ? Paths.adminSurveys + "/new" : nil,
+            newLink: canWrite ? Paths.newAdminSurvey : nil,
             pager: lq.pager(total: total, path: Paths.adminSurveys),
             empty: req.t("admin.empty"))
         return try await Pages.render(req, "admin/list", page)

@@ -47,7 +47,7 @@ enum TeamSection: AdminSection {
         var r = try await req.adminReader()
         let input = TeamInput.read(&r)
         try r.check()
-        let service = TeamService(db: req.db, grants: req.grants)
+        let service = TeamService.make(req)
         if let item {
             try await service.update(item, input!)
             return item
@@ -84,7 +84,7 @@ enum TeamSection: AdminSection {
         let input = MembershipInput.read(&r)
         do {
             try r.check()
-            try await TeamService(db: req.db, grants: req.grants).addMember(team, input!)
+            try await TeamService.make(req).addMember(team, input!)
         } catch let failure as ValidationFailure {
             throw AppError.validation(failure)
         }
@@ -94,10 +94,8 @@ enum TeamSection: AdminSection {
     static func removeMember(req: Request) async throws -> Response {
         let team = try await AdminRoutes<TeamSection>.find(req)
         try req.authorize(.teams, .write, at: team.site.sitePath)
-        guard let mid = (try? req.pathInt("member")),
-              let m = try await TeamMembership.find(mid, on: req.db), m.$team.id == team.id
-        else { throw AppError.notFound }
-        try await req.db.writeTransaction { [m] db in try await m.delete(on: db) }
+        guard let mid = (try? req.pathInt("member")) else { throw AppError.notFound }
+        try await TeamService.make(req).removeMember(mid, from: team)
         return req.redirect(to: Paths.adminItem(section, try team.requireID()))
     }
 }

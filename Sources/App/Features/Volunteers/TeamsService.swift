@@ -66,4 +66,16 @@ struct TeamService {
             }
         }
     }
+
+    /// Takes a member off the team; a membership of another team is "not found".
+    func removeMember(_ membershipID: Int, from team: Team) async throws {
+        guard let m = try await TeamMembership.find(membershipID, on: db), m.$team.id == team.id else { throw AppError.notFound }
+        try await db.writeTransaction { [m] db in try await m.delete(on: db) }
+    }
+}
+
+extension TeamService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, grants: c.grants)
+    }
 }

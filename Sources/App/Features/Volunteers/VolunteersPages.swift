@@ -60,10 +60,7 @@ enum VolunteerSection: AdminSection {
         try r.check()
         let site = try await Lookup.site(input!.siteID, on: req.db)
         try req.authorize(.volunteers, .write, at: site.sitePath)
-        item.$site.id = input!.siteID
-        item.skills = input!.skills
-        item.active = input!.active
-        try await req.db.writeTransaction { [item] db in try await item.save(on: db) }
+        try await VolunteerService.make(req).update(item, input!)
         return item
     }
 }

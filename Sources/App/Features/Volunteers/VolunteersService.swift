@@ -45,4 +45,24 @@ struct VolunteerService {
         }
         return v
     }
+
+    /// What an admin may change of a volunteer: where they belong, their skills, whether active.
+    func update(_ v: Volunteer, _ input: VolunteerUpdateInput) async throws {
+        v.$site.id = input.siteID
+        v.skills = input.skills
+        v.active = input.active
+        try await db.writeTransaction { [v] db in try await v.save(on: db) }
+    }
+
+    /// A new key for the volunteer's calendar address: the old address stops working.
+    func renewCalendarKey(_ v: Volunteer) async throws {
+        v.calendarNonce = TokenDigest.random(bytes: 12)
+        try await db.writeTransaction { [v] db in try await v.save(on: db) }
+    }
+}
+
+extension VolunteerService: MadeFromContext {
+    init(_ c: ServiceContext) {
+        self.init(db: c.db, protector: c.protector, now: c.now)
+    }
 }

@@ -91,6 +91,26 @@ enum OpenAPI {
         Field(name: name, node: .enumeration(E.allCases.map(\.rawValue)), required: required)
     }
 
+    /// The fields a reader reads, as the document states them: names, kinds and limits come from the
+    /// reader itself (`FieldReader.fields`), declared once. `patterns` gives a text field the format
+    /// it must have (a phone number); `required` and `optional` say what the reader decides case by
+    /// case (details are needed only without a menu item).
+    static func fields(_ read: (inout FieldReader) -> Void, patterns: [String: String] = [:], required: Set<String> = [], optional: Set<String> = []) -> [Field] {
+        FieldReader.fields(read).map { spec in
+            let needed = (spec.required || required.contains(spec.name)) && !optional.contains(spec.name)
+            switch spec.kind {
+            case .text(let max, let min, let multiline): return text(spec.name, max: max, required: needed, min: min, multiline: multiline, pattern: patterns[spec.name])
+            case .integer(let range): return int(spec.name, range, required: needed)
+            case .number(let range): return number(spec.name, range, required: needed)
+            case .moment: return date(spec.name, required: needed)
+            case .flag: return Field(name: spec.name, node: .boolean, required: needed)
+            case .choice(let values): return Field(name: spec.name, node: .enumeration(values), required: needed)
+            case .ids(let max): return Field(name: spec.name, node: .array(.integer), required: needed, limits: [("maxItems", .integer(max))])
+            case .tags(let count, _): return Field(name: spec.name, node: .array(.string(format: nil)), required: needed, limits: [("maxItems", .integer(count))])
+            }
+        }
+    }
+
     static func reply<T: Decodable>(_ type: T.Type) -> Reply { .json(SchemaReflector.schema(type)) }
 
     static var page: [Field] { [int("page", QueryBounds.page, required: false), int("per_page", QueryBounds.perPage, required: false)] }
@@ -128,19 +148,15 @@ enum OpenAPI {
             Operation(method: .GET, path: "/certificates/{number}", summary: "Verify a record certificate by its number", tag: "volunteers", auth: false, status: 200,
                       reply: reply(CertificateDTO.self)),
             Operation(method: .POST, path: "/volunteers", summary: "Register as a volunteer under real name", tag: "volunteers", auth: false,
-                      body: .json([text("real_name", max: 40), text("id_number", max: 18, min: 18, pattern: "^[1-8][0-9]{16}[0-9Xx]$"), phone("phone"), tags("skills"), int("site_id"),
-                                   Field(name: "consent", node: .boolean, required: true)]),
+                      body: .json(fields({ _ = VolunteerRegistration.read(&$0, today: Date()) },
+                                         patterns: ["id_number": "^[1-8][0-9]{16}[0-9Xx]$", "phone": mobile], required: ["consent"])),
                       status: 201, reply: reply(VolunteerDTO.self)),
             Operation(method: .GET, path: "/volunteers/{id}/record", summary: "A volunteer's service record (admins of their site)", tag: "volunteers", auth: true,
                       status: 200, reply: reply(RecordDTO.self)),
             Operation(method: .GET, path: "/sites", summary: "The site tree (中心·所·站)", tag: "sites", auth: false, status: 200, reply: reply([SiteSummaryDTO].self)),
 
             Operation(method: .POST, path: "/orders", summary: "Place an order (点单); an Idempotency-Key header makes retries safe", tag: "orders", auth: true,
-                      body: .json([int("menu_item_id", required: false), int("category_id", required: false), text("details", max: 1000, required: false, multiline: true),
-                                   int("station_id"), number("latitude", 3...54, required: false), number("longitude", 73...136, required: false),
-                                   text("address", max: 200, required: false), date("window_start"), date("window_end"), int("people", 1...10_000, required: false),
-                                   text("contact_name", max: 40), phone("contact_phone"), choice("channel", OrderChannel.self),
-                                   text("notes", max: 1000, required: false, multiline: true)]),
+                      body: .json(fields({ _ = OrderInput.read(&$0, defaultChannel: .api, now: Date()) }, patterns: ["contact_phone": mobile], optional: ["details"])),
                       status: 201, reply: reply(OrderDTO.self), alsoOK: [(200, "A retry with the same Idempotency-Key and the same order: the order the first try made")]),
             Operation(method: .GET, path: "/orders", summary: "Orders I may see, newest first", tag: "orders", auth: true,
                       query: [text("status", max: 200, required: false, pattern: "^(" + OrderStatus.allCases.map(\.rawValue).joined(separator: "|") + ")(,(" + OrderStatus.allCases.map(\.rawValue).joined(separator: "|") + "))*$"), site, date("from"), date("to")] + page, status: 200, reply: reply(OrderPageDTO.self)),
@@ -150,15 +166,12 @@ enum OpenAPI {
             Operation(method: .GET, path: "/orders/{id}/suggestions", summary: "Teams ranked for dispatch (派单)", tag: "orders", auth: true, status: 200,
                       reply: reply([SuggestionDTO].self)),
         ]
-        let reason = [text("reason", max: 500, multiline: true)]
-        let bodies: [String: Body] = [
-            "dispatch": .json([int("team_id")]), "decline": .json(reason), "cancel": .json(reason), "reject": .json(reason),
-            "message": .json([text("text", max: 1000, multiline: true)]), "rate": .json([int("score", 1...5), text("comment", max: 500, required: false, multiline: true)]),
-            "complete": .jsonOrMultipart([Field(name: "volunteer_ids", node: .array(.integer), required: true, limits: [("minItems", .integer(1)), ("maxItems", .integer(200))]), text("notes", max: 2000, required: false, multiline: true)]),
-        ]
-        for action in OrdersAPI.actions {
-            ops.append(Operation(method: .POST, path: "/orders/{id}/\(action)", summary: "Order step: \(action)", tag: "orders", auth: true,
-                                 body: bodies[action], status: 200, reply: reply(OrderDTO.self)))
+        // Each step's body is what its parser reads; the steps that read nothing take none.
+        for step in OrderStep.allCases {
+            let read = fields({ _ = try? OrderService.OrderRequest.parse(step, &$0) }, required: step == .complete ? ["volunteer_ids"] : [])
+            let body: Body? = read.isEmpty ? nil : step == .complete ? .jsonOrMultipart(read) : .json(read)
+            ops.append(Operation(method: .POST, path: "/orders/{id}/\(step.rawValue)", summary: "Order step: \(step.rawValue)", tag: "orders", auth: true,
+                                 body: body, status: 200, reply: reply(OrderDTO.self)))
         }
         ops += [
             Operation(method: .GET, path: "/notifications", summary: "My inbox", tag: "notifications", auth: true, query: [flag("unread")], status: 200,
@@ -172,10 +185,7 @@ enum OpenAPI {
                       query: [site, int("category", required: false), day("from"), day("to"), text("q", max: 50, required: false)] + page,
                       status: 200, reply: reply(ActivityListDTO.self)),
             Operation(method: .POST, path: "/activities", summary: "Create an activity (reviewed before it is public)", tag: "activities", auth: true,
-                      body: .json([text("title", max: 100), text("description", max: 4000, required: false, multiline: true), int("category_id"), int("site_id"),
-                                   int("team_id", required: false), int("order_id", required: false), int("project_id", required: false), text("address", max: 200),
-                                   number("latitude", 3...54), number("longitude", 73...136), date("starts_at", required: true), date("ends_at", required: true),
-                                   int("slots", 1...10_000), tags("skills"), int("min_age", 1...100, required: false), int("radius", 20...5000, required: false)]),
+                      body: .json(fields({ _ = ActivityInput.read(&$0, now: Date()) }, required: ["starts_at", "ends_at"])),
                       status: 201, reply: reply(ActivityDTO.self)),
             Operation(method: .GET, path: "/activities/{id}", summary: "One activity", tag: "activities", auth: false, status: 200, reply: reply(ActivityDTO.self)),
             Operation(method: .POST, path: "/activities/{id}/approve", summary: "Approve an activity (审核)", tag: "activities", auth: true, status: 200,
@@ -200,8 +210,7 @@ enum OpenAPI {
 
             Operation(method: .GET, path: "/wishes", summary: "Micro-wishes (微心愿)", tag: "wishes", auth: false, query: [site], status: 200, reply: reply([WishDTO].self)),
             Operation(method: .POST, path: "/wishes", summary: "Post a micro-wish", tag: "wishes", auth: true,
-                      body: .json([text("title", max: 60), text("description", max: 1000, required: false, multiline: true), int("value", 0...10_000, required: false),
-                                   int("site_id"), text("contact_name", max: 40, required: false)]),
+                      body: .json(fields { _ = WishInput.read(&$0) }),
                       status: 201, reply: reply(WishDTO.self)),
             Operation(method: .GET, path: "/wishes/{id}", summary: "One micro-wish", tag: "wishes", auth: false, status: 200, reply: reply(WishDTO.self)),
             Operation(method: .POST, path: "/wishes/{id}/{action}", summary: "Claim, release, fulfil, confirm or cancel a wish", tag: "wishes", auth: true,

@@ -63,6 +63,14 @@ enum Paths {
     static func trainingCheck(_ id: Int, window: Int, signature: String) -> String { "/trainings/\(id)/check?t=\(window)&s=\(signature)" }
     static func adminSurvey(_ id: Int) -> String { "/admin/surveys/\(id)" }
     static func activity(_ id: Int) -> String { "/activities/\(id)" }
+    static func activityShowcase(_ id: Int) -> String { "/activities/\(id)/showcase" }
+    /// The new-activity form, for an order or a project the activity serves.
+    static func newActivity(order: Int? = nil, project: Int? = nil) -> String {
+        "/activities/new" + (order.map { "?order_id=\($0)" } ?? project.map { "?project_id=\($0)" } ?? "")
+    }
+    static let newAdminSurvey = "/admin/surveys/new"
+    /// A volunteer's own calendar feed, signed so the address alone lets a calendar app read it.
+    static func calendarFeed(volunteer id: Int, signature: String) -> String { "/calendar/\(id)-\(signature).ics" }
     static func activityCheck(_ id: Int, kind: String, window: Int, signature: String) -> String {
         "/activities/\(id)/check?k=\(kind)&t=\(window)&s=\(signature)"
     }
