@@ -5,7 +5,6 @@
   if (!board || !window.EventSource) { return; }
   var status = document.getElementById("board-status");
   var source = new EventSource(board.dataset.source);
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
   source.onopen = function () { status.textContent = status.dataset.live; };
   source.onerror = function () { status.textContent = status.dataset.offline; };
   source.addEventListener("order", function (m) {
@@ -14,9 +13,9 @@
     var li = document.createElement("li");
     li.dataset.id = e.id;
     li.className = "board-" + e.action + " changed";
-    var at = new Date(e.at);
     var time = document.createElement("time");
-    time.textContent = pad(at.getMonth() + 1) + "-" + pad(at.getDate()) + " " + pad(at.getHours()) + ":" + pad(at.getMinutes());
+    time.dateTime = e.at;
+    time.textContent = e.time;
     var a = document.createElement("a");
     a.href = "/orders/" + e.order_id;
     a.textContent = e.text;

@@ -53,6 +53,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     // Outside the error renderer, so error pages carry the headers too.
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
+    app.middleware.use(KnownOnUnmatched())
     app.middleware.use(NullByteGuard())
     app.middleware.use(MethodNotAllowed())
     if settings.groupCommit {

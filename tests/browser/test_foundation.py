@@ -1,5 +1,7 @@
 """The foundation's browser flows: log in and out, switch language, register a volunteer on a phone,
 an admin creates a team."""
+from urllib.parse import urlparse
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -35,8 +37,12 @@ def test_log_in_and_out(browser):
     login(browser, "admin", "not-the-password1")
     assert "用户名或密码错误" in browser.find_element(By.ID, "login-error").text
     login(browser, "admin")
-    assert browser.current_url.endswith("/admin")
+    # Everyone lands on their own work: for an admin, the queues and the way to the administration.
+    assert urlparse(browser.current_url).path == "/"
     assert browser.find_element(By.ID, "current-user").text == "admin"
+    assert "您好" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.ID, "work-dispatch").is_displayed()
+    click_and_wait(browser, element=browser.find_element(By.CSS_SELECTOR, '#work-more a[href="/admin"]'))
     assert "管理后台" in browser.find_element(By.TAG_NAME, "h1").text
     click_and_wait(browser, "logout")
     assert browser.find_elements(By.ID, "login-link")
@@ -71,9 +77,13 @@ def test_register_a_volunteer_on_a_phone(phone):
     phone.find_element(By.ID, "f-phone").send_keys("13607970001")
     Select(phone.find_element(By.ID, "f-site_id")).select_by_visible_text("\u3000\u3000叶坪村新时代文明实践站")
     phone.find_element(By.ID, "f-skills").send_keys("摄影，急救")
+    phone.find_element(By.ID, "f-password").send_keys("Yeping2026")
     phone.find_element(By.ID, "f-consent").click()
     click_and_wait(phone, "register-submit")
     assert phone.find_element(By.ID, "volunteer-number").text.startswith("ZY")
+    # Registered and signed in at once, with the phone number to sign in with next time.
+    assert phone.find_element(By.ID, "registered-username").text == "13607970001"
+    assert phone.find_element(By.ID, "current-user").text == "13607970001"
     assert "钟晓东" in phone.find_element(By.ID, "registered-name").text
     assert number not in phone.page_source
     assert "136****0001" in phone.page_source
@@ -82,6 +92,7 @@ def test_register_a_volunteer_on_a_phone(phone):
     phone.find_element(By.ID, "f-real_name").send_keys("钟晓东")
     phone.find_element(By.ID, "f-id_number").send_keys(number)
     phone.find_element(By.ID, "f-phone").send_keys("13607970001")
+    phone.find_element(By.ID, "f-password").send_keys("Yeping2026")
     phone.find_element(By.ID, "f-consent").click()
     click_and_wait(phone, "register-submit")
     assert "该身份证号码已注册过志愿者" in phone.page_source
@@ -107,3 +118,20 @@ def test_an_admin_creates_a_team(browser):
     # The institute admin sees only the institute's teams.
     browser.open("/admin/teams")
     assert "叶坪乡" not in browser.find_element(By.CSS_SELECTOR, "table.list").text
+
+
+def test_a_resident_signs_in_from_the_home_page_and_lands_on_ordering(phone):
+    """A resident on a phone: from the home page to sign-in, back to their own page, on to the menu,
+    only by what they can see and tap."""
+    phone.open("/")
+    click_and_wait(phone, element=next(e for e in phone.find_elements(By.LINK_TEXT, "登录") if e.is_displayed()))
+    phone.find_element(By.ID, "username").send_keys("resident")
+    phone.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
+    click_and_wait(phone, "login-submit")
+    assert urlparse(phone.current_url).path == "/"
+    work = phone.find_element(By.ID, "work-orders")
+    assert "我要点单" in work.text and "我的订单" in work.text
+    assert phone.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    click_and_wait(phone, element=work.find_element(By.PARTIAL_LINK_TEXT, "我要点单"))
+    assert urlparse(phone.current_url).path == "/menu"
+    assert phone.find_elements(By.CSS_SELECTOR, ".menu-item")

@@ -54,6 +54,9 @@ def test_offline_answers_arrive_exactly_once(own_server):
         survey = int(phone.current_url.split("/surveys/")[1].split("/")[0])
         before = results(base, admin, survey)
         assert phone.execute_script("return document.documentElement.scrollWidth") <= 390
+        # A choice's radio button sits beside its label, not stretched across the line above it.
+        radio = next(e for e in phone.find_elements(By.CSS_SELECTOR, "input[type=radio]") if e.is_displayed())
+        assert radio.size["width"] < 40
 
         # The page is kept on the phone (a service worker), so it opens again without a connection.
         WebDriverWait(phone.driver, 15).until(lambda d: d.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"))

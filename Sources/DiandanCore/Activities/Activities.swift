@@ -23,6 +23,18 @@ public enum ActivityWindow {
         status.isPublished && now >= startsAt
     }
 
+    /// Where an activity stands, as people read it: waiting for review, taking sign-ups, under way,
+    /// over, or called off.
+    public enum Phase: String, Sendable, CaseIterable { case pending, open, underway, ended, cancelled }
+
+    public static func phase(_ status: ActivityStatus, startsAt: Date, endsAt: Date, now: Date) -> Phase {
+        switch status {
+        case .pending: .pending
+        case .cancelled: .cancelled
+        case .published: now < startsAt ? .open : now < endsAt ? .underway : .ended
+        }
+    }
+
     /// A published activity that has ended may go to the showcase.
     public static func hasEnded(_ status: ActivityStatus, endsAt: Date, now: Date) -> Bool {
         status.isPublished && now >= endsAt

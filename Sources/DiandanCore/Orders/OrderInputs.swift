@@ -107,13 +107,20 @@ public struct CompletionInput: Sendable, Equatable {
     public var served: [Served]
     public var notes: String
 
+    /// The hours one volunteer may be credited for one service: half an hour to a day.
+    public static let hours: ClosedRange<Double> = 0.5...24
+
     public static func read(_ r: inout FieldReader) -> CompletionInput? {
         let ids = r.ids("volunteer_ids", max: 200)
         var served: [Served] = []
         for id in ids {
-            // `hours_<id>` per volunteer, in half-hour steps or finer, more than 0 and at most 24.
-            if let h = r.double("hours_\(id)", in: 0...24) {
-                if h <= 0 { r.fail("hours_\(id)", "error.order.hours_range") } else { served.append(Served(volunteerID: id, hours: h)) }
+            // `hours_<id>` per volunteer, from half an hour to 24 (the form's own limits, said as they are).
+            if let h = r.double("hours_\(id)", in: -100_000...100_000) {
+                if hours.contains(h) {
+                    served.append(Served(volunteerID: id, hours: h))
+                } else {
+                    r.fail("hours_\(id)", "error.order.hours_range", ["min": "0.5", "max": "24"])
+                }
             }
         }
         if ids.isEmpty, !r.hasError("volunteer_ids") { r.fail("volunteer_ids", "error.order.served_required") }

@@ -55,6 +55,9 @@ public struct OrderPolicy: Sendable {
         grants.filter { orderingRoles.contains($0.role) }.map(\.sitePath)
     }
 
+    /// Whether someone orders for themselves (a resident) rather than for others (代点单).
+    public static func ordersForThemselves(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .resident } }
+
     /// Whether these grants may order at this station: nil when not; otherwise whether it is on
     /// someone's behalf (false when a resident's own grant reaches the station).
     public static func mayOrder(_ grants: [Grant], at station: SitePath) -> Bool? {

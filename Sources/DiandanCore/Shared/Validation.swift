@@ -66,6 +66,8 @@ public struct FieldSpec: Sendable, Equatable {
         case choice([String])
         case ids(max: Int)
         case tags(maxCount: Int, maxLength: Int)
+        /// A list or object read as a whole (a survey's questions, its answers); the document gives its shape.
+        case structured
     }
     public let name: String
     public let required: Bool

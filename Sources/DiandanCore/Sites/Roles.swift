@@ -42,6 +42,17 @@ public enum Policy {
         }
     }
 
+    /// Who works with needs surveys (问需): practitioners collect them, admins design them, auditors read them.
+    public static func worksWithSurveys(_ grants: [Grant]) -> Bool {
+        grants.contains { [.practitioner, .siteAdmin, .auditor].contains($0.role) }
+    }
+
+    /// Who holds a team leader's grant (the team's orders, 接单).
+    public static func leadsTeams(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .teamLeader } }
+
+    /// Who has a volunteer's own pages (hours, stars, points): volunteers and team leaders.
+    public static func volunteers(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .volunteer || $0.role == .teamLeader } }
+
     /// Grants that allow the action at all, wherever it applies.
     public static func grants(_ grants: [Grant], allowing resource: Resource, _ access: Access) -> [Grant] {
         let roles = roles(for: resource, access)

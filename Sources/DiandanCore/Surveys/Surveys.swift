@@ -250,6 +250,7 @@ public enum SurveyInput {
     }
 
     public static func questions(_ r: inout FieldReader, _ name: String = "questions") -> [SurveyQuestion] {
+        r.declare(name, true, .structured)
         guard let value = structured(r.raw(name)) else {
             r.fail(name, "error.survey.no_questions")
             return []
@@ -312,6 +313,7 @@ public enum SurveyInput {
     /// The answers by question id, each read as its question's kind asks: positions of options
     /// (a single choice may come as one number), a score, or text.
     public static func answers(_ r: inout FieldReader, _ name: String = "answers", for questions: [SurveyQuestion]) -> [Int: SurveyAnswer] {
+        r.declare(name, false, .structured)
         guard let value = structured(r.raw(name)) else { return [:] }
         guard case .object(let fields) = value else {
             r.fail(name, "error.survey.answers_shape")

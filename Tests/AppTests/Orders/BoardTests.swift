@@ -43,6 +43,12 @@ struct BoardTests {
             #expect(seen.map { $0.body["action"] as? String } == ["submit", "dispatch", "submit"])
             #expect(seen.map { $0.body["number"] as? String } == [s1, s1, s2])
             #expect((seen[0].body["text"] as? String)?.hasPrefix("点单：\(s1)") == true)
+            // The moment in ISO 8601, and the time as the board shows it, in China time (it once came
+            // as seconds since 2001, which the page read as milliseconds since 1970: "01-10 11:12").
+            let at = try #require((seen[0].body["at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            #expect(abs(at.timeIntervalSinceNow) < 300)
+            #expect(seen[0].body["time"] as? String == BoardEvent.clock(at))
+            #expect((seen[0].body["time"] as? String)?.wholeMatch(of: /\d{2}-\d{2} \d{2}:\d{2}/) != nil)
             // A browser that dropped after the first event comes back with its id and gets the rest.
             let resumed = try events(try await centre.send(.GET, "/board/events?seconds=0", headers: ["Last-Event-ID": String(seen[0].id)]).text)
             #expect(resumed.map(\.id) == seen.dropFirst().map(\.id))

@@ -51,6 +51,16 @@ struct LayeringTests {
         #expect(writing.sorted() == [], "handlers that write through Fluent: move the write into the feature's service")
     }
 
+    /// Pages and API handlers never test a role themselves: they ask a named rule (`Policy`, `OrderPolicy`, …).
+    @Test func handlersAskNamedRulesInsteadOfTestingRoles() throws {
+        let handlers = try Self.files(under: "Features").filter { Self.isHandler($0.name) }
+        #expect(handlers.count > 25)
+        for (name, code) in handlers {
+            #expect(code.range(of: #"\.roles\b|\.role (==|!=)|\.contains\(\.(resident|volunteer|teamLeader|practitioner|siteAdmin|auditor)\)"#,
+                               options: .regularExpression) == nil, "\(name) tests a role itself")
+        }
+    }
+
     /// Services are built one way: every `…Service` of a feature is made from a `ServiceContext`.
     @Test func everyServiceIsMadeFromItsContext() throws {
         let files = try Self.files(under: "Features")

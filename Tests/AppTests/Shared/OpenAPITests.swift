@@ -45,6 +45,18 @@ struct OpenAPITests {
                 ("/volunteers", { _ = VolunteerRegistration.read(&$0, today: now) }),
                 ("/activities", { _ = ActivityInput.read(&$0, now: now) }),
                 ("/wishes", { _ = WishInput.read(&$0) }),
+                ("/auth/token", { _ = SignInInput.read(&$0) }),
+                ("/orders/{id}/contact", { _ = RevealReason.read(&$0) }),
+                ("/activities/{id}/signup", { _ = SignupInput.read(&$0) }),
+                ("/activities/{id}/signups/{signup}/confirm", { _ = HoursConfirmation.read(&$0) }),
+                ("/activities/{id}/check-in", { _ = ScanInput.read(&$0, positionRequired: true) }),
+                ("/activities/{id}/check-out", { _ = ScanInput.read(&$0, positionRequired: true) }),
+                ("/activities/{id}/people-served", { _ = PeopleServedInput.read(&$0) }),
+                ("/wishes/{id}/{action}", { _ = WishStepInput.read(&$0) }),
+                ("/surveys", { _ = SurveysRoutes.readDraft(&$0) }),
+                ("/surveys/{id}/status", { _ = SurveysRoutes.readStatus(&$0) }),
+                ("/surveys/{id}/responses", { _ = SurveysRoutes.readResponse(&$0, questions: []) }),
+                ("/trainings/{id}/check-in", { _ = ScanInput.read(&$0, positionRequired: false) }),
             ]
             for step in OrderStep.allCases {
                 readers.append(("/orders/{id}/\(step.rawValue)", { _ = try? OrderService.OrderRequest.parse(step, &$0) }))
@@ -76,7 +88,10 @@ struct OpenAPITests {
                     }
                 }
             }
-            #expect(checked > 40)
+            #expect(checked > 50)
+            // Every body the document states is one of these: none is written out by hand.
+            let withBodies = paths.flatMap { path, ops in ops.compactMap { $0.value is [String: Any] && ($0.value as? [String: Any])?["requestBody"] != nil ? path : nil } }
+            #expect(Set(withBodies).subtracting(readers.map(\.0)).sorted() == [])
         }
     }
 

@@ -126,9 +126,25 @@ struct RegistrationTests {
             #expect(bad.text.contains("身份证号码校验位不正确"))
             #expect(bad.text.contains("请阅读并同意隐私说明"))
             #expect(bad.text.contains("value=\"刘海燕\""))
+            // A password too weak is refused beside its field; everything else typed stays.
+            let weak = try await web.submit("/register", [("real_name", "刘海燕"), ("id_number", Self.id), ("phone", "13900001111"),
+                                                          ("site_id", String(f.s1.id!)), ("skills", "摄影，急救"), ("password", "short"), ("consent", "on")], tokenFrom: "/register")
+            #expect(weak.status == .unprocessableEntity)
+            #expect(weak.text.contains("id=\"err-password\""))
+            #expect(weak.text.contains("value=\"13900001111\"") && weak.text.contains("value=\"摄影，急救\""))
+            #expect(try await Volunteer.query(on: app.db).filter(\.$realName == "刘海燕").count() == 0)
             let ok = try await web.submit("/register", [("real_name", "刘海燕"), ("id_number", Self.id), ("phone", "13900001111"),
-                                                        ("site_id", String(f.s1.id!)), ("skills", "摄影，急救"), ("consent", "on")], tokenFrom: "/register")
+                                                        ("site_id", String(f.s1.id!)), ("skills", "摄影，急救"), ("password", "Shequ2026a"), ("consent", "on")], tokenFrom: "/register")
             #expect(ok.status == .created)
+            // Registering opened an account (the phone as its name) and signed them in.
+            #expect(ok.text.contains("id=\"registered-username\">13900001111<") && ok.text.contains("id=\"current-user\">13900001111<"))
+            let home = try await web.send(.GET, Paths.home)
+            #expect(home.text.contains("id=\"work-service\"") && home.text.contains("id=\"current-user\">13900001111<"))
+            let account = try #require(try await Account.query(on: app.db).filter(\.$username == "13900001111").with(\.$grants).first())
+            #expect(account.grants.map(\.role) == [.volunteer] && account.grants.first?.$site.id == f.s1.id)
+            #expect(account.phoneMasked == "139****1111")
+            var again = WebClient(app)
+            #expect([HTTPStatus.seeOther, .found].contains(try await again.login("13900001111", "Shequ2026a").status))
             #expect(ok.text.contains("ZY"))
             #expect(ok.text.contains("139****1111"))
             #expect(!ok.text.contains(Self.id))

@@ -41,7 +41,7 @@ enum SignInPages {
     }
 
     static func loginPage(req: Request) async throws -> Response {
-        if req.principal != nil { return req.redirect(to: Paths.admin) }
+        if req.principal != nil { return req.redirect(to: Paths.home) }
         let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
         let notice = (try? req.queryFlag("signed_out")) == true ? req.t("login.signed_out") : nil
         return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: Paths.login(), notice: notice))
@@ -62,7 +62,8 @@ enum SignInPages {
             let account = try await AccountService.make(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
             // A fresh session at login, so an id planted before login is worth nothing.
             try await req.startWebSession(accountID: try account.requireID())
-            return req.redirect(to: next.isEmpty ? Paths.admin : next)
+            // Each person lands on their own work (the home page), unless they came from a page.
+            return req.redirect(to: next.isEmpty ? Paths.home : next)
         } catch let e as AppError {
             let response = try await retry(req.t(e.message), e.status)
             if case .tooManyRequests(_, let s) = e { response.headers.replaceOrAdd(name: .retryAfter, value: String(s)) }
@@ -77,11 +78,10 @@ enum SignInPages {
 
     static func issueToken(req: Request) async throws -> Response {
         var reader = try await req.fieldReader()
-        let username = reader.text("username", max: 64)
-        let password = reader.text("password", max: 128)
+        let input = SignInInput.read(&reader)
         try reader.check()
         let service = AccountService.make(req)
-        let account = try await service.authenticate(username: username!, password: password!, address: req.clientAddress, verify: verifier(req))
+        let account = try await service.authenticate(username: input!.username, password: input!.password, address: req.clientAddress, verify: verifier(req))
         let (token, expires) = try await service.issueToken(for: account, days: req.application.settings.tokenLifetimeDays)
         let response = Response(status: .created)
         try response.content.encode(TokenDTO(token: token, token_type: "Bearer", expires_at: expires))

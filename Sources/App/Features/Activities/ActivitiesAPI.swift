@@ -168,8 +168,9 @@ enum ActivitiesAPI {
         var consent = false
         if req.headers.contentType != nil || req.body.data?.readableBytes ?? 0 > 0 {
             var r = try await req.fieldReader()
-            consent = r.bool("guardian_consent")
+            let input = SignupInput.read(&r)
             try r.check()
+            consent = input!.guardianConsent
         }
         let service = ActivityService.make(req)
         let s = try await service.signUp(activityID: try a.requireID(), by: try req.requirePrincipal(), guardianConsent: consent)
@@ -225,29 +226,26 @@ enum ActivitiesAPI {
     static func check(_ req: Request, _ kind: CheckinPolicy.Kind) async throws -> SignupDTO {
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
-        let window = r.int("t", in: 0...Int(Int32.max))
-        let signature = r.text("s", max: 64)
-        let lat = r.double("latitude", in: -90...90), lon = r.double("longitude", in: -180...180)
+        let scan = ScanInput.read(&r, positionRequired: true)
         try r.check()
-        let s = try await ActivityService.make(req).check(kind, activityID: id, window: window!, signature: signature!, latitude: lat!, longitude: lon!,
-                                                          by: try req.requirePrincipal())
+        let s = try await ActivityService.make(req).check(kind, activityID: id, window: scan!.window, signature: scan!.signature,
+                                                          latitude: scan!.latitude!, longitude: scan!.longitude!, by: try req.requirePrincipal())
         return try SignupDTO(s, position: nil)
     }
 
     static func confirm(req: Request) async throws -> SignupDTO {
         guard let id = (try? req.pathInt("signup")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
-        let hours = r.double("hours", required: false, in: 0...24)
-        let reason = r.text("reason", required: false, max: 200)
+        let input = HoursConfirmation.read(&r)
         try r.check()
-        return try SignupDTO(try await ActivityService.make(req).confirm(signupID: id, hours: hours, reason: reason, by: try req.requirePrincipal()), position: nil)
+        return try SignupDTO(try await ActivityService.make(req).confirm(signupID: id, hours: input!.hours, reason: input!.reason, by: try req.requirePrincipal()), position: nil)
     }
 
     static func peopleServed(req: Request) async throws -> ActivityDTO {
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
-        let people = r.int("people_served", in: 0...1_000_000)
+        let input = PeopleServedInput.read(&r)
         try r.check()
-        return try ActivityDTO(try await ActivityService.make(req).setPeopleServed(id, people!, by: try req.requirePrincipal()))
+        return try ActivityDTO(try await ActivityService.make(req).setPeopleServed(id, input!.people, by: try req.requirePrincipal()))
     }
 }

@@ -27,6 +27,10 @@ struct ActivityShowPage: Encodable {
     var base: String
     /// For a volunteer: where they stand, and what they can do.
     var mine: String?
+    /// Why there is no sign-up button, when there is none (started, not a volunteer, not signed in).
+    var closed: String? = nil
+    /// Where to sign in (and come back) to sign up.
+    var signIn: String? = nil
     var canSignUp: Bool
     var askConsent: Bool
     var canCancel: Bool
@@ -147,20 +151,21 @@ enum ActivitiesPages {
     }
 
     static func people(req: Request) async throws -> Response {
-        let raw = try await req.formFields()["people_served"]?.last?.trimmingCharacters(in: .whitespaces) ?? ""
+        var r = FieldReader(form: try await req.formFields())
+        let input = PeopleServedInput.read(&r)
         return try await act(req) { a in
-            guard let n = Int(raw), (0...1_000_000).contains(n) else { throw ValidationFailure(field: "people_served", "error.not_number") }
-            _ = try await ActivityService.make(req).setPeopleServed(try a.requireID(), n, by: try req.requirePrincipal())
+            try r.check()
+            _ = try await ActivityService.make(req).setPeopleServed(try a.requireID(), input!.people, by: try req.requirePrincipal())
         }
     }
 
     static func confirm(req: Request) async throws -> Response {
         guard let id = (try? req.pathInt("signup")) else { throw AppError.notFound }
-        let form = try await req.formFields()
-        let hours = form["hours"]?.last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        let reason = form["reason"]?.last?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200).description
+        var r = FieldReader(form: try await req.formFields())
+        let input = HoursConfirmation.read(&r)
         return try await act(req) { _ in
-            _ = try await ActivityService.make(req).confirm(signupID: id, hours: hours, reason: reason?.isEmpty == true ? nil : reason, by: try req.requirePrincipal())
+            try r.check()
+            _ = try await ActivityService.make(req).confirm(signupID: id, hours: input!.hours, reason: input!.reason, by: try req.requirePrincipal())
         }
     }
 
@@ -184,7 +189,7 @@ enum ActivitiesPages {
             categories: [.init(value: "", label: req.t("activity.all_categories"), selected: f.categoryID == nil)]
                 + categories.compactMap { c in c.id.map { .init(value: String($0), label: c.displayName(req.locale), selected: $0 == f.categoryID) } },
             from: try req.queryText("from", max: 30) ?? "", to: try req.queryText("to", max: 30) ?? "", q: f.text ?? "",
-            rows: rows, canCreate: p.map { $0.roles.contains(.teamLeader) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false,
+            rows: rows, canCreate: p.map { Policy.leadsTeams($0.grants) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false,
             feed: "/activities.ics" + (f.siteID.map { "?site=\($0)" } ?? ""))
         return try await Pages.render(req, "activities/list", page)
     }
@@ -257,12 +262,26 @@ enum ActivitiesPages {
                 }
             }
         }
-        let page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.status.\(a.status)"), statusKey: a.status.rawValue,
+        // Why nobody can sign up here, said rather than left to guess.
+        let phase = ActivityWindow.phase(a.status, startsAt: a.startsAt, endsAt: a.endsAt, now: req.now)
+        var closed: String?, signIn: String?
+        if !canSignUp, mine == nil, !manager {
+            switch phase {
+            case .underway, .ended: closed = req.t("activity.closed_started")
+            case .cancelled: closed = req.t("activity.closed_cancelled")
+            case .pending: closed = nil
+            case .open:
+                if req.principal == nil { signIn = Paths.login(next: Paths.activity(id)) } else { closed = req.t("activity.closed_not_volunteer") }
+            }
+        }
+        var page = ActivityShowPage(chrome: .make(req, title: a.title), title: a.title, status: req.t("activity.phase.\(phase.rawValue)"), statusKey: phase.rawValue,
                                     description: a.description, facts: facts, base: Paths.activity(id), mine: mine, canSignUp: canSignUp,
                                     askConsent: askConsent, canCancel: canCancel, canApprove: canApprove, roster: roster, summary: summary,
                                     qr: qr, refreshSeconds: max(15, Int(service.checkin.rotation / 3)), attendance: attendance,
                                     canRecordPeople: manager && ActivityWindow.hasBegun(a.status, startsAt: a.startsAt, now: req.now),
                                     showcase: manager && ActivityWindow.hasEnded(a.status, endsAt: a.endsAt, now: req.now) ? Paths.activityShowcase(id) : nil)
+        page.closed = closed
+        page.signIn = signIn
         return try await Pages.render(req, "activities/show", page, status: status)
     }
 
@@ -280,9 +299,11 @@ enum ActivitiesPages {
     }
 
     static func signUp(req: Request) async throws -> Response {
-        let consent = ["on", "true", "1"].contains((try await req.formFields()["guardian_consent"]?.last ?? "").lowercased())
+        var r = FieldReader(form: try await req.formFields())
+        let input = SignupInput.read(&r)
         return try await act(req) { a in
-            _ = try await ActivityService.make(req).signUp(activityID: try a.requireID(), by: try req.requirePrincipal(), guardianConsent: consent)
+            try r.check()
+            _ = try await ActivityService.make(req).signUp(activityID: try a.requireID(), by: try req.requirePrincipal(), guardianConsent: input!.guardianConsent)
         }
     }
 

@@ -14,6 +14,8 @@ struct AssessmentPage: Encodable {
     var siteID: Int
     var from: String
     var to: String
+    /// Why the period asked for was not shown.
+    var problem: String?
     var cards: [Card]
     var charts: [Chart]
     var tables: [Table]
@@ -34,12 +36,14 @@ enum AssessmentRoutes {
 
     /// The site asked for (within the person's reach), or everything (`site=0`, the province overview,
     /// for someone whose reach covers every centre), and the range.
-    static func parse(_ req: Request) async throws -> (Site?, AssessmentRange, String) {
+    /// `ignoringRange`: this month instead of the period asked for (which was refused, and is shown
+    /// again with what was wrong).
+    static func parse(_ req: Request, ignoringRange: Bool = false) async throws -> (Site?, AssessmentRange, String) {
         let scopes = try req.scopes(.orders, .read)
-        let period = try req.queryText("period", max: 20) ?? "month"
+        let period = ignoringRange ? "month" : try req.queryText("period", max: 20) ?? "month"
         // A value given must be a value: a site that is not a number, a date that is not a date, is an
         // error rather than quietly the default (an export would be queued for the wrong thing).
-        let from = try req.queryDay("from"), to = try req.queryDay("to")
+        let from = ignoringRange ? nil : try req.queryDay("from"), to = ignoringRange ? nil : try req.queryDay("to")
         let asked = try req.queryInt("site", in: 0...Int(Int32.max))
         guard let range = AssessmentRange.make(period, containing: req.now, from: from, to: to) else {
             throw ValidationFailure(field: "period", "error.assessment.period")
@@ -88,8 +92,18 @@ enum AssessmentRoutes {
         try req.queryChoice("grain", TrendGrain.self) ?? TrendGrain.suggested(for: range)
     }
 
+    /// A period that cannot be (dates the wrong way round, a range over three years, a date that is
+    /// not one) shows this month, with the dates as typed and what was wrong beside them.
     static func page(req: Request) async throws -> Response {
-        let (site, range, period) = try await parse(req)
+        do {
+            return try await page(req, problem: nil)
+        } catch let failure as ValidationFailure where failure.errors.allSatisfy({ ["period", "from", "to"].contains($0.field) }) {
+            return try await page(req, problem: failure.errors.first.map { req.t($0.message) } ?? req.t("error.assessment.period"))
+        }
+    }
+
+    static func page(_ req: Request, problem: String?) async throws -> Response {
+        let (site, range, period) = try await parse(req, ignoringRange: problem != nil)
         let grain = try grain(req, range)
         let report = try await AssessmentService.make(req).report(site, range, grain: grain)
         let a = report.total
@@ -123,7 +137,8 @@ enum AssessmentRoutes {
             crumbs: crumbs,
             periods: ["month", "quarter", "year", "custom"].map { .init(value: $0, label: req.t("period.\($0 == "custom" ? "custom" : $0)"), selected: $0 == period) },
             grains: TrendGrain.allCases.map { .init(value: $0.rawValue, label: req.t("grain.\($0.rawValue)"), selected: $0 == grain) },
-            siteID: siteID, from: range.days.from, to: range.days.to,
+            siteID: siteID, from: problem == nil ? range.days.from : String((req.queryFields["from"]?.last ?? "").prefix(10)),
+            to: problem == nil ? range.days.to : String((req.queryFields["to"]?.last ?? "").prefix(10)), problem: problem,
             cards: [
                 .init(label: req.t("assessment.orders"), value: String(a.orders), id: "orders"),
                 .init(label: req.t("assessment.acceptance"), value: percent(a.acceptanceRate), id: "acceptance"),
@@ -159,7 +174,7 @@ enum AssessmentRoutes {
                       columns: ["assessment.name", "assessment.training_sessions", "assessment.training_attendances", "assessment.training_hours"].map { req.t($0) },
                       rows: lines.prefix(pageRows).map { [$0.name, String($0.totals.sessions), String($0.totals.attendances), OrdersPages.hours($0.totals.hours)] })
             })
-        return try await Pages.render(req, "assessment", page)
+        return try await Pages.render(req, "assessment", page, status: problem == nil ? .ok : .unprocessableEntity)
     }
 
     /// Rows shown on the page per table; the export has them all.

@@ -24,6 +24,8 @@ struct RegisteredPage: Encodable {
     var idMasked: String
     var phoneMasked: String
     var site: String
+    /// The account opened with the registration (signed in already): its username.
+    var username: String
 }
 
 /// The JSON a new volunteer gets back: masked numbers only.
@@ -75,6 +77,8 @@ enum HomeRoutes {
     }
 
     static func home(req: Request) async throws -> Response {
+        // Someone signed in lands on their own work.
+        if let p = req.principal { return try await WorkbenchPages.render(req, p) }
         let page = HomePage(
             chrome: .make(req, title: req.t("home.title")),
             sites: try await Site.query(on: req.db).filter(\.$active == true).count(),
@@ -104,6 +108,7 @@ enum HomeRoutes {
             form.text("phone", "volunteer.phone", kind: .tel),
             form.select("site_id", "volunteer.site", sites.compactMap { s in s.id.map { (String($0), indent(s) + s.name) } }),
             form.text("skills", "volunteer.skills", required: false, hint: "volunteer.skills_hint"),
+            form.text("password", "register.password", kind: .password, hint: "account.password_hint"),
             form.checkbox("consent", "volunteer.consent"),
         ]
     }
@@ -119,10 +124,25 @@ enum HomeRoutes {
     static func registerSubmit(req: Request) async throws -> Response {
         let form = try await req.formFields()
         do {
-            let v = try await register(req)
+            // On the site, registering opens an account at once: the password they choose here.
+            var reader = try await req.fieldReader()
+            let input = VolunteerRegistration.read(&reader, today: req.now)
+            let password = reader.text("password", max: 128)
+            if let password, let problem = PasswordPolicy.problem(password, username: input?.phone.value) {
+                reader.fail("password", problem, ["min": String(PasswordPolicy.minimumLength)])
+            }
+            try reader.check()
+            let hash = try await req.password.async.hash(password!).get()
+            let v = try await VolunteerService.make(req).register(input!, passwordHash: hash, locale: req.locale)
             let site = try await Site.find(v.$site.id, on: req.db)
+            let account = try await v.$account.get(on: req.db)
+            if let id = account?.id {
+                try await req.startWebSession(accountID: id)
+                // Signed in from this page on: its header already shows them.
+                if let principal = try await Principal.load(accountID: id, on: req.db) { req.auth.login(principal) }
+            }
             let page = RegisteredPage(chrome: .make(req, title: req.t("register.done_title")), name: v.realName, number: v.number,
-                                      idMasked: v.idMasked, phoneMasked: v.phoneMasked, site: site?.name ?? "")
+                                      idMasked: v.idMasked, phoneMasked: v.phoneMasked, site: site?.name ?? "", username: account?.username ?? "")
             return try await Pages.render(req, "registered", page, status: .created)
         } catch let failure as ValidationFailure {
             return try await registerRetry(req, form, failure.errors)

@@ -15,6 +15,23 @@ struct BoardEvent: Content, Equatable {
     var site: String
     /// In the reader's language.
     var text: String?
+    /// When, as the board shows it (China time, `MM-dd HH:mm`), whatever the browser's time zone.
+    var time: String?
+
+    static func clock(_ at: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = Calendar.chinaStandard.timeZone
+        f.dateFormat = "MM-dd HH:mm"
+        return f.string(from: at)
+    }
+
+    /// The stream's JSON: moments in ISO 8601, as every reader of them expects.
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
 }
 
 struct BoardPage: Encodable {
@@ -59,12 +76,9 @@ enum BoardRoutes {
     static func page(req: Request) async throws -> Response {
         let scopes = try req.scopes(.orders, .read)
         let recent = try await events(req.db, scopes: scopes, after: 0, limit: 50).map { describe($0, req) }
-        let time = DateFormatter()
-        time.timeZone = Calendar.chinaStandard.timeZone
-        time.dateFormat = "MM-dd HH:mm"
         let last = try await maxEventID(req.db)
         let page = BoardPage(chrome: .make(req, title: req.t("board.title")),
-                             events: recent.reversed().map { .init(id: $0.id, at: time.string(from: $0.at), text: $0.text ?? "", link: Paths.order($0.order_id), action: $0.action) },
+                             events: recent.reversed().map { .init(id: $0.id, at: BoardEvent.clock($0.at), text: $0.text ?? "", link: Paths.order($0.order_id), action: $0.action) },
                              source: Paths.boardEvents(after: last))
         return try await Pages.render(req, "board", page)
     }
@@ -99,7 +113,8 @@ enum BoardRoutes {
                 for var e in batch {
                     e.text = localizer.text("board.event", locale, ["action": localizer.text("order.action.\(e.action)", locale, [:]),
                                                                    "number": e.number, "title": e.title, "site": e.site])
-                    let data = try JSONEncoder().encode(e)
+                    e.time = BoardEvent.clock(e.at)
+                    let data = try BoardEvent.encoder.encode(e)
                     try await writer.writeBuffer(ByteBuffer(string: "id: \(e.id)\nevent: order\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"))
                     after = e.id
                 }

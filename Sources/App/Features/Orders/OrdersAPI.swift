@@ -202,14 +202,21 @@ enum OrdersAPI {
     /// the team serving it — with a reason, written to the audit trail before the number is given.
     static func contact(req: Request) async throws -> ContactDTO {
         let o = try await find(req)
+        var r = try await req.fieldReader()
+        let input = RevealReason.read(&r)
+        try r.check()
+        let (name, phone) = try await revealContact(req, o, reason: input!.reason)
+        return ContactDTO(contact_name: name, contact_phone: phone)
+    }
+
+    /// The resident's name and number in the clear, for those who may see them, after the audit
+    /// entry (with its reason) is written; the same for the API and the order page.
+    static func revealContact(_ req: Request, _ o: Order, reason: String) async throws -> (name: String, phone: String) {
         let p = try req.requirePrincipal()
         let actors = try await OrderService.make(req).actors(for: o, p, on: req.db)
         guard OrderPolicy.maySeeContact(o.status, by: actors) else { throw AppError.forbidden(Message("error.order.contact_not_allowed")) }
-        var r = try await req.fieldReader()
-        let reason = r.text("reason", max: 200, min: 2)
-        try r.check()
         try await req.audit("personal.order_contact", target: "orders/\(try o.requireID())", detail: o.number, reason: reason, site: o.$station.id)
-        return ContactDTO(contact_name: o.contactName, contact_phone: try req.application.protector.open(o.contactPhoneSealed))
+        return (o.contactName, try req.application.protector.open(o.contactPhoneSealed))
     }
 
     static func act(_ req: Request, _ action: OrderStep) async throws -> OrderDTO {

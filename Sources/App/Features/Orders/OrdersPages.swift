@@ -35,7 +35,11 @@ struct OrderShowPage: Encodable {
     struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String; var why: String? }
     struct Button: Encodable { var action: String; var label: String; var reason: Bool; var danger: Bool }
     struct Suggestion: Encodable { var teamID: Int; var team: String; var why: String }
-    struct Member: Encodable { var id: Int; var name: String; var number: String }
+    struct Member: Encodable {
+        var id: Int; var name: String; var number: String
+        /// What was ticked and typed, kept when the form is refused, and the row's own problem.
+        var checked = false; var hours = ""; var error: String? = nil
+    }
 
     var chrome: Chrome
     var number: String
@@ -56,6 +60,16 @@ struct OrderShowPage: Encodable {
     var newActivity: String?
     /// Once it is done, for the same people: publish it to the showcase (志愿风采).
     var showcase: String?
+    /// 查看并拨打: for those who may see the resident's number — the reasons to choose from.
+    var contactReasons: [String] = []
+    /// A refused form's text, kept.
+    var keptNotes = ""
+    /// What the last step did (and, after ordering, what happens next).
+    var notice: String? = nil
+    var keptReason = ""
+    /// The number, once asked for with a reason (and audited): name and a `tel:` link.
+    var revealed: Revealed? = nil
+    struct Revealed: Encodable { var name: String; var phone: String; var tel: String }
 }
 
 struct VolunteerMePage: Encodable {
@@ -102,6 +116,7 @@ enum OrdersPages {
             return try await act(req, step)
         }).rule(.signedIn)
         web.get("orders", ":id", "photos", ":photo", use: photo).rule(.signedIn)
+        web.post("orders", ":id", "contact", use: contact).rule(.signedIn)
         web.get("me", "service", use: myService).rule(.signedIn)
     }
 
@@ -197,6 +212,11 @@ enum OrdersPages {
             // never a refusal the page cannot show.
             let formID = form["form_id"]?.last.flatMap { $0.count <= 64 && !$0.isEmpty ? "form-" + $0 + "-" + TokenDigest.sha256(input!.canonical).prefix(16) : nil }
             let (order, _) = try await OrderService.make(req).create(input!, by: p, key: formID)
+            // The order's page opens with what was done and what happens next.
+            let next = order.status == .submitted
+                ? req.t("order.placed_next_dispatch", ["deadline": DateText.minute(order.responseDeadline)])
+                : req.t("order.placed_next_accept")
+            req.webSession["flash"] = req.t("order.placed", ["number": order.number]) + " " + next
             return req.redirect(to: Paths.order(try order.requireID()))
         } catch let failure as ValidationFailure {
             return try await renderOrderForm(req, item: item, values: form, errors: failure.errors, status: .unprocessableEntity)
@@ -242,7 +262,8 @@ enum OrdersPages {
         try await renderShow(req, order: try await OrdersAPI.find(req), summary: nil)
     }
 
-    static func renderShow(_ req: Request, order o: Order, summary: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    static func renderShow(_ req: Request, order o: Order, summary: String?, status: HTTPResponseStatus = .ok,
+                           revealed: OrderShowPage.Revealed? = nil, kept: FieldReader? = nil, errors: [FieldError] = []) async throws -> Response {
         let p = try req.requirePrincipal()
         let service = OrderService.make(req)
         let actors = try await service.actors(for: o, p, on: req.db)
@@ -281,8 +302,21 @@ enum OrdersPages {
         }
         var members: [OrderShowPage.Member] = []
         if case .success = OrderMachine.apply(.complete, to: o.status, by: actors), let teamID = o.$team.id {
-            members = try await TeamMembership.query(on: req.db).filter(\.$team.$id == teamID).with(\.$volunteer).all()
-                .map { .init(id: $0.volunteer.id!, name: $0.volunteer.realName, number: $0.volunteer.number) }
+            // A refused completion comes back with every tick and hour as it was sent, the problem on its row.
+            let ticked = Set(kept.map { k -> [String] in
+                switch k.raw("volunteer_ids") {
+                case .list(let l)?: return l.compactMap { if case .string(let s) = $0 { s } else if case .number(let d) = $0 { String(Int(d)) } else { nil } }
+                case .string(let s)?: return [s]
+                default: return []
+                }
+            } ?? [])
+            members = try await TeamMembership.query(on: req.db).filter(\.$team.$id == teamID).with(\.$volunteer).all().map { m in
+                let id = m.volunteer.id!
+                var hours = ""
+                if case .string(let s)? = kept?.raw("hours_\(id)") { hours = String(s.prefix(10)) }
+                return .init(id: id, name: m.volunteer.realName, number: m.volunteer.number, checked: ticked.contains(String(id)), hours: hours,
+                             error: errors.first { $0.field == "hours_\(id)" }.map { req.t($0.message) })
+            }
         }
         let canRate: Bool = { if case .success = OrderMachine.apply(.rate, to: o.status, by: actors) { return true }; return false }()
         let canMessage: Bool = { if case .success = OrderMachine.apply(.message, to: o.status, by: actors) { return true }; return false }()
@@ -305,7 +339,15 @@ enum OrdersPages {
                                  newActivity: OrderPolicy.mayOrganiseActivity(o.status, by: actors)
                                     ? Paths.newActivity(order: id) : nil,
                                  showcase: mayShowcase ? Paths.orderShowcase(id) : nil)
-        return try await Pages.render(req, "orders/show", page, status: status)
+        var shown = page
+        shown.notice = req.takeFlash()
+        if case .string(let notes)? = kept?.raw("notes") { shown.keptNotes = String(notes.prefix(2000)) }
+        if case .string(let reason)? = kept?.raw("reason") { shown.keptReason = String(reason.prefix(500)) }
+        if OrderPolicy.maySeeContact(o.status, by: actors) {
+            shown.contactReasons = OrdersPages.contactReasons.map { req.t($0) }
+            shown.revealed = revealed
+        }
+        return try await Pages.render(req, "orders/show", shown, status: status)
     }
 
     static func why(_ req: Request, _ s: DispatchScore) -> String {
@@ -316,21 +358,56 @@ enum OrdersPages {
     static func act(_ req: Request, _ action: OrderStep) async throws -> Response {
         let p = try req.requirePrincipal()
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
+        var kept: FieldReader?
         do {
             if action == .complete {
                 try await OrderService.make(req).precheck(.complete, orderID: id, by: p)
                 try await req.receiveUpload(limit: UploadLimit.photos)
             }
             var r = try await req.fieldReader()
+            kept = r
             let request = try OrderService.OrderRequest.parse(action, &r).withPhotos(try await req.uploadedFiles("photos"))
             try await OrderService.make(req).act(request, orderID: id, by: p)
+            req.webSession["flash"] = req.t("order.step_done", ["step": req.t(action == .openForClaim ? "order.do.open_for_claim" : "order.do.\(action.action.rawValue)")])
             return req.redirect(to: Paths.order(id))
         } catch let failure as ValidationFailure {
             let o = try await OrdersAPI.find(req)
-            return try await renderShow(req, order: o, summary: failure.errors.map { req.t($0.message) }.joined(separator: " "), status: .unprocessableEntity)
+            // Each problem once, a volunteer's named: "钟晓东：服务时长应在0.5到24小时之间。"
+            func volunteerID(_ field: String) -> Int? { field.hasPrefix("hours_") ? Int(field.dropFirst("hours_".count)) : nil }
+            let names = Dictionary(try await Volunteer.query(on: req.db).filter(\.$id ~~ failure.errors.compactMap { volunteerID($0.field) })
+                .all().map { ($0.id!, $0.realName) }, uniquingKeysWith: { a, _ in a })
+            let summary = failure.errors.map { e in
+                (volunteerID(e.field).flatMap { names[$0] }.map { $0 + "：" } ?? "") + req.t(e.message)
+            }.joined(separator: " ")
+            return try await renderShow(req, order: o, summary: summary, status: .unprocessableEntity, kept: kept, errors: failure.errors)
         } catch let e as AppError where e.status == .conflict || e.status == .tooManyRequests {
             let o = try await OrdersAPI.find(req)
-            return try await renderShow(req, order: o, summary: req.t(e.message), status: e.status)
+            return try await renderShow(req, order: o, summary: req.t(e.message), status: e.status, kept: kept)
+        }
+    }
+
+    /// The reasons offered for seeing a resident's number (the last, "other", asks for the reason).
+    static let contactReasons = ["order.contact_reason.arrange", "order.contact_reason.address", "order.contact_reason.serving",
+                                 "order.contact_reason.follow_up", "order.contact_reason.other"]
+
+    /// 查看并拨打: with a reason chosen (or written), the number is written to the audit trail and
+    /// shown on the order's page as a number to tap; never in an address or a redirect.
+    static func contact(req: Request) async throws -> Response {
+        let o = try await OrdersAPI.find(req)
+        let form = try await req.formFields()
+        let chosen = (form["reason"]?.last ?? "").trimmingCharacters(in: .whitespaces)
+        let written = form["reason_other"]?.last ?? ""
+        let other = req.t("order.contact_reason.other")
+        var r = FieldReader(["reason": .string(chosen.isEmpty || chosen == other ? written : chosen)])
+        let input = RevealReason.read(&r)
+        do {
+            try r.check()
+            let (name, phone) = try await OrdersAPI.revealContact(req, o, reason: input!.reason)
+            let digits = phone.filter { $0.isNumber || $0 == "+" }
+            return try await renderShow(req, order: o, summary: nil, revealed: .init(name: name, phone: phone, tel: "tel:" + digits))
+        } catch let failure as ValidationFailure {
+            return try await renderShow(req, order: o, summary: req.t("order.contact_reason_needed") + " " + failure.errors.map { req.t($0.message) }.joined(separator: " "),
+                                        status: .unprocessableEntity)
         }
     }
 

@@ -272,7 +272,7 @@ enum SurveysAdminPages {
     static func status(req: Request) async throws -> Response {
         let s = try await load(req, .write)
         var r = FieldReader(form: try await req.formFields())
-        let status = r.choice("status", Survey.Status.self)
+        let status = SurveysRoutes.readStatus(&r)
         try r.check()
         try await SurveyService.make(req).setStatus(s, status!, by: try req.requirePrincipal())
         return req.redirect(to: Paths.adminSurvey(try s.requireID()), redirectType: .normal)

@@ -129,6 +129,11 @@ enum SurveysRoutes {
 
     static func one(req: Request) async throws -> SurveyDTO { try SurveyDTO(try await find(req)) }
 
+    /// Closing a survey, or opening it again.
+    static func readStatus(_ r: inout FieldReader) -> Survey.Status? {
+        r.choice("status", Survey.Status.self)
+    }
+
     static func readDraft(_ r: inout FieldReader) -> SurveyDraft? {
         let site = r.int("site_id", in: 1...Int(Int32.max))
         let title = r.text("title", max: 60)
@@ -155,7 +160,7 @@ enum SurveysRoutes {
     static func status(req: Request) async throws -> SurveyDTO {
         let s = try await find(req)
         var r = try await req.fieldReader()
-        let status = r.choice("status", Survey.Status.self)
+        let status = readStatus(&r)
         try r.check()
         try await SurveyService.make(req).setStatus(s, status!, by: try req.requirePrincipal())
         return try SurveyDTO(s)
@@ -166,7 +171,7 @@ enum SurveysRoutes {
     static func respond(req: Request) async throws -> Response {
         let s = try await find(req)
         var r = try await req.fieldReader()
-        let collected = readResponse(&r, s)
+        let collected = readResponse(&r, questions: s.questions)
         try r.check()
         let (stored, created) = try await SurveyService.make(req).record(try s.requireID(), collected!, by: try req.requirePrincipal())
         let response = try await SurveyResponseDTO(stored).encodeResponse(for: req)
@@ -174,14 +179,14 @@ enum SurveysRoutes {
         return response
     }
 
-    static func readResponse(_ r: inout FieldReader, _ s: Survey, now: Date? = nil) -> CollectedResponse? {
+    static func readResponse(_ r: inout FieldReader, questions: [SurveyQuestion], now: Date? = nil) -> CollectedResponse? {
         let client = r.text("client_id", max: 64, min: 8)
         if let client, !client.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) { r.fail("client_id", "error.survey.client_id") }
         let station = r.int("station_id", in: 1...Int(Int32.max))
         let household = r.text("household", required: false, max: 60)
         // A form sent without the phone's script has no time of its own: it was filled in just now.
         let collected = now == nil ? r.date("collected_at") : (r.date("collected_at", required: false) ?? now)
-        let answers = SurveyInput.answers(&r, for: s.questions)
+        let answers = SurveyInput.answers(&r, for: questions)
         guard let client, let station, let collected, r.isValid else { return nil }
         return CollectedResponse(clientID: client, stationID: station, household: household, collectedAt: collected, answers: answers)
     }
@@ -318,7 +323,7 @@ enum SurveysRoutes {
         var r = FieldReader(form: fields)
         let scripted = fields["answers"] != nil
         if !scripted { r = FieldReader(formAnswers(fields, s.questions)) }
-        let collected = readResponse(&r, s, now: scripted ? nil : req.now)
+        let collected = readResponse(&r, questions: s.questions, now: scripted ? nil : req.now)
         let wantsJSON = req.headers.accept.mediaTypes.contains(.json)
         do {
             try r.check()

@@ -75,12 +75,10 @@ enum TrainingAPI {
     static func checkIn(req: Request) async throws -> Response {
         guard let id = (try? req.pathInt("id")) else { throw AppError.notFound }
         var r = try await req.fieldReader()
-        let window = r.int("t", in: 0...Int(Int32.max))
-        let signature = r.text("s", max: 64)
-        let lat = r.double("latitude", required: false, in: -90...90), lon = r.double("longitude", required: false, in: -180...180)
+        let scan = ScanInput.read(&r, positionRequired: false)
         try r.check()
-        let (a, created) = try await TrainingService.make(req).checkIn(trainingID: id, window: window!, signature: signature!, latitude: lat, longitude: lon,
-                                                                       by: try req.requirePrincipal())
+        let (a, created) = try await TrainingService.make(req).checkIn(trainingID: id, window: scan!.window, signature: scan!.signature,
+                                                                       latitude: scan!.latitude, longitude: scan!.longitude, by: try req.requirePrincipal())
         let response = try await TrainingAttendanceDTO(training_id: id, volunteer_id: a.$volunteer.id, checked_in_at: a.checkedInAt, hours: a.hours).encodeResponse(for: req)
         response.status = created ? .created : .ok
         return response

@@ -9,7 +9,10 @@ struct VolunteerService {
 
     /// Real-name registration. One ID number, one volunteer: checked first for a clear message,
     /// and enforced by a unique index for the race.
-    func register(_ input: VolunteerRegistration) async throws -> Volunteer {
+    /// Registers a volunteer; with `passwordHash`, also the account they sign in with (registering on
+    /// the site): the phone number as the username (the volunteer number if another account has
+    /// the phone's), a volunteer's grant at their site, in the same transaction.
+    func register(_ input: VolunteerRegistration, passwordHash: String? = nil, locale: AppLocale = .zhCN) async throws -> Volunteer {
         let site = try await Lookup.site(input.siteID, on: db)
         guard site.active else { throw ValidationFailure(field: "site_id", "error.site.inactive") }
         let idHash = protector.lookupHash(input.idNumber.value)
@@ -34,10 +37,21 @@ struct VolunteerService {
         v.registeredOn = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
         v.number = "pending-" + UUID().uuidString
         do {
+            let protector = protector
             try await db.writeTransaction { db in
                 try await v.create(on: db)
                 // 志愿者编号: year of registration and a sequence.
                 v.number = String(format: "ZY%04d%07d", day.year!, try v.requireID())
+                if let passwordHash {
+                    let phone = input.phone.value
+                    let taken = try await Account.query(on: db).filter(\.$username == phone).count() > 0
+                    let account = try await Account.insert(username: taken ? v.number : phone, passwordHash: passwordHash, site: site,
+                                                           role: .volunteer, locale: locale, on: db)
+                    account.phoneSealed = try protector.seal(phone)
+                    account.phoneMasked = input.phone.masked
+                    try await account.save(on: db)
+                    v.$account.id = try account.requireID()
+                }
                 try await v.save(on: db)
             }
         } catch where error.isUniqueViolation {

@@ -99,7 +99,7 @@ enum WishesRoutes {
 
     static func find(_ req: Request) async throws -> Wish {
         guard let id = (try? req.pathInt("id")), let w = try await Wish.find(id, on: req.db) else { throw AppError.notFound }
-        if w.status == .cancelled, !(try await WishService.make(req).isParty(w, req.principal)) { throw AppError.notFound }
+        guard try await WishService.make(req).mayView(w, req.principal) else { throw AppError.notFound }
         return w
     }
 
@@ -133,8 +133,9 @@ enum WishesRoutes {
         let sent = (try await req.body.collect(max: 1 << 20).get())?.readableBytes ?? 0
         if action == .fulfil || sent > 0 {
             var r = try await req.fieldReader()
-            note = r.text("note", required: false, max: 500, multiline: true)
+            let input = WishStepInput.read(&r)
             try r.check()
+            note = input!.note
             if action != .fulfil { note = nil }
         }
         let done = try await WishService.make(req).act(action, wishID: try w.requireID(), by: try req.requirePrincipal(), note: note)
@@ -158,7 +159,7 @@ enum WishesRoutes {
                 .init(link: Paths.wish(try w.requireID()), title: w.title, site: names[w.$site.id] ?? "",
                       value: w.value > 0 ? req.t("wish.value_yuan", ["value": String(w.value)]) : "", status: req.t("wish.status.\(w.status)"), statusKey: w.status.rawValue)
             },
-            canPost: p.map { !Set($0.roles).isDisjoint(with: [.resident, .practitioner, .siteAdmin]) } ?? false)
+            canPost: p.map { !OrderPolicy.orderingReach($0.grants).isEmpty } ?? false)
         return try await Pages.render(req, "wishes/list", page)
     }
 

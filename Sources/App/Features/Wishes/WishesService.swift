@@ -15,9 +15,8 @@ struct WishService {
         try await db.writeTransaction { db in
             let site = try await Lookup.site(input.siteID, on: db)
             guard site.active, site.kind == .station else { throw ValidationFailure(field: "site_id", "error.not_found_choice") }
-            let roles = Set(p.grants.filter { $0.sitePath.covers(site.sitePath) }.map(\.role))
-            guard !roles.isDisjoint(with: [.resident, .practitioner, .siteAdmin]) else { throw AppError.forbidden(Message("error.out_of_scope")) }
-            let onBehalf = !roles.contains(.resident)
+            // Who may post a wish is who may order there: residents for themselves, practitioners and admins for someone.
+            guard let onBehalf = OrderPolicy.mayOrder(p.grants, at: site.sitePath) else { throw AppError.forbidden(Message("error.out_of_scope")) }
             if onBehalf, input.contactName == nil { throw ValidationFailure(field: "contact_name", "error.wish.contact_needed") }
             let w = Wish()
             w.createdAt = now
@@ -48,6 +47,12 @@ struct WishService {
     }
 
     /// May this person see the wish's private side (contact name, note, photo)?
+    /// A cancelled wish is seen only by those who had a part in it; any other, by everyone.
+    func mayView(_ w: Wish, _ p: Principal?) async throws -> Bool {
+        if w.status != .cancelled { return true }
+        return try await isParty(w, p)
+    }
+
     func isParty(_ w: Wish, _ p: Principal?) async throws -> Bool {
         guard let p else { return false }
         return !(try await actors(w, p, on: db)).isDisjoint(with: [.requester, .claimer, .siteAdmin])

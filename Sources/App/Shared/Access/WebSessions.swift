@@ -280,3 +280,20 @@ extension PeriodicService {
         }
     }
 }
+
+/// An address no route answers (a mistyped link) still shows the header of whoever is signed in:
+/// only when such a request fails is the session cookie read, never for static files that exist.
+struct KnownOnUnmatched: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch {
+            if req.route == nil, req.principal == nil, !req.url.path.hasPrefix("/api/"),
+               let cookie = req.cookies[WebSessionStore.cookieName]?.string, !cookie.isEmpty, cookie.utf8.count <= 100,
+               let found = try? await Principal.load(sessionTokenHash: TokenDigest.sha256(cookie), now: req.now, on: req.db) {
+                req.auth.login(found.0)
+            }
+            throw error
+        }
+    }
+}

@@ -65,10 +65,6 @@ enum OpenAPI {
         return Field(name: name, node: .string(format: nil), required: required, limits: limits)
     }
 
-    static func phone(_ name: String) -> Field {
-        Field(name: name, node: .string(format: nil), required: true, limits: [("maxLength", .integer(20)), ("pattern", .text(mobile))])
-    }
-
     static func day(_ name: String) -> Field {
         Field(name: name, node: .string(format: nil), required: false, limits: [("maxLength", .integer(10)), ("pattern", .text(day))])
     }
@@ -85,8 +81,6 @@ enum OpenAPI {
         Field(name: name, node: .string(format: nil), required: required, limits: [("maxLength", .integer(40)), ("pattern", .text(moment))])
     }
     static func flag(_ name: String) -> Field { Field(name: name, node: .boolean, required: false) }
-    static func ids(_ name: String) -> Field { Field(name: name, node: .array(.integer), required: false) }
-    static func tags(_ name: String) -> Field { Field(name: name, node: .array(.string(format: nil)), required: false) }
     static func choice<E: CaseIterable & RawRepresentable>(_ name: String, _ type: E.Type, required: Bool = false) -> Field where E.RawValue == String {
         Field(name: name, node: .enumeration(E.allCases.map(\.rawValue)), required: required)
     }
@@ -95,7 +89,8 @@ enum OpenAPI {
     /// reader itself (`FieldReader.fields`), declared once. `patterns` gives a text field the format
     /// it must have (a phone number); `required` and `optional` say what the reader decides case by
     /// case (details are needed only without a menu item).
-    static func fields(_ read: (inout FieldReader) -> Void, patterns: [String: String] = [:], required: Set<String> = [], optional: Set<String> = []) -> [Field] {
+    static func fields(_ read: (inout FieldReader) -> Void, patterns: [String: String] = [:], shapes: [String: Field] = [:],
+                       required: Set<String> = [], optional: Set<String> = []) -> [Field] {
         FieldReader.fields(read).map { spec in
             let needed = (spec.required || required.contains(spec.name)) && !optional.contains(spec.name)
             switch spec.kind {
@@ -107,6 +102,7 @@ enum OpenAPI {
             case .choice(let values): return Field(name: spec.name, node: .enumeration(values), required: needed)
             case .ids(let max): return Field(name: spec.name, node: .array(.integer), required: needed, limits: [("maxItems", .integer(max))])
             case .tags(let count, _): return Field(name: spec.name, node: .array(.string(format: nil)), required: needed, limits: [("maxItems", .integer(count))])
+            case .structured: return shapes[spec.name] ?? Field(name: spec.name, node: .anyObject, required: needed)
             }
         }
     }
@@ -129,7 +125,7 @@ enum OpenAPI {
     static var operations: [Operation] {
         var ops: [Operation] = [
             Operation(method: .POST, path: "/auth/token", summary: "Sign in: a bearer token for the API", tag: "auth", auth: false,
-                      body: .json([text("username", max: 64), text("password", max: 128)]), status: 201, reply: reply(TokenDTO.self)),
+                      body: .json(fields { _ = SignInInput.read(&$0) }), status: 201, reply: reply(TokenDTO.self)),
             Operation(method: .DELETE, path: "/auth/token", summary: "Revoke the token this request carries", tag: "auth", auth: true, status: 204, reply: .empty),
             Operation(method: .GET, path: "/me", summary: "Who I am: account, roles and their sites", tag: "auth", auth: true, status: 200, reply: reply(MeDTO.self)),
             Operation(method: .GET, path: "/me/calendar", summary: "My activity calendar's subscription address (iCalendar)", tag: "activities", auth: true, status: 200,
@@ -162,7 +158,7 @@ enum OpenAPI {
                       query: [text("status", max: 200, required: false, pattern: "^(" + OrderStatus.allCases.map(\.rawValue).joined(separator: "|") + ")(,(" + OrderStatus.allCases.map(\.rawValue).joined(separator: "|") + "))*$"), site, date("from"), date("to")] + page, status: 200, reply: reply(OrderPageDTO.self)),
             Operation(method: .GET, path: "/orders/{id}", summary: "One order with its timeline", tag: "orders", auth: true, status: 200, reply: reply(OrderDTO.self)),
             Operation(method: .POST, path: "/orders/{id}/contact", summary: "The resident's phone in the clear, with a reason (audited): admins of the order's site, the serving team's leader",
-                      tag: "orders", auth: true, body: .json([text("reason", max: 200, min: 2)]), status: 200, reply: reply(OrdersAPI.ContactDTO.self)),
+                      tag: "orders", auth: true, body: .json(fields { _ = RevealReason.read(&$0) }), status: 200, reply: reply(OrdersAPI.ContactDTO.self)),
             Operation(method: .GET, path: "/orders/{id}/suggestions", summary: "Teams ranked for dispatch (派单)", tag: "orders", auth: true, status: 200,
                       reply: reply([SuggestionDTO].self)),
         ]
@@ -191,22 +187,22 @@ enum OpenAPI {
             Operation(method: .POST, path: "/activities/{id}/approve", summary: "Approve an activity (审核)", tag: "activities", auth: true, status: 200,
                       reply: reply(ActivityDTO.self)),
             Operation(method: .POST, path: "/activities/{id}/signup", summary: "Sign up (报名); never oversold", tag: "activities", auth: true,
-                      body: .json([flag("guardian_consent")]), status: 200, reply: reply(SignupDTO.self), bodyRequired: false),
+                      body: .json(fields { _ = SignupInput.read(&$0) }), status: 200, reply: reply(SignupDTO.self), bodyRequired: false),
             Operation(method: .DELETE, path: "/activities/{id}/signup", summary: "Cancel my sign-up", tag: "activities", auth: true, status: 200, reply: reply(SignupDTO.self)),
             Operation(method: .GET, path: "/activities/{id}/signups", summary: "The roster (organisers)", tag: "activities", auth: true, status: 200,
                       reply: reply([SignupDTO].self)),
             Operation(method: .POST, path: "/activities/{id}/signups/{signup}/confirm", summary: "Confirm a volunteer's hours", tag: "activities", auth: true,
-                      body: .json([number("hours", 0...24, required: false), text("reason", max: 200, required: false)]), status: 200, reply: reply(SignupDTO.self)),
+                      body: .json(fields { _ = HoursConfirmation.read(&$0) }), status: 200, reply: reply(SignupDTO.self)),
             Operation(method: .GET, path: "/activities/{id}/qr", summary: "The current check-in (or check-out) address for the QR code", tag: "activities", auth: true,
                       query: [Field(name: "kind", node: .enumeration(["in", "out"]), required: false)], status: 200, reply: reply(ActivitiesAPI.QRLinkDTO.self)),
             Operation(method: .POST, path: "/activities/{id}/check-in", summary: "Check in with the QR code's values and my position", tag: "activities", auth: true,
-                      body: .json([int("t", 0...Int(Int32.max)), text("s", max: 64), number("latitude", -90...90), number("longitude", -180...180)]),
+                      body: .json(fields { _ = ScanInput.read(&$0, positionRequired: true) }),
                       status: 200, reply: reply(SignupDTO.self)),
             Operation(method: .POST, path: "/activities/{id}/check-out", summary: "Check out with the QR code's values and my position", tag: "activities", auth: true,
-                      body: .json([int("t", 0...Int(Int32.max)), text("s", max: 64), number("latitude", -90...90), number("longitude", -180...180)]),
+                      body: .json(fields { _ = ScanInput.read(&$0, positionRequired: true) }),
                       status: 200, reply: reply(SignupDTO.self)),
             Operation(method: .POST, path: "/activities/{id}/people-served", summary: "Record how many people the activity served", tag: "activities", auth: true,
-                      body: .json([int("people_served", 0...1_000_000)]), status: 200, reply: reply(ActivityDTO.self)),
+                      body: .json(fields { _ = PeopleServedInput.read(&$0) }), status: 200, reply: reply(ActivityDTO.self)),
 
             Operation(method: .GET, path: "/wishes", summary: "Micro-wishes (微心愿)", tag: "wishes", auth: false, query: [site], status: 200, reply: reply([WishDTO].self)),
             Operation(method: .POST, path: "/wishes", summary: "Post a micro-wish", tag: "wishes", auth: true,
@@ -214,20 +210,19 @@ enum OpenAPI {
                       status: 201, reply: reply(WishDTO.self)),
             Operation(method: .GET, path: "/wishes/{id}", summary: "One micro-wish", tag: "wishes", auth: false, status: 200, reply: reply(WishDTO.self)),
             Operation(method: .POST, path: "/wishes/{id}/{action}", summary: "Claim, release, fulfil, confirm or cancel a wish", tag: "wishes", auth: true,
-                      body: .json([text("note", max: 500, required: false, multiline: true)]), status: 200, reply: reply(WishDTO.self), bodyRequired: false),
+                      body: .json(fields { _ = WishStepInput.read(&$0) }), status: 200, reply: reply(WishDTO.self), bodyRequired: false),
 
             Operation(method: .GET, path: "/surveys", summary: "Needs surveys (问需) I design, read or collect for", tag: "surveys", auth: true, query: [site],
                       status: 200, reply: reply([SurveyDTO].self)),
             Operation(method: .POST, path: "/surveys", summary: "Design a needs survey for a site", tag: "surveys", auth: true,
-                      body: .json([int("site_id"), text("title", max: 60), text("description", max: 1000, required: false, multiline: true), surveyQuestions]),
+                      body: .json(fields({ _ = SurveysRoutes.readDraft(&$0) }, shapes: ["questions": surveyQuestions])),
                       status: 201, reply: reply(SurveyDTO.self)),
             Operation(method: .GET, path: "/surveys/{id}", summary: "One survey with its questions", tag: "surveys", auth: true, status: 200, reply: reply(SurveyDTO.self)),
             Operation(method: .POST, path: "/surveys/{id}/status", summary: "Close a survey, or open it again", tag: "surveys", auth: true,
-                      body: .json([choice("status", Survey.Status.self, required: true)]), status: 200, reply: reply(SurveyDTO.self)),
+                      body: .json(fields { _ = SurveysRoutes.readStatus(&$0) }), status: 200, reply: reply(SurveyDTO.self)),
             Operation(method: .POST, path: "/surveys/{id}/responses",
                       summary: "One household's answers (201; 200 with the stored one when this client_id was sent before)", tag: "surveys", auth: true,
-                      body: .json([text("client_id", max: 64, min: 8, pattern: "^[A-Za-z0-9-]+$"), int("station_id"), text("household", max: 60, required: false), date("collected_at", required: true),
-                                   Field(name: "answers", node: .anyObject, required: false)]),
+                      body: .json(fields({ _ = SurveysRoutes.readResponse(&$0, questions: []) }, patterns: ["client_id": "^[A-Za-z0-9-]+$"])),
                       status: 201, reply: reply(SurveyResponseDTO.self), alsoOK: [(200, "This client_id was sent before: the answers stored then")]),
             Operation(method: .GET, path: "/surveys/{id}/results", summary: "Counts per answer and the unmet needs against the menu and the orders", tag: "surveys", auth: true,
                       query: [site, Field(name: "period", node: .enumeration(["all", "month", "quarter", "year", "custom"]), required: false),
@@ -238,7 +233,7 @@ enum OpenAPI {
                       query: [site, day("from")], status: 200, reply: reply([TrainingDTO].self)),
             Operation(method: .POST, path: "/trainings/{id}/check-in", summary: "Check in to a training with the scanned code's values (and my position, on site); 200 when already in",
                       tag: "trainings", auth: true,
-                      body: .json([int("t", 0...Int(Int32.max)), text("s", max: 64), number("latitude", -90...90, required: false), number("longitude", -180...180, required: false)]),
+                      body: .json(fields { _ = ScanInput.read(&$0, positionRequired: false) }),
                       status: 201, reply: reply(TrainingAttendanceDTO.self), alsoOK: [(200, "Already checked in: that attendance")]),
             Operation(method: .GET, path: "/showcase", summary: "The showcase (志愿风采): published services and activities of a site and below", tag: "showcase", auth: false,
                       query: [site, int("page", QueryBounds.page, required: false)], status: 200, reply: reply([ShowcasePostDTO].self)),

@@ -26,7 +26,7 @@ extension Chrome {
     static func make(_ req: Request, title: String) -> Chrome {
         let p = req.principal
         var nav = [Link(href: Paths.home, label: req.t("nav.home"), current: req.url.path == "/")]
-        nav.append(Link(href: "/menu", label: req.t("nav.menu"), current: req.url.path == "/menu"))
+        nav.append(Link(href: Paths.menu, label: req.t("nav.menu"), current: req.url.path == Paths.menu))
         nav.append(Link(href: Paths.activities, label: req.t("nav.activities"), current: req.url.path.hasPrefix(Paths.activities)))
         nav.append(Link(href: Paths.wishes, label: req.t("nav.wishes"), current: req.url.path.hasPrefix(Paths.wishes)))
         nav.append(Link(href: Paths.projects, label: req.t("nav.projects"), current: req.url.path.hasPrefix(Paths.projects)))
@@ -35,23 +35,23 @@ extension Chrome {
         if p == nil {
             nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
         } else {
-            nav.append(Link(href: "/orders/mine", label: req.t("nav.my_orders"), current: req.url.path == "/orders/mine"))
+            nav.append(Link(href: Paths.myOrders, label: req.t("nav.my_orders"), current: req.url.path == Paths.myOrders))
         }
         if let p, !Policy.grants(p.grants, allowing: .orders, .write).isEmpty {
-            nav.append(Link(href: "/orders/queue", label: req.t("nav.queue"), current: req.url.path == "/orders/queue"))
-            nav.append(Link(href: "/board", label: req.t("nav.board"), current: req.url.path == "/board"))
+            nav.append(Link(href: Paths.queue, label: req.t("nav.queue"), current: req.url.path == Paths.queue))
+            nav.append(Link(href: Paths.board, label: req.t("nav.board"), current: req.url.path == Paths.board))
         }
-        if let p, p.roles.contains(.teamLeader) {
-            nav.append(Link(href: "/orders/team", label: req.t("nav.team_orders"), current: req.url.path == "/orders/team"))
+        if let p, Policy.leadsTeams(p.grants) {
+            nav.append(Link(href: Paths.teamInbox, label: req.t("nav.team_orders"), current: req.url.path == Paths.teamInbox))
         }
-        if let p, p.roles.contains(.volunteer) || p.roles.contains(.teamLeader) {
-            nav.append(Link(href: "/me/service", label: req.t("nav.my_service"), current: req.url.path == "/me/service"))
+        if let p, Policy.volunteers(p.grants) {
+            nav.append(Link(href: Paths.myService, label: req.t("nav.my_service"), current: req.url.path == Paths.myService))
         }
-        if let p, !p.roles.isDisjoint(with: [.practitioner, .siteAdmin, .auditor]) {
+        if let p, Policy.worksWithSurveys(p.grants) {
             nav.append(Link(href: Paths.surveys, label: req.t("nav.surveys"), current: req.url.path.hasPrefix(Paths.surveys)))
         }
         if let p, !Policy.grants(p.grants, allowing: .orders, .read).isEmpty {
-            nav.append(Link(href: "/assessment", label: req.t("nav.assessment"), current: req.url.path.hasPrefix("/assessment")))
+            nav.append(Link(href: Paths.assessment, label: req.t("nav.assessment"), current: req.url.path.hasPrefix(Paths.assessment)))
         }
         if let p, !Policy.grants(p.grants, allowing: .sites, .read).isEmpty {
             nav.append(Link(href: Paths.admin, label: req.t("nav.admin"), current: req.url.path.hasPrefix("/admin")))
@@ -64,12 +64,21 @@ extension Chrome {
             // Pages outside the session routes (a 404 for an unknown path) have no session to hold a token.
             csrf: req.isWebRoute ? req.csrfToken() : "",
             nav: nav,
-            otherLanguage: Link(href: Paths.language(other.rawValue, next: req.url.string), label: req.t("lang.switch_to"), current: false),
+            otherLanguage: Link(href: Paths.language(other.rawValue, next: languageReturn(req)), label: req.t("lang.switch_to"), current: false),
             logoutPath: Paths.logout,
             inboxPath: Paths.inbox,
             unread: p?.unread ?? 0
         )
     }
+}
+
+/// Where switching the language comes back to: this page, or — for a page a form's POST answered,
+/// which no link can open again — the page the form was on.
+func languageReturn(_ req: Request) -> String {
+    if req.method == .GET || req.method == .HEAD { return req.url.string }
+    let referer = req.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
+    let path = referer.map { $0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? "") }
+    return path.flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.home
 }
 
 struct ErrorPage: Encodable {

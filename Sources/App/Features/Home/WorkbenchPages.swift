@@ -1,0 +1,107 @@
+import Vapor
+import Fluent
+import DiandanCore
+
+/// 我的工作台: the home page of someone signed in — what they do, with counts linking to the lists.
+/// Every tile is for a page its person may open.
+struct WorkbenchPage: Encodable {
+    struct Tile: Encodable {
+        var label: String
+        var value: String? = nil
+        var note: String? = nil
+        var link: String
+        var primary = false
+        var alert = false
+    }
+    struct Item: Encodable { var title: String; var detail: String; var link: String }
+    struct Section: Encodable {
+        var key: String
+        var heading: String
+        var tiles: [Tile]
+        var items: [Item] = []
+        var empty: String? = nil
+    }
+    var chrome: Chrome
+    var greeting: String
+    var sections: [Section]
+}
+
+enum WorkbenchPages {
+    static func render(_ req: Request, _ p: Principal) async throws -> Response {
+        let service = WorkbenchService.make(req)
+        var sections: [WorkbenchPage.Section] = []
+
+        // 点单: residents for themselves, practitioners and admins for a resident (代点单).
+        if !OrderPolicy.orderingReach(p.grants).isEmpty {
+            let ordering = try await service.ordering(p)
+            let own = OrderPolicy.ordersForThemselves(p.grants)
+            sections.append(.init(
+                key: "orders", heading: req.t(own ? "work.orders" : "work.orders_for"),
+                tiles: [.init(label: req.t(own ? "work.order_new" : "work.order_for"), note: req.t(own ? "work.order_new_note" : "work.order_for_note"),
+                              link: Paths.menu, primary: true),
+                        .init(label: req.t("work.my_orders"), value: String(ordering.open), note: req.t("work.under_way"), link: Paths.myOrders)],
+                items: try ordering.recent.map { o in
+                    .init(title: o.number + " · " + o.title, detail: req.t("order.status.\(o.status)"), link: Paths.order(try o.requireID()))
+                },
+                empty: req.t("work.no_orders")))
+        }
+
+        // 本队接单: the leader's team orders.
+        let led = try await OrderService.make(req).ledTeams(p, on: req.db)
+        if !led.isEmpty {
+            let inbox = try await OrderService.make(req).teamInbox(teams: led, offset: 0, limit: 3, on: req.db)
+            sections.append(.init(
+                key: "team", heading: req.t("work.team"),
+                tiles: [.init(label: req.t("work.team_orders"), value: String(inbox.total), note: req.t("work.team_orders_note"), link: Paths.teamInbox,
+                              primary: inbox.total > 0)],
+                items: try inbox.orders.map { o in
+                    .init(title: o.number + " · " + o.title, detail: req.t("order.status.\(o.status)"), link: Paths.order(try o.requireID()))
+                },
+                empty: req.t("work.no_team_orders")))
+        }
+
+        // 我的志愿服务: hours, stars, points, the activities ahead.
+        if let s = try await service.serving(p) {
+            sections.append(.init(
+                key: "service", heading: req.t("work.service"),
+                tiles: [.init(label: req.t("work.hours"), value: OrdersPages.hours(s.hours), note: req.t("work.hours_unit"), link: Paths.myService),
+                        .init(label: req.t("work.stars"), value: String(repeating: "★", count: s.stars) + String(repeating: "☆", count: 5 - s.stars),
+                              link: Paths.myService),
+                        .init(label: req.t("work.points"), value: String(s.points), link: Paths.myService),
+                        .init(label: req.t("work.find_activity"), note: req.t("work.find_activity_note"), link: Paths.activities, primary: s.next.isEmpty)],
+                items: try s.next.map { a in
+                    .init(title: a.title, detail: DateText.minute(a.startsAt) + " · " + a.address, link: Paths.activity(try a.requireID()))
+                },
+                empty: req.t("work.no_activities")))
+        }
+
+        // 派单: what waits in the queues of the sites this person dispatches for.
+        let dispatch = Policy.scopes(p.grants, .orders, .write)
+        if !dispatch.isEmpty {
+            let q = try await service.queues(dispatch)
+            sections.append(.init(
+                key: "dispatch", heading: req.t("work.dispatch"),
+                tiles: [.init(label: req.t("work.waiting"), value: String(q.waiting), link: Paths.queue, primary: q.waiting > 0),
+                        .init(label: req.t("work.soon"), value: String(q.soon), note: req.t("work.soon_note"), link: Paths.queue, alert: q.soon > 0),
+                        .init(label: req.t("work.overdue"), value: String(q.overdue), link: Paths.queue, alert: q.overdue > 0),
+                        .init(label: req.t("nav.board"), note: req.t("work.board_note"), link: Paths.board)]))
+        }
+
+        // The rest of what this person may open.
+        var more: [WorkbenchPage.Tile] = []
+        if Policy.worksWithSurveys(p.grants) {
+            more.append(.init(label: req.t("nav.surveys"), note: req.t("work.surveys_note"), link: Paths.surveys))
+        }
+        if !Policy.grants(p.grants, allowing: .orders, .read).isEmpty {
+            more.append(.init(label: req.t("nav.assessment"), note: req.t("work.assessment_note"), link: Paths.assessment))
+        }
+        if !Policy.grants(p.grants, allowing: .sites, .read).isEmpty {
+            more.append(.init(label: req.t("nav.admin"), note: req.t("work.admin_note"), link: Paths.admin))
+        }
+        more.append(.init(label: req.t("nav.inbox"), value: p.unread > 0 ? String(p.unread) : nil, note: req.t("work.inbox_note"), link: Paths.inbox, alert: p.unread > 0))
+        sections.append(.init(key: "more", heading: req.t("work.more"), tiles: more))
+
+        let page = WorkbenchPage(chrome: .make(req, title: req.t("work.title")), greeting: req.t("work.greeting", ["name": p.username]), sections: sections)
+        return try await Pages.render(req, "workbench", page)
+    }
+}
