@@ -135,3 +135,38 @@ def test_a_resident_signs_in_from_the_home_page_and_lands_on_ordering(phone):
     click_and_wait(phone, element=work.find_element(By.PARTIAL_LINK_TEXT, "我要点单"))
     assert urlparse(phone.current_url).path == "/menu"
     assert phone.find_elements(By.CSS_SELECTOR, ".menu-item")
+
+
+def test_a_resident_is_asked_before_cancelling_an_order(server, phone):
+    """From the home page to an order and its cancellation, asked first in a dialog: staying keeps the
+    order; going on cancels it and says so."""
+    import requests
+    token = requests.post(server + "/api/v1/auth/token", json={"username": "resident", "password": DEMO_PASSWORD}).json()["token"]
+    sites = requests.get(server + "/api/v1/sites").json()
+    station = next(s["id"] for s in sites if s["code"] == "360781201001")
+    categories = requests.get(server + "/open311/v2/services.json", params={"jurisdiction_id": "360781201001"}).json()
+    category = int(next(s["service_code"] for s in categories if s["service_code"].startswith("C"))[1:])
+    placed = requests.post(server + "/api/v1/orders", headers={"Authorization": "Bearer " + token}, json={
+        "category_id": category, "details": "想请人帮忙修一下水管", "station_id": station, "address": "叶坪村5组",
+        "contact_name": "钟奶奶", "contact_phone": "13800138111"})
+    assert placed.status_code == 201, placed.text
+    number = placed.json()["number"]
+
+    phone.open("/")
+    click_and_wait(phone, element=next(e for e in phone.find_elements(By.LINK_TEXT, "登录") if e.is_displayed()))
+    phone.find_element(By.ID, "username").send_keys("resident")
+    phone.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
+    click_and_wait(phone, "login-submit")
+    click_and_wait(phone, element=phone.find_element(By.PARTIAL_LINK_TEXT, number))
+    phone.find_element(By.ID, "reason-cancel").send_keys("家里人来帮忙了")
+    phone.find_element(By.ID, "do-cancel").click()
+    dialog = WebDriverWait(phone.driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "dialog.confirm"))
+    assert "确定取消订单" in dialog.text and number in dialog.text
+    phone.find_element(By.ID, "dialog-no").click()
+    assert not phone.find_elements(By.CSS_SELECTOR, "dialog.confirm")
+    assert phone.find_element(By.ID, "order-status").text != "已取消"
+    phone.find_element(By.ID, "do-cancel").click()
+    WebDriverWait(phone.driver, 5).until(lambda d: d.find_element(By.ID, "dialog-yes").is_displayed())
+    click_and_wait(phone, "dialog-yes")
+    assert phone.find_element(By.ID, "order-status").text == "已取消"
+    assert "已完成" in phone.find_element(By.ID, "order-notice").text

@@ -61,6 +61,20 @@ def test_the_whole_loop(server, phone):
                 break
             time.sleep(0.25)
         assert notices, "the dispatch notice never arrived"
+        # An unread notice is readable: its text against the page behind it, at least 4.5:1 (WCAG AA).
+        ratio = leader.driver.execute_script(r"""
+            function rgb(s) { return s.match(/[0-9.]+/g).slice(0, 3).map(Number); }
+            function lum(c) { return c.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                                      .reduce(function (a, v, i) { return a + v * [0.2126, 0.7152, 0.0722][i]; }, 0); }
+            var el = arguments[0], fg = rgb(getComputedStyle(el).color), bg = null;
+            for (var e = el; e && !bg; e = e.parentElement) {
+              var b = getComputedStyle(e).backgroundColor;
+              if (b && b !== "transparent" && !/rgba\(.*, 0\)$/.test(b)) { bg = rgb(b); }
+            }
+            var l1 = lum(fg), l2 = lum(bg || [255, 255, 255]);
+            return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+        """, notices[0])
+        assert ratio >= 4.5, ratio
         assert leader.find_element(By.ID, "unread-count").text.isdigit()
         click_and_wait(leader, element=notices[0])
         assert leader.current_url.endswith(order_path)

@@ -210,7 +210,11 @@ struct Open311Tests {
             // Revoked: at once, for good.
             var admin = WebClient(app)
             try await admin.login(Fixture.centreAdmin)
-            let revoke = try await admin.submit("/admin/integrations/\(issued.id)/revoke", [], tokenFrom: "/admin/integrations/\(issued.id)")
+            // Asked first: the first post answers with the question, and the key still works.
+            let asked = try await admin.submit("/admin/integrations/\(issued.id)/revoke", [], tokenFrom: "/admin/integrations/\(issued.id)")
+            #expect(asked.status == .ok && asked.text.contains("确定吊销") && asked.text.contains("name=\"confirmed\" value=\"1\""))
+            #expect(try await Integration.find(issued.id, on: app.db)?.revokedAt == nil)
+            let revoke = try await admin.submit("/admin/integrations/\(issued.id)/revoke", [("confirmed", "1")], tokenFrom: "/admin/integrations/\(issued.id)")
             #expect(revoke.status == .seeOther)
             let after = try await c.post(request(f, key: issued.key))
             #expect(after.status == .forbidden)

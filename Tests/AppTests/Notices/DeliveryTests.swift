@@ -72,7 +72,7 @@ struct DeliveryTests {
                 let gone = try await IssuedKey.issue(app, name: "已停用", site: w.f.centre, webhook: "http://127.0.0.1:\(port)/hook")
                 var admin = WebClient(app)
                 try await admin.login(Fixture.centreAdmin)
-                try await admin.submit("/admin/integrations/\(gone.id)/revoke", [], tokenFrom: "/admin/integrations/\(gone.id)")
+                try await admin.submit("/admin/integrations/\(gone.id)/revoke", [("confirmed", "1")], tokenFrom: "/admin/integrations/\(gone.id)")
                 var resident = try await APIClient.signIn(app, Fixture.user(.resident))
                 let order = try await resident.call(.POST, "/api/v1/orders", w.menuOrder()).json()
                 let id = order["id"] as! Int, number = order["number"] as! String

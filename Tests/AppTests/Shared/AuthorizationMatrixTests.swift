@@ -302,7 +302,7 @@ struct AuthorizationMatrixTests {
             Target(path: "/admin/integrations/\(try await integration(f, inScope, app).id!)", form: [("name", "改名\(counter.next())")])
         }, centreOnly: true),
         "POST admin/integrations/:id/revoke": Case(resource: .accounts, access: .write, target: { f, inScope, app in
-            Target(path: "/admin/integrations/\(try await integration(f, inScope, app).id!)/revoke", form: [])
+            Target(path: "/admin/integrations/\(try await integration(f, inScope, app).id!)/revoke", form: [("confirmed", "1")])
         }, centreOnly: true),
     ]
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import Fluent
+import SQLKit
 @testable import App
 @testable import DiandanCore
 
@@ -207,6 +208,76 @@ struct CompletionFormTests {
             let order = try #require(try await Order.query(on: app.db).first())
             #expect(page.contains("点单成功！订单号 \(order.number)"))
             #expect(page.contains("站点会在 \(DateText.minute(order.responseDeadline)) 前把它派给志愿服务队"))
+        }
+    }
+}
+
+/// Cancelling, rejecting, declining, revoking a key and asking to be deleted were done at one tap.
+@Suite("Asked before what cannot be undone")
+struct ConfirmationTests {
+    @Test func cancellingAnOrderIsAskedFirstAndTheReasonIsCarried() async throws {
+        try await withTestApp { app in
+            // setup: an order waiting at S1, its requester on its page.
+            let w = try await LoopWorld.make(app)
+            var api = try await APIClient.signIn(app, Fixture.user(.resident))
+            let id = try #require(try await api.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as? Int)
+            var resident = WebClient(app)
+            try await resident.login(Fixture.user(.resident))
+            let page = try await resident.send(.GET, Paths.order(id)).text
+            #expect(page.contains("data-confirm=\"确定取消订单"))
+            let token = try await resident.csrf(from: Paths.order(id))
+
+            // MUT: the first post (no script: the page asks).
+            let asked = try await resident.send(.POST, Paths.order(id) + "/cancel", form: [("_csrf", token), ("reason", "家里人来帮忙了")])
+
+            // validate
+            #expect(asked.status == .ok)
+            #expect(asked.text.contains("确定取消订单") && asked.text.contains("id=\"confirm-yes\""))
+            #expect(asked.text.contains("name=\"reason\" value=\"家里人来帮忙了\"") && asked.text.contains("name=\"confirmed\" value=\"1\""))
+            #expect(try await Order.find(id, on: app.db)?.status == .submitted)
+            let done = try await resident.send(.POST, Paths.order(id) + "/cancel", form: [("_csrf", token), ("reason", "家里人来帮忙了"), ("confirmed", "1")])
+            #expect(done.status == .seeOther)
+            #expect(try await Order.find(id, on: app.db)?.status == .cancelled)
+            // The API is not asked (a program decides for itself).
+            let other = try #require(try await api.call(.POST, "/api/v1/orders", w.offMenuOrder()).json()["id"] as? Int)
+            #expect(try await api.call(.POST, "/api/v1/orders/\(other)/cancel", #"{"reason":"不需要了"}"#).status == .ok)
+        }
+    }
+}
+
+/// A session that ended while the person typed an order showed "403 页面已过期" and the text was lost.
+@Suite("An order typed as the session ends")
+struct KeptOrderTests {
+    @Test func theTypedOrderComesBackAfterSigningInAgain() async throws {
+        try await withTestApp { app in
+            // setup: a resident on the order form, whose session then ends (signed out everywhere).
+            let w = try await LoopWorld.make(app)
+            var resident = WebClient(app)
+            try await resident.login(Fixture.user(.resident))
+            let token = try await resident.csrf(from: Paths.orderNew(station: w.f.s1.id!))
+            try await (app.db as! SQLDatabase).raw("DELETE FROM web_sessions").run()
+
+            // MUT: the form is sent.
+            let r = try await resident.send(.POST, "/orders", form: [("_csrf", token), ("category_id", String(w.f.category.id!)), ("details", "想听一场党史宣讲"),
+                                                                     ("station_id", String(w.f.s1.id!)), ("address", "一号站旁"), ("contact_name", "李阿姨"),
+                                                                     ("contact_phone", "13800005678"), ("people", "1"), ("form_id", "kept1")])
+
+            // validate: asked to sign in, with what was typed carried (never the old token), nothing ordered yet.
+            #expect(r.status == .unauthorized)
+            #expect(r.text.contains("登录已过期") && r.text.contains("name=\"kept:details\" value=\"想听一场党史宣讲\""))
+            #expect(!r.text.contains("kept:_csrf"))
+            #expect(try await Order.query(on: app.db).count() == 0)
+            let fresh = try #require(r.text.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.output.1) })
+            let kept = r.text.matches(of: /name="(kept:[^"]+)" value="([^"]*)"/).map { (String($0.output.1), String($0.output.2)) }
+            #expect(kept.count >= 8)
+            let signedIn = try await resident.send(.POST, "/login", form: [("_csrf", fresh), ("username", Fixture.user(.resident)), ("password", Fixture.password),
+                                                                            ("next", Paths.orderNewForm)] + kept)
+            #expect(signedIn.headers.first(name: .location) == Paths.orderNewForm)
+            let form = try await resident.send(.GET, Paths.orderNewForm)
+            #expect(form.status == .ok)
+            #expect(form.text.contains("id=\"order-kept\"") && form.text.contains("想听一场党史宣讲") && form.text.contains("value=\"李阿姨\""))
+            // Once: the next visit starts afresh.
+            #expect(!(try await resident.send(.GET, Paths.orderNew(station: w.f.s1.id!)).text.contains("id=\"order-kept\"")))
         }
     }
 }

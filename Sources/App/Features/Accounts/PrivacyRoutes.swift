@@ -73,6 +73,10 @@ enum PrivacyRoutes {
     }
 
     static func requestPage(req: Request) async throws -> Response {
+        if !Confirmation.given(try await req.formFields()) {
+            return try await Confirmation.ask(req, heading: req.t("privacy.request"), question: req.t("privacy.confirm", ["days": String(req.application.settings.privacy.deletionGraceDays)]),
+                                              action: "/me/deletion", confirm: req.t("privacy.request"), back: Paths.myPrivacy)
+        }
         let d = try await requestDeletion(req: req)
         req.webSession["flash"] = req.t("privacy.deletion_requested", ["date": d.takes_effect_at.map { DateText.minute($0) } ?? ""])
         return req.redirect(to: Paths.myPrivacy, redirectType: .normal)

@@ -9,6 +9,9 @@ struct LoginPage: Encodable {
     var error: String?
     var action: String
     var notice: String? = nil
+    /// What a form sent after the session ended carried, to come back filled in after sign-in.
+    var kept: [Kept] = []
+    struct Kept: Encodable { var name: String; var value: String }
 }
 
 struct TokenDTO: Content {
@@ -47,13 +50,33 @@ enum SignInPages {
         return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: Paths.login(), notice: notice))
     }
 
+    /// The fields a form sent after its session ended, kept through sign-in (`kept:<name>`).
+    static let keptPrefix = "kept:"
+
+    static func kept(_ form: [String: [String]], prefix: String = "") -> [LoginPage.Kept] {
+        form.filter { $0.key.hasPrefix(prefix) && $0.key != CSRFGuard.field && $0.key != "next" && $0.key.count <= 60 }
+            .sorted { $0.key < $1.key }.prefix(40)
+            .flatMap { key, values in values.prefix(20).map { LoginPage.Kept(name: String(key.dropFirst(prefix.count)), value: String($0.prefix(4000))) } }
+    }
+
+    /// A form sent after the session ended (or from another device that signed out): the sign-in
+    /// page says so and carries what was typed (never the old token); once signed in, the form's
+    /// page opens filled in, to be checked and sent.
+    static func signInKeeping(_ req: Request, returningTo page: String) async throws -> Response {
+        let login = LoginPage(chrome: .make(req, title: req.t("login.title")), next: page, username: "", error: nil, action: Paths.login(),
+                              notice: req.t("login.expired_kept"), kept: kept(try await req.formFields()))
+        return try await Pages.render(req, "login", login, status: .unauthorized)
+    }
+
     static func login(req: Request) async throws -> Response {
         let form = try await req.formFields()
+        let carried = kept(form, prefix: keptPrefix)
         let username = (form["username"]?.last ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"]?.last ?? ""
         let next = form["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
         func retry(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
-            try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: String(username.prefix(64)), error: message, action: Paths.login()), status: status)
+            try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: String(username.prefix(64)), error: message,
+                                                           action: Paths.login(), kept: carried), status: status)
         }
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 128 else {
             return try await retry(req.t("error.login_missing"), .unprocessableEntity)
@@ -62,6 +85,11 @@ enum SignInPages {
             let account = try await AccountService.make(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
             // A fresh session at login, so an id planted before login is worth nothing.
             try await req.startWebSession(accountID: try account.requireID())
+            if !carried.isEmpty {
+                var fields: [String: [String]] = [:]
+                for k in carried { fields[k.name, default: []].append(k.value) }
+                req.webSession[keptFormKey] = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
+            }
             // Each person lands on their own work (the home page), unless they came from a page.
             return req.redirect(to: next.isEmpty ? Paths.home : next)
         } catch let e as AppError {
@@ -70,6 +98,8 @@ enum SignInPages {
             return response
         }
     }
+
+    static let keptFormKey = "kept_form"
 
     static func logout(req: Request) async throws -> Response {
         req.endWebSession()

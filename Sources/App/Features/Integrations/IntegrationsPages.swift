@@ -99,7 +99,8 @@ enum IntegrationSection: AdminSection {
         let revocable = canWrite && i.revokedAt == nil && mayManage(req, i.site.sitePath)
         if let revoked = i.revokedAt { rows.append(.init(cells: [req.t("integration.revoked"), DateText.minute(revoked)])) }
         return [FormPage.Section(heading: req.t("integration.details"), rows: rows,
-                                 form: revocable ? .init(action: Paths.adminIntegrationRevoke(id), fields: [], submit: req.t("integration.revoke")) : nil)]
+                                 form: revocable ? .init(action: Paths.adminIntegrationRevoke(id), fields: [], submit: req.t("integration.revoke"), danger: true,
+                                                         question: req.t("integration.revoke_confirm", ["name": i.name])) : nil)]
     }
 
     static func registerExtras(_ admin: RoutesBuilder) {
@@ -109,6 +110,13 @@ enum IntegrationSection: AdminSection {
     /// Revoking is for good: the key stops at once and the integration's account is disabled.
     static func revoke(req: Request) async throws -> Response {
         let i = try await AdminRoutes<IntegrationSection>.find(req)
+        // Only asked of someone who may revoke it.
+        try IntegrationService.make(req).requireManage(i.site.sitePath)
+        if !Confirmation.given(try await req.formFields()) {
+            return try await Confirmation.ask(req, heading: req.t("integration.revoke"), question: req.t("integration.revoke_confirm", ["name": i.name]),
+                                              action: Paths.adminIntegrationRevoke(try i.requireID()), confirm: req.t("integration.revoke"),
+                                              back: Paths.adminItem(section, try i.requireID()))
+        }
         try await IntegrationService.make(req).revoke(i)
         return req.redirect(to: Paths.adminItem(section, try i.requireID()), redirectType: .normal)
     }

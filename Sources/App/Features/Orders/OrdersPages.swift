@@ -18,6 +18,8 @@ struct OrderFormPage: Encodable {
     var item: String?
     var fields: [FormField]
     var summary: String?
+    /// Said above the form (it came back filled in after signing in again).
+    var notice: String? = nil
 }
 
 struct OrderListPage: Encodable {
@@ -33,7 +35,11 @@ struct OrderListPage: Encodable {
 struct OrderShowPage: Encodable {
     struct Fact: Encodable { var label: String; var value: String }
     struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String; var why: String? }
-    struct Button: Encodable { var action: String; var label: String; var reason: Bool; var danger: Bool }
+    struct Button: Encodable {
+        var action: String; var label: String; var reason: Bool; var danger: Bool
+        /// Asked before the step is taken (it cannot be undone).
+        var question: String? = nil
+    }
     struct Suggestion: Encodable { var teamID: Int; var team: String; var why: String }
     struct Member: Encodable {
         var id: Int; var name: String; var number: String
@@ -97,6 +103,7 @@ struct VolunteerMePage: Encodable {
     /// When a requested deletion takes effect (as a sentence); nil when none is pending.
     var deletionPending: String?
     var deletionHint: String
+    var deletionQuestion: String
 }
 
 /// The loop in the browser: residents order, staff dispatch, leaders serve, everyone follows the timeline.
@@ -104,7 +111,7 @@ enum OrdersPages {
     static func register(_ web: RoutesBuilder) {
         web.get("menu", use: menu).rule(.open)
         web.get("orders", "new", use: newOrder).rule(.signedIn)
-        web.grouped(RateLimit(bucket: .orders)).post("orders", use: createOrder).rule(.signedIn)
+        web.grouped(RateLimit(bucket: .orders)).post("orders", use: createOrder).rule(.signedIn).keepsTypedForm(returningTo: Paths.orderNewForm)
         web.get("orders", "mine", use: mine).rule(.signedIn)
         web.get("orders", "queue", use: queue).rule(.resource(.orders, .write))
         web.get("orders", "team", use: teamInbox).rule(.signedIn)
@@ -186,16 +193,23 @@ enum OrdersPages {
     }
 
     static func newOrder(req: Request) async throws -> Response {
+        // An order typed before the session ended comes back as it was, to be checked and sent.
+        if let kept = req.takeKeptForm() {
+            let item = try await kept["menu_item_id"]?.last.flatMap { Int($0) }.asyncFlatMap { try await MenuItem.find($0, on: req.db) }
+            return try await renderOrderForm(req, item: item, values: kept, errors: [], notice: req.t("order.kept_after_sign_in"))
+        }
         let item = try await req.queryID("menu_item_id").asyncFlatMap { try await MenuItem.find($0, on: req.db) }
         var values: [String: [String]] = ["people": ["1"]]
         if let s = try req.queryID("station") { values["station_id"] = [String(s)] }
         return try await renderOrderForm(req, item: item, values: values, errors: [])
     }
 
-    static func renderOrderForm(_ req: Request, item: MenuItem?, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
-        let page = OrderFormPage(chrome: .make(req, title: req.t("order.new")), heading: req.t(item == nil ? "order.new_off_menu" : "order.new"),
+    static func renderOrderForm(_ req: Request, item: MenuItem?, values: [String: [String]], errors: [FieldError], status: HTTPResponseStatus = .ok,
+                                notice: String? = nil) async throws -> Response {
+        var page = OrderFormPage(chrome: .make(req, title: req.t("order.new")), heading: req.t(item == nil ? "order.new_off_menu" : "order.new"),
                                  item: item?.title, fields: try await orderFields(req, FormBuilder(req, values: values, errors: errors), item: item),
                                  summary: errors.isEmpty ? nil : req.t("error.validation"))
+        page.notice = notice
         return try await Pages.render(req, "orders/new", page, status: status)
     }
 
@@ -289,7 +303,8 @@ enum OrdersPages {
         let simple: [OrderStep] = [.accept, .decline, .claim, .start, .urge, .close, .cancel, .reject, .escalate]
         var buttons = simple.compactMap { step -> OrderShowPage.Button? in
             guard case .success = OrderMachine.apply(step.action, to: o.status, by: actors, reason: "x") else { return nil }
-            return .init(action: step.rawValue, label: req.t("order.do.\(step.action.rawValue)"), reason: step.needsReason, danger: step.needsReason)
+            return .init(action: step.rawValue, label: req.t("order.do.\(step.action.rawValue)"), reason: step.needsReason, danger: step.needsReason,
+                         question: step.needsReason ? req.t("order.confirm.\(step.rawValue)", ["number": o.number]) : nil)
         }
         if OrderPolicy.mayOpenForClaim(o.status, openForClaim: o.openForClaim, by: actors) {
             buttons.append(.init(action: OrderStep.openForClaim.rawValue, label: req.t("order.do.open_for_claim"), reason: false, danger: false))
@@ -367,6 +382,19 @@ enum OrdersPages {
             var r = try await req.fieldReader()
             kept = r
             let request = try OrderService.OrderRequest.parse(action, &r).withPhotos(try await req.uploadedFiles("photos"))
+            // Declining, cancelling and rejecting cannot be undone: asked first (a page, when script is off).
+            if action.needsReason {
+                let form = try await req.formFields()
+                if !Confirmation.given(form) {
+                    // Only asked of someone who may take the step now.
+                    try await OrderService.make(req).precheck(action.action, orderID: id, by: p)
+                    let o = try await OrdersAPI.find(req)
+                    return try await Confirmation.ask(req, heading: req.t("order.do.\(action.action.rawValue)") + " · " + o.number,
+                                                      question: req.t("order.confirm.\(action.rawValue)", ["number": o.number]),
+                                                      action: Paths.order(id) + "/" + action.rawValue, carry: form, keep: ["reason"],
+                                                      confirm: req.t("order.do.\(action.action.rawValue)"), back: Paths.order(id))
+                }
+            }
             try await OrderService.make(req).act(request, orderID: id, by: p)
             req.webSession["flash"] = req.t("order.step_done", ["step": req.t(action == .openForClaim ? "order.do.open_for_claim" : "order.do.\(action.action.rawValue)")])
             return req.redirect(to: Paths.order(id))
@@ -456,7 +484,8 @@ enum OrdersPages {
             redemptions: redemptions.map { .init(at: DateText.minute($0.createdAt), title: $0.perk.title, code: $0.code, points: $0.points) },
             flash: flash, calendarURL: CalendarRoutes.base(req) + (try CalendarRoutes.personalPath(v, req)),
             deletionPending: v.deletionRequestedAt.map { req.t("privacy.pending", ["date": DateText.minute(req.application.settings.privacy.deletionTakesEffect(requestedAt: $0))]) },
-            deletionHint: req.t("privacy.request_hint", ["days": String(req.application.settings.privacy.deletionGraceDays)]))
+            deletionHint: req.t("privacy.request_hint", ["days": String(req.application.settings.privacy.deletionGraceDays)]),
+            deletionQuestion: req.t("privacy.confirm", ["days": String(req.application.settings.privacy.deletionGraceDays)]))
         return try await Pages.render(req, "orders/me", page)
     }
 

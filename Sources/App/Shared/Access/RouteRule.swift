@@ -22,6 +22,18 @@ extension Route {
         userInfo[Self.ruleKey] = rule
         return self
     }
+
+    static let keepsKey = "diandan.keeps-form"
+
+    /// The page a form of this route comes from, when what was typed should survive a session that
+    /// ended while the person typed (they sign in again and find the form filled in).
+    var keepsTypedForm: String? { userInfo[Self.keepsKey] as? String }
+
+    @discardableResult
+    func keepsTypedForm(returningTo page: String) -> Route {
+        userInfo[Self.keepsKey] = page
+        return self
+    }
 }
 
 struct AccessGate: AsyncMiddleware {
@@ -29,6 +41,10 @@ struct AccessGate: AsyncMiddleware {
         guard let rule = req.route?.rule else {
             req.logger.error("Route without an access rule refused: \(req.method) \(req.url.path)")
             throw AppError.forbidden()
+        }
+        // A form sent after the session ended: sign in again, and what was typed comes back.
+        if rule != .open, req.principal == nil, req.method == .POST, req.isWebRoute, !req.isMultipart, let page = req.route?.keepsTypedForm {
+            return try await SignInPages.signInKeeping(req, returningTo: page)
         }
         switch rule {
         case .open: break

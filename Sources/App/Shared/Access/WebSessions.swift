@@ -184,6 +184,13 @@ extension Request {
         webSession.begin(token: token, row: row)
     }
 
+    /// A form kept through sign-in (`SignInPages.signInKeeping`), taken once.
+    func takeKeptForm() -> [String: [String]]? {
+        guard let json = webSession[SignInPages.keptFormKey] else { return nil }
+        webSession[SignInPages.keptFormKey] = nil
+        return try? JSONDecoder().decode([String: [String]].self, from: Data(json.utf8))
+    }
+
     /// The message the last action left for the next page, taken once.
     func takeFlash() -> String? {
         let flash = webSession["flash"]

@@ -26,6 +26,24 @@ struct ConfirmPage: Encodable {
     var confirm: String
     var cancel: String
     var back: String
+    /// What the first form carried (a reason), sent again with the answer.
+    var carried: [Carried] = []
+    struct Carried: Encodable { var name: String; var value: String }
+}
+
+/// Asking before a step that cannot be undone. Its form carries `data-confirm` (the question): with
+/// script a dialog asks, and the form goes with `confirmed=1`; without script the server answers the
+/// first post with a page that asks, carrying what was typed, whose button sends it with `confirmed=1`.
+enum Confirmation {
+    static func given(_ form: [String: [String]]) -> Bool { form["confirmed"]?.last == "1" }
+
+    static func ask(_ req: Request, heading: String, question: String, action: String, carry: [String: [String]] = [:], keep: [String] = [],
+                    confirm: String, back: String) async throws -> Response {
+        let page = ConfirmPage(chrome: .make(req, title: heading), heading: heading, message: question, action: action, confirm: confirm,
+                               cancel: req.t("confirm.back"), back: back,
+                               carried: keep.compactMap { name in carry[name]?.last.map { .init(name: name, value: String($0.prefix(2000))) } })
+        return try await Pages.render(req, "confirm", page)
+    }
 }
 
 struct FormPage: Encodable {
@@ -63,6 +81,8 @@ struct FormPage: Encodable {
         var submit: String
         /// A button that changes much (ends every session): styled as such.
         var danger: Bool = false
+        /// Asked before the form goes (a step that cannot be undone).
+        var question: String? = nil
     }
 }
 

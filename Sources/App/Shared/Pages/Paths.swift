@@ -21,6 +21,7 @@ enum Paths {
 
     static func order(_ id: Int) -> String { "/orders/\(id)" }
     static let teamInbox = "/orders/team"
+    static let orderNewForm = "/orders/new"
     static func orderNew(station: Int, menuItem: Int? = nil) -> String {
         menuItem.map { "/orders/new?menu_item_id=\($0)&station=\(station)" } ?? "/orders/new?station=\(station)"
     }
