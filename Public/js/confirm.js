@@ -40,7 +40,7 @@
       dialog.close();
       form.submit();
     });
-    no.addEventListener("click", function () { dialog.close(); });
+    no.addEventListener("click", function () { dialog.close(); dialog.remove(); });
     dialog.addEventListener("close", function () { dialog.remove(); });
     document.body.appendChild(dialog);
     dialog.showModal();

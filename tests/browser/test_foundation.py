@@ -163,7 +163,7 @@ def test_a_resident_is_asked_before_cancelling_an_order(server, phone):
     dialog = WebDriverWait(phone.driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "dialog.confirm"))
     assert "确定取消订单" in dialog.text and number in dialog.text
     phone.find_element(By.ID, "dialog-no").click()
-    assert not phone.find_elements(By.CSS_SELECTOR, "dialog.confirm")
+    WebDriverWait(phone.driver, 5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog.confirm"))
     assert phone.find_element(By.ID, "order-status").text != "已取消"
     phone.find_element(By.ID, "do-cancel").click()
     WebDriverWait(phone.driver, 5).until(lambda d: d.find_element(By.ID, "dialog-yes").is_displayed())
