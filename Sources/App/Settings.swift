@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     public var outboxInterval: TimeInterval
     public var signupRules: SignupRules
     public var activityReview: Bool
+    /// New volunteers wait for a station admin's confirmation before they may sign up (DIANDAN_VOLUNTEER_REVIEW).
+    public var volunteerReview: Bool
     public var checkin: CheckinPolicy
     public var publicURL: String?
     public var wishHours: Double
@@ -104,6 +106,7 @@ public struct Settings: Sendable {
         ("DIANDAN_MIN_AGE", "14", "volunteers younger than this cannot sign up for activities"),
         ("DIANDAN_ADULT_AGE", "18", "volunteers younger than this need a guardian's consent to sign up"),
         ("DIANDAN_ACTIVITY_REVIEW", "true", "activities made by team leaders wait for a site admin's review before they are public"),
+        ("DIANDAN_VOLUNTEER_REVIEW", "false", "volunteers who register wait for their station admin's confirmation before they may sign up for activities"),
         ("DIANDAN_QR_ROTATE_SECONDS", "180", "check-in QR codes rotate this often; a code is accepted in its own period and the next"),
         ("DIANDAN_PUBLIC_URL", "(from the request in development)", "the address people reach the server at, used for every absolute link (QR codes, feeds, Open Graph, calendars, certificates), e.g. https://zyfw.example.gov.cn; required in every environment but development and testing"),
         ("DIANDAN_WISH_HOURS", "1", "service hours credited to the volunteer who fulfils a micro-wish (0 for none)"),
@@ -178,6 +181,7 @@ public struct Settings: Sendable {
         let tokenDays = try read.int("DIANDAN_TOKEN_DAYS", 30, in: 1...3_650)
         let pgConnections = try read.int("DIANDAN_PG_CONNECTIONS", 4, in: 1...1_000)
         let activityReview = try read.flag("DIANDAN_ACTIVITY_REVIEW", true)
+        let volunteerReview = try read.flag("DIANDAN_VOLUNTEER_REVIEW", false)
         let rotation = TimeInterval(try read.int("DIANDAN_QR_ROTATE_SECONDS", 180, in: 10...86_400))
         let cacheMB = try read.int("DIANDAN_SQLITE_CACHE_MB", 64, in: 1...65_536)
         let sqliteConnections = try read.int("DIANDAN_SQLITE_CONNECTIONS", 4, in: 1...64)
@@ -205,6 +209,7 @@ public struct Settings: Sendable {
             outboxInterval: TimeInterval(outbox),
             signupRules: SignupRules(minimumAge: minAge, adultAge: adultAge),
             activityReview: activityReview,
+            volunteerReview: volunteerReview,
             checkin: CheckinPolicy(rotation: rotation),
             publicURL: publicURL,
             wishHours: wishHours,

@@ -10,8 +10,10 @@ func routes(_ app: Application) throws {
 
     HomeRoutes.register(web: web, api: api, bare: bare)
     SignInPages.register(web: web, api: api)
+    PhoneSignInPages.register(web: web)
     OrdersAPI.register(api)
     OrdersPages.register(web)
+    FollowPages.register(web)
     InboxRoutes.register(web: web, api: api)
     ActivitiesAPI.register(web: web, api: api)
     PerksPages.register(web: web, api: api)
@@ -47,6 +49,7 @@ func routes(_ app: Application) throws {
     AdminRoutes<ProjectSection>.register(admin)
     ProjectSection.registerExtras(admin)
     AccountSection.registerExtras(admin)
+    VolunteerSection.registerExtras(admin)
     AdminRoutes<IntegrationSection>.register(admin)
     IntegrationSection.registerExtras(admin)
     AuditPages.register(admin)

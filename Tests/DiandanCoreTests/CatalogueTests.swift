@@ -76,6 +76,7 @@ struct CatalogueTests {
         // Notice topics look like keys ("order.escalated") but are names; their text is "notice.<topic>".
         used.subtract(NoticeTopic.allCases.map(\.rawValue))
         for t in NoticeTopic.allCases { used.insert("notice.\(t.rawValue)") }
+        for own in NoticeTopic.allCases.compactMap(NoticeRules.requesterTopic(for:)) { used.remove(own); used.insert("notice.\(own)") }
         for s in ActivityStatus.allCases { used.insert("activity.status.\(s.rawValue)") }
         for s in SignupStatus.allCases { used.insert("signup.status.\(s.rawValue)") }
         for s in WishStatus.allCases { used.insert("wish.status.\(s.rawValue)") }

@@ -83,7 +83,7 @@ def own_server():
     yield from start_server()
 
 
-def make_driver(mobile=False):
+def make_driver(mobile=False, width=390):
     os.environ.setdefault("SE_AVOID_STATS", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
@@ -93,7 +93,7 @@ def make_driver(mobile=False):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if mobile:
         options.add_experimental_option("mobileEmulation", {
-            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0},
+            "deviceMetrics": {"width": width, "height": 780 if width < 390 else 844, "pixelRatio": 3.0},
             "userAgent": "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"})
     else:
         options.add_argument("--window-size=1280,900")

@@ -37,5 +37,6 @@ enum Migrations {
         app.migrations.add(CreateAuditHead(signer: app.protector))
         app.migrations.add(AddRequestDigests())
         app.migrations.add(AddOpen311Fields())
+        app.migrations.add(AddPhoneSignIn(protector: app.protector))
     }
 }

@@ -52,11 +52,12 @@ public enum SignInCodeRules {
     /// this address (older than an hour no longer count). nil: it may.
     public static func refusal(now: Date, phoneRequests: [Date], addressRequests: [Date]) -> Refusal? {
         let hourAgo = now.addingTimeInterval(-3600)
-        let phone = phoneRequests.filter { $0 > hourAgo && $0 <= now }
-        let address = addressRequests.filter { $0 > hourAgo && $0 <= now }
+        // Stored times come back rounded (to the microsecond): one a hair after `now` still counts.
+        let phone = phoneRequests.filter { $0 > hourAgo }
+        let address = addressRequests.filter { $0 > hourAgo }
         if address.count >= addressHourly { return .addressHourly }
         if let last = phone.max(), now.timeIntervalSince(last) < phoneGap {
-            return .tooSoon(seconds: Int((phoneGap - now.timeIntervalSince(last)).rounded(.up)))
+            return .tooSoon(seconds: min(Int(phoneGap), Int((phoneGap - now.timeIntervalSince(last)).rounded(.up))))
         }
         if phone.count >= phoneHourly { return .phoneHourly }
         return nil

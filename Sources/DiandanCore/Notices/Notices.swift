@@ -77,6 +77,12 @@ public enum NoticeRules {
         }
     }
 
+    /// What the person who ordered is told of a step addressed to others, in words of their own: a
+    /// dispatch asks the team to accept; the resident hears which team has their order.
+    public static func requesterTopic(for topic: NoticeTopic) -> String? {
+        topic == .dispatched ? "order.team_assigned" : nil
+    }
+
     /// The accounts to tell: everyone in the audiences except the person who acted.
     public static func recipients(_ topic: NoticeTopic, requester: [Int], teamLeaders: [Int], siteAdmins: [Int], named: [Int] = [],
                                   actor: Int?) -> [Int] {

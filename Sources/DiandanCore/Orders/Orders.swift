@@ -55,6 +55,14 @@ public struct OrderPolicy: Sendable {
         grants.filter { orderingRoles.contains($0.role) }.map(\.sitePath)
     }
 
+    /// Who takes orders for residents by phone or at the door (代点单): practitioners and site admins.
+    public static func takesOrdersForOthers(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .practitioner || $0.role == .siteAdmin } }
+
+    /// The stations where these grants take orders for others.
+    public static func proxyReach(_ grants: [Grant]) -> [SitePath] {
+        grants.filter { $0.role == .practitioner || $0.role == .siteAdmin }.map(\.sitePath)
+    }
+
     /// Whether someone orders for themselves (a resident) rather than for others (代点单).
     public static func ordersForThemselves(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .resident } }
 
@@ -372,3 +380,19 @@ public struct MenuReview: Sendable, Equatable {
 // Stored values read back as what they are: written into text (a message key, a log line) a status
 // is its stored name (`in_service`), never the Swift case name.
 extension OrderStatus: CustomStringConvertible { public var description: String { rawValue } }
+
+/// The order's progress as people follow it: 点单 → 派单 → 接单 → 服务 → 评单.
+public enum OrderProgress {
+    public static let steps = ["ordered", "dispatched", "accepted", "served", "rated"]
+
+    /// How many of the steps are reached (done, or the last one under way).
+    public static func reached(_ status: OrderStatus, rated: Bool) -> Int {
+        switch status {
+        case .submitted, .cancelled, .rejected: 1
+        case .dispatched: 2
+        case .accepted: 3
+        case .inService, .completed, .closed: 4
+        case .rated: rated ? 5 : 4
+        }
+    }
+}

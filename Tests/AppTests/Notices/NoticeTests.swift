@@ -69,7 +69,8 @@ struct NoticeFlowTests {
             #expect(try await inbox(app, w.leaderS1).map(\.topic) == ["order.dispatched"])
             #expect(try await inbox(app, w.secondLeaderS1).map(\.topic) == ["order.dispatched", "order.message"])
             let mine = try await inbox(app, Fixture.user(.resident))
-            #expect(mine.map(\.topic) == ["order.accepted", "order.message"])
+            // The resident hears which team has it (in their words), that it was accepted, and the message.
+            #expect(mine.map(\.topic) == ["order.team_assigned", "order.accepted", "order.message"])
             #expect(mine.last?.text.hasSuffix("周六上午九点到") == true)
             #expect(try await inbox(app, Fixture.user(.siteAdmin)).map(\.topic) == ["order.message"])
             #expect(try await inbox(app, w.leaderS2).isEmpty)

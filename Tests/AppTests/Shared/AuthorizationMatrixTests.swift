@@ -156,6 +156,11 @@ struct AuthorizationMatrixTests {
             Target(path: "/admin/volunteers/\((inScope ? f.volunteerS1 : f.volunteerS2).id!)",
                    form: [("site_id", String(site(f, inScope).id!)), ("skills", "宣讲"), ("active", "on")])
         }),
+        // 待审核志愿者: the list shows only what is in the admin's scope; confirming is scoped to the volunteer's site.
+        "GET admin/volunteers/review": Case(resource: .volunteers, access: .write, target: { _, _, _ in Target(path: "/admin/volunteers/review") }, siteless: true),
+        "POST admin/volunteers/:id/confirm": Case(resource: .volunteers, access: .write, target: { f, inScope, _ in
+            Target(path: "/admin/volunteers/\((inScope ? f.volunteerS1 : f.volunteerS2).id!)/confirm", form: [])
+        }),
         // Categories: shared by the tree, changed by centre admins only.
         "GET admin/categories": Case(resource: .categories, access: .read, target: { _, _, _ in Target(path: "/admin/categories") }, siteless: true),
         "GET admin/categories/new": Case(resource: .categories, access: .write, target: { _, _, _ in Target(path: "/admin/categories/new") }, siteless: true),

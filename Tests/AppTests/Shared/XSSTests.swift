@@ -113,6 +113,7 @@ struct XSSTests {
                 "/trainings/:id/check": String(training),
                 "/showcase/posts/:id": String(post.id!), "/showcase/:site": String(w.f.s1.id!), "/orders/:id/showcase": String(order),
                 "/activities/:id/showcase": String(activity),
+                "/follow/:token": FollowService.make(app).token(orderID: order),
             ]
             let pages = Set(app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") })
                 .filter { !$0.hasPrefix("/api/") && !Self.notPages.contains($0) }
@@ -124,7 +125,7 @@ struct XSSTests {
             }
             var shown = 0, fetched = 0
             for pattern in pages.sorted() {
-                let path = pattern.contains(":") ? ids[pattern] .map { id in pattern.replacingOccurrences(of: ":id", with: id).replacingOccurrences(of: ":number", with: id).replacingOccurrences(of: ":site", with: id) } : pattern
+                let path = pattern.contains(":") ? ids[pattern] .map { id in pattern.replacingOccurrences(of: ":id", with: id).replacingOccurrences(of: ":number", with: id).replacingOccurrences(of: ":site", with: id).replacingOccurrences(of: ":token", with: id) } : pattern
                 guard let path else {
                     Issue.record("page \(pattern) has no target here: add it to the table")
                     continue

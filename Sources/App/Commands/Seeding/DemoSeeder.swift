@@ -126,6 +126,7 @@ struct DemoSeeder {
                 v.skills = [skills[i % skills.count], skills[(i * 3 + 1) % skills.count]]
                 v.registeredOn = String(format: "2025-%02d-%02d", 1 + i % 12, 1 + i % 28)
                 v.active = true
+                v.awaitingReview = false
                 v.hoursTotal = 0
                 v.pointsBalance = 0
                 v.$site.id = try sites[stationCodes[i % stationCodes.count]]!.requireID()

@@ -12,6 +12,11 @@ final class Account: Model, @unchecked Sendable {
     @Field(key: "username") var username: String
     @OptionalField(key: "phone_sealed") var phoneSealed: String?
     @OptionalField(key: "phone_masked") var phoneMasked: String?
+    /// The keyed hash of the phone number (`PhoneSignIn.hash`): how phone sign-in and 代点单 find the account.
+    @OptionalField(key: "phone_hash") var phoneHash: String?
+    /// The name and address a resident orders with, remembered for the next order.
+    @OptionalField(key: "display_name") var displayName: String?
+    @OptionalField(key: "address") var address: String?
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "locale") var locale: String
     @Field(key: "disabled") var disabled: Bool

@@ -11,6 +11,10 @@ struct LoginPage: Encodable {
     var notice: String? = nil
     /// What a form sent after the session ended carried, to come back filled in after sign-in.
     var kept: [Kept] = []
+    /// 用手机号登录 is offered (a gateway, or development); what was typed and why it was refused.
+    var phoneOffered = false
+    var phone = ""
+    var phoneError: String? = nil
     struct Kept: Encodable { var name: String; var value: String }
 }
 
@@ -47,7 +51,9 @@ enum SignInPages {
         if req.principal != nil { return req.redirect(to: Paths.home) }
         let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
         let notice = (try? req.queryFlag("signed_out")) == true ? req.t("login.signed_out") : nil
-        return try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: Paths.login(), notice: notice))
+        var page = LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: "", error: nil, action: Paths.login(), notice: notice)
+        page.phoneOffered = PhoneSignInService.make(req).offered
+        return try await Pages.render(req, "login", page)
     }
 
     /// The fields a form sent after its session ended, kept through sign-in (`kept:<name>`).
@@ -63,8 +69,9 @@ enum SignInPages {
     /// page says so and carries what was typed (never the old token); once signed in, the form's
     /// page opens filled in, to be checked and sent.
     static func signInKeeping(_ req: Request, returningTo page: String) async throws -> Response {
-        let login = LoginPage(chrome: .make(req, title: req.t("login.title")), next: page, username: "", error: nil, action: Paths.login(),
+        var login = LoginPage(chrome: .make(req, title: req.t("login.title")), next: page, username: "", error: nil, action: Paths.login(),
                               notice: req.t("login.expired_kept"), kept: kept(try await req.formFields()))
+        login.phoneOffered = PhoneSignInService.make(req).offered
         return try await Pages.render(req, "login", login, status: .unauthorized)
     }
 
@@ -75,8 +82,10 @@ enum SignInPages {
         let password = form["password"]?.last ?? ""
         let next = form["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? ""
         func retry(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
-            try await Pages.render(req, "login", LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: String(username.prefix(64)), error: message,
-                                                           action: Paths.login(), kept: carried), status: status)
+            var page = LoginPage(chrome: .make(req, title: req.t("login.title")), next: next, username: String(username.prefix(64)), error: message,
+                                 action: Paths.login(), kept: carried)
+            page.phoneOffered = PhoneSignInService.make(req).offered
+            return try await Pages.render(req, "login", page, status: status)
         }
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 128 else {
             return try await retry(req.t("error.login_missing"), .unprocessableEntity)
@@ -85,11 +94,7 @@ enum SignInPages {
             let account = try await AccountService.make(req).authenticate(username: username, password: password, address: req.clientAddress, verify: verifier(req))
             // A fresh session at login, so an id planted before login is worth nothing.
             try await req.startWebSession(accountID: try account.requireID())
-            if !carried.isEmpty {
-                var fields: [String: [String]] = [:]
-                for k in carried { fields[k.name, default: []].append(k.value) }
-                req.webSession[keptFormKey] = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
-            }
+            try keep(carried, in: req)
             // Each person lands on their own work (the home page), unless they came from a page.
             return req.redirect(to: next.isEmpty ? Paths.home : next)
         } catch let e as AppError {
@@ -100,6 +105,14 @@ enum SignInPages {
     }
 
     static let keptFormKey = "kept_form"
+
+    /// Keeps what a form carried through sign-in for the form's page to open with.
+    static func keep(_ carried: [LoginPage.Kept], in req: Request) throws {
+        guard !carried.isEmpty else { return }
+        var fields: [String: [String]] = [:]
+        for k in carried { fields[k.name, default: []].append(k.value) }
+        req.webSession[keptFormKey] = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
+    }
 
     static func logout(req: Request) async throws -> Response {
         req.endWebSession()

@@ -119,6 +119,8 @@ struct ActivityService {
     /// writes the sign-up, so a rush of thousands queues on two statements each, not seven.
     func signUp(activityID: Int, by p: Principal, guardianConsent: Bool) async throws -> Signup {
         let v = try await Self.volunteer(of: p, on: db)
+        // Registered where a station reviews new volunteers, not yet confirmed.
+        if v.awaitingReview { throw AppError.forbidden(Message("error.activity.awaiting_review")) }
         guard let a = try await Activity.find(activityID, on: db), a.status == .published else { throw AppError.notFound }
         guard now < a.startsAt else { throw AppError.conflict(field: nil, Message("error.activity.started")) }
         if let refusal = rules.check(birthDate: v.birthDate, skills: v.skills, activityStart: a.startsAt, activityMinAge: a.minAge,

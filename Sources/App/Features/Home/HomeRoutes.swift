@@ -26,6 +26,8 @@ struct RegisteredPage: Encodable {
     var site: String
     /// The account opened with the registration (signed in already): its username.
     var username: String
+    /// Registered where the station reviews new volunteers: they wait for it.
+    var awaitingReview = false
 }
 
 /// The JSON a new volunteer gets back: masked numbers only.
@@ -133,7 +135,7 @@ enum HomeRoutes {
             }
             try reader.check()
             let hash = try await req.password.async.hash(password!).get()
-            let v = try await VolunteerService.make(req).register(input!, passwordHash: hash, locale: req.locale)
+            let v = try await VolunteerService.make(req).register(input!, passwordHash: hash, locale: req.locale, signedIn: req.principal?.accountID)
             let site = try await Site.find(v.$site.id, on: req.db)
             let account = try await v.$account.get(on: req.db)
             if let id = account?.id {
@@ -142,7 +144,8 @@ enum HomeRoutes {
                 if let principal = try await Principal.load(accountID: id, on: req.db) { req.auth.login(principal) }
             }
             let page = RegisteredPage(chrome: .make(req, title: req.t("register.done_title")), name: v.realName, number: v.number,
-                                      idMasked: v.idMasked, phoneMasked: v.phoneMasked, site: site?.name ?? "", username: account?.username ?? "")
+                                      idMasked: v.idMasked, phoneMasked: v.phoneMasked, site: site?.name ?? "", username: account?.username ?? "",
+                                      awaitingReview: v.awaitingReview)
             return try await Pages.render(req, "registered", page, status: .created)
         } catch let failure as ValidationFailure {
             return try await registerRetry(req, form, failure.errors)

@@ -24,6 +24,10 @@ struct WorkbenchPage: Encodable {
     var chrome: Chrome
     var greeting: String
     var sections: [Section]
+    /// What the last step left to say (an account just opened, a volunteer confirmed).
+    var notice: String? = nil
+    /// Registered where volunteers are reviewed, not yet confirmed.
+    var awaitingReview: String? = nil
 }
 
 enum WorkbenchPages {
@@ -35,11 +39,16 @@ enum WorkbenchPages {
         if !OrderPolicy.orderingReach(p.grants).isEmpty {
             let ordering = try await service.ordering(p)
             let own = OrderPolicy.ordersForThemselves(p.grants)
+            var tiles: [WorkbenchPage.Tile] = [
+                .init(label: req.t(own ? "work.order_new" : "work.order_for"), note: req.t(own ? "work.order_new_note" : "work.order_for_note"),
+                      link: Paths.menu, primary: true)]
+            if OrderPolicy.takesOrdersForOthers(p.grants) {
+                tiles.append(.init(label: req.t("work.order_by_phone"), note: req.t("work.order_by_phone_note"), link: Paths.orderByPhone, primary: true))
+            }
+            tiles.append(.init(label: req.t("work.my_orders"), value: String(ordering.open), note: req.t("work.under_way"), link: Paths.myOrders))
             sections.append(.init(
                 key: "orders", heading: req.t(own ? "work.orders" : "work.orders_for"),
-                tiles: [.init(label: req.t(own ? "work.order_new" : "work.order_for"), note: req.t(own ? "work.order_new_note" : "work.order_for_note"),
-                              link: Paths.menu, primary: true),
-                        .init(label: req.t("work.my_orders"), value: String(ordering.open), note: req.t("work.under_way"), link: Paths.myOrders)],
+                tiles: tiles,
                 items: try ordering.recent.map { o in
                     .init(title: o.number + " · " + o.title, detail: req.t("order.status.\(o.status)"), link: Paths.order(try o.requireID()))
                 },
@@ -87,6 +96,14 @@ enum WorkbenchPages {
                         .init(label: req.t("nav.board"), note: req.t("work.board_note"), link: Paths.board)]))
         }
 
+        // 待审核: new volunteers waiting for the station (where volunteers are reviewed).
+        let volunteerScopes = Policy.scopes(p.grants, .volunteers, .write)
+        if req.application.settings.volunteerReview, !volunteerScopes.isEmpty {
+            let waiting = try await VolunteerService.make(req).countAwaitingReview(within: volunteerScopes)
+            sections.append(.init(key: "review", heading: req.t("work.review"),
+                                  tiles: [.init(label: req.t("work.review"), value: String(waiting), link: Paths.adminVolunteerReview, alert: waiting > 0)]))
+        }
+
         // The rest of what this person may open.
         var more: [WorkbenchPage.Tile] = []
         if Policy.worksWithSurveys(p.grants) {
@@ -101,7 +118,10 @@ enum WorkbenchPages {
         more.append(.init(label: req.t("nav.inbox"), value: p.unread > 0 ? String(p.unread) : nil, note: req.t("work.inbox_note"), link: Paths.inbox, alert: p.unread > 0))
         sections.append(.init(key: "more", heading: req.t("work.more"), tiles: more))
 
-        let page = WorkbenchPage(chrome: .make(req, title: req.t("work.title")), greeting: req.t("work.greeting", ["name": p.username]), sections: sections)
+        let me = try await service.person(p)
+        var page = WorkbenchPage(chrome: .make(req, title: req.t("work.title")), greeting: req.t("work.greeting", ["name": me.name ?? p.username]), sections: sections)
+        page.notice = req.takeFlash()
+        if me.awaitingReview { page.awaitingReview = req.t("work.awaiting_review") }
         return try await Pages.render(req, "workbench", page)
     }
 }

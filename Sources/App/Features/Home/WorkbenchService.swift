@@ -18,6 +18,16 @@ struct WorkbenchService: MadeFromContext {
     /// How soon a waiting order counts as "about to miss its deadline" (即将超时).
     static let soon: TimeInterval = 2 * 3600
 
+    struct Person { var name: String?; var awaitingReview: Bool }
+
+    /// The name to greet (the one a resident gave, else a volunteer's real name) and whether the
+    /// person's volunteer registration waits for review.
+    func person(_ p: Principal) async throws -> Person {
+        let account = try await Account.find(p.accountID, on: db)
+        let volunteer = try await Volunteer.query(on: db).filter(\.$account.$id == p.accountID).filter(\.$active == true).first()
+        return Person(name: account?.displayName ?? volunteer?.realName, awaitingReview: volunteer?.awaitingReview ?? false)
+    }
+
     struct Ordering { var open: Int; var recent: [Order] }
 
     /// The orders someone placed or had placed for them: how many are still under way, the newest few.

@@ -118,18 +118,17 @@ struct NoticeDispatcher {
                     outward += try await texts(source, topic: topic, accounts: accounts, params: params, sms: sms, on: sql)
                 }
                 for account in accounts {
-                    let n = InboxItem()
-                    n.createdAt = now
-                    n.$account.id = account
-                    switch source.origin {
-                    case .event(let id): n.eventID = id
-                    case .outbox(let id): n.outboxID = id
-                    }
-                    n.topic = source.topic
-                    n.orderID = source.orderID
-                    n.link = source.link
-                    n.params = params
-                    items.append(n)
+                    items.append(item(for: account, topic: source.topic, source, params: params))
+                }
+            }
+            // The resident hears in their own words of a step addressed to the team.
+            if let own = NoticeRules.requesterTopic(for: topic) {
+                var told = Set(accounts)
+                // Once each (the requester and whoever placed it may be one account).
+                let requesters = audience.requester.filter { $0 != source.actorAccountID && told.insert($0).inserted }
+                if !requesters.isEmpty {
+                    let params = try await Self.params(for: source, on: sql)
+                    for account in requesters { items.append(item(for: account, topic: own, source, params: params)) }
                 }
             }
             prepared.append((source.origin, items, outward))
@@ -157,6 +156,21 @@ struct NoticeDispatcher {
             if !outward.isEmpty { try await outward.create(on: db) }
             return (claimed.count, items.count)
         }
+    }
+
+    private func item(for account: Int, topic: String, _ source: Source, params: String) -> InboxItem {
+        let n = InboxItem()
+        n.createdAt = now
+        n.$account.id = account
+        switch source.origin {
+        case .event(let id): n.eventID = id
+        case .outbox(let id): n.outboxID = id
+        }
+        n.topic = topic
+        n.orderID = source.orderID
+        n.link = source.link
+        n.params = params
+        return n
     }
 
     private func delivery(_ channel: Delivery.Channel, _ topic: NoticeTopic, key: String, payload: String) -> Delivery {

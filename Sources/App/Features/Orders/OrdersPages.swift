@@ -20,6 +20,10 @@ struct OrderFormPage: Encodable {
     var summary: String?
     /// Said above the form (it came back filled in after signing in again).
     var notice: String? = nil
+    /// Where it is sent, what it says first and on its button (代点单 uses the same page).
+    var action = Paths.orders
+    var lead: String? = nil
+    var submit: String? = nil
 }
 
 struct OrderListPage: Encodable {
@@ -33,6 +37,9 @@ struct OrderListPage: Encodable {
 }
 
 struct OrderShowPage: Encodable {
+    /// Development without an SMS gateway: the text the resident would have been sent, and its link.
+    var devText: String? = nil
+    var devLink: String? = nil
     struct Fact: Encodable { var label: String; var value: String }
     struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String; var why: String? }
     struct Button: Encodable {
@@ -201,6 +208,12 @@ enum OrdersPages {
         let item = try await req.queryID("menu_item_id").asyncFlatMap { try await MenuItem.find($0, on: req.db) }
         var values: [String: [String]] = ["people": ["1"]]
         if let s = try req.queryID("station") { values["station_id"] = [String(s)] }
+        // A resident's own name, phone and address, remembered from their first sign-in.
+        if let p = req.principal, OrderPolicy.ordersForThemselves(p.grants), let me = try await Account.find(p.accountID, on: req.db) {
+            if let name = me.displayName { values["contact_name"] = [name] }
+            if let sealed = me.phoneSealed, let phone = try? req.application.protector.open(sealed) { values["contact_phone"] = [phone] }
+            if let address = me.address { values["address"] = [address] }
+        }
         return try await renderOrderForm(req, item: item, values: values, errors: [])
     }
 
@@ -225,12 +238,9 @@ enum OrdersPages {
             // id is bound to what the form says, so a form gone back to and changed is a new order,
             // never a refusal the page cannot show.
             let formID = form["form_id"]?.last.flatMap { $0.count <= 64 && !$0.isEmpty ? "form-" + $0 + "-" + TokenDigest.sha256(input!.canonical).prefix(16) : nil }
-            let (order, _) = try await OrderService.make(req).create(input!, by: p, key: formID)
+            let (order, created) = try await OrderService.make(req).create(input!, by: p, key: formID)
             // The order's page opens with what was done and what happens next.
-            let next = order.status == .submitted
-                ? req.t("order.placed_next_dispatch", ["deadline": DateText.minute(order.responseDeadline)])
-                : req.t("order.placed_next_accept")
-            req.webSession["flash"] = req.t("order.placed", ["number": order.number]) + " " + next
+            try await FollowPages.afterPlacing(req, order, created: created)
             return req.redirect(to: Paths.order(try order.requireID()))
         } catch let failure as ValidationFailure {
             return try await renderOrderForm(req, item: item, values: form, errors: failure.errors, status: .unprocessableEntity)
@@ -356,6 +366,12 @@ enum OrdersPages {
                                  showcase: mayShowcase ? Paths.orderShowcase(id) : nil)
         var shown = page
         shown.notice = req.takeFlash()
+        if let text = req.webSession["dev_text"] {
+            shown.devText = text
+            shown.devLink = req.webSession["dev_link"]
+            req.webSession["dev_text"] = nil
+            req.webSession["dev_link"] = nil
+        }
         if case .string(let notes)? = kept?.raw("notes") { shown.keptNotes = String(notes.prefix(2000)) }
         if case .string(let reason)? = kept?.raw("reason") { shown.keptReason = String(reason.prefix(500)) }
         if OrderPolicy.maySeeContact(o.status, by: actors) {

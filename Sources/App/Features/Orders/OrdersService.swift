@@ -105,7 +105,9 @@ struct OrderService {
         o.$station.id = try station.requireID()
         o.$ownerSite.id = try station.requireID()
         o.$team.id = nil
-        o.$requester.id = onBehalf ? nil : p.accountID
+        // 代点单 for someone whose phone has a resident's account: the order is theirs too (they see
+        // it, hear of its steps and rate it themselves).
+        o.$requester.id = onBehalf ? try await residentAccount(phone: input.contactPhone) : p.accountID
         o.$placedBy.id = p.accountID
         o.onBehalf = onBehalf
         o.contactName = input.contactName
@@ -131,6 +133,39 @@ struct OrderService {
         let choices = offered?.autoAccept == true ? try await suggestions(for: o, station: station, includeDeclines: false, on: db) : []
         return .placed(PlacedOrder(order: o, row: try ModelRow(o), key: key, accountID: p.accountID, path: station.sitePath,
                                    choices: choices.map { PlacedOrder.Choice(team: $0.0.id, detail: Self.json($0.1)) }))
+    }
+
+    /// The resident account a phone number belongs to, if any (by the keyed hash of the number).
+    func residentAccount(phone: PhoneNumber?) async throws -> Int? {
+        guard let phone, phone.isMobile else { return nil }
+        let hash = protector.lookupHash(PhoneSignIn.hashInput(phone.value))
+        guard let account = try await Account.query(on: db).filter(\.$phoneHash == hash).filter(\.$disabled == false).first(),
+              let id = account.id else { return nil }
+        let resident = try await RoleGrant.query(on: db).filter(\.$account.$id == id).filter(\.$role == .resident).count() > 0
+        return resident ? id : nil
+    }
+
+    /// 评单 from the signed follow link a resident was texted (an order taken by phone or at the
+    /// door): the same step as the requester's, without an account.
+    func rateFromFollowLink(orderID: Int, _ input: RatingInput) async throws -> Order {
+        try await db.writeTransaction { db in
+            guard let o = try await Order.find(orderID, on: db) else { throw AppError.notFound }
+            try await transition(o, .rate, actors: [.requester], account: o.$requester.id, reason: nil, on: db) { o in
+                try await rate(o, input, byProxy: false, on: db)
+            }
+            return o
+        }
+    }
+
+    private func rate(_ o: Order, _ input: RatingInput, byProxy: Bool, on db: Database) async throws -> (Int?, String?) {
+        if let done = o.completedAt, !RatingWindow.isOpen(completedAt: done, now: now) {
+            throw AppError.conflict(field: nil, Message("error.order.rating_closed"))
+        }
+        o.rating = input.score
+        o.ratingComment = input.comment
+        o.ratedByProxy = byProxy
+        if input.score == 5 { try await creditBonus(o, on: db) }
+        return (o.$team.id, nil)
     }
 
     /// A menu item that may be ordered at a station.
@@ -511,14 +546,7 @@ struct OrderService {
             o.completedAt = now
             return (o.$team.id, Self.json(input.served.map { ["volunteer_id": Double($0.volunteerID), "hours": $0.hours] }))
         case .rate(let input):
-            if let done = o.completedAt, !RatingWindow.isOpen(completedAt: done, now: now) {
-                throw AppError.conflict(field: nil, Message("error.order.rating_closed"))
-            }
-            o.rating = input.score
-            o.ratingComment = input.comment
-            o.ratedByProxy = o.onBehalf && o.$placedBy.id == p.accountID
-            if input.score == 5 { try await creditBonus(o, on: db) }
-            return (o.$team.id, nil)
+            return try await rate(o, input, byProxy: o.onBehalf && o.$placedBy.id == p.accountID, on: db)
         case .cancel, .reject:
             // The team that held it (if any) hears that it is off.
             let team = o.$team.id

@@ -20,6 +20,8 @@ final class Volunteer: Model, @unchecked Sendable {
     @Field(key: "skills") var skills: [String]
     @Field(key: "registered_on") var registeredOn: String
     @Field(key: "active") var active: Bool
+    /// Registered where a review is required (DIANDAN_VOLUNTEER_REVIEW) and not yet confirmed by the station.
+    @Field(key: "awaiting_review") var awaitingReview: Bool
     @Field(key: "hours_total") var hoursTotal: Double
     @Field(key: "points_balance") var pointsBalance: Int
     @OptionalField(key: "calendar_nonce") var calendarNonce: String?

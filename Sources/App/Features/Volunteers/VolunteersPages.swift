@@ -75,3 +75,36 @@ extension VolunteerSection {
             form: nil)]
     }
 }
+
+struct VolunteerReviewPage: Encodable {
+    struct Row: Encodable { var id: Int; var number: String; var name: String; var phone: String; var site: String; var registeredOn: String; var action: String }
+    var chrome: Chrome
+    var rows: [Row]
+    var reviewRequired: Bool
+    var notice: String?
+}
+
+extension VolunteerSection {
+    static func registerExtras(_ admin: RoutesBuilder) {
+        admin.get("volunteers", "review", use: reviewList).rule(.resource(.volunteers, .write))
+        admin.post("volunteers", ":id", "confirm", use: confirm).rule(.resource(.volunteers, .write))
+    }
+
+    /// 待审核志愿者 (DIANDAN_VOLUNTEER_REVIEW): who registered at the admin's sites and waits.
+    static func reviewList(req: Request) async throws -> Response {
+        let waiting = try await VolunteerService.make(req).awaitingReview(within: try req.scopes(.volunteers, .write))
+        let page = VolunteerReviewPage(chrome: .make(req, title: req.t("volunteer.review.title")), rows: waiting.compactMap { v in
+            v.id.map { .init(id: $0, number: v.number, name: v.realName, phone: v.phoneMasked, site: v.site.name, registeredOn: v.registeredOn,
+                             action: Paths.adminVolunteerConfirm($0)) }
+        }, reviewRequired: req.application.settings.volunteerReview, notice: req.takeFlash())
+        return try await Pages.render(req, "admin/volunteer-review", page)
+    }
+
+    static func confirm(req: Request) async throws -> Response {
+        let v = try await AdminRoutes<VolunteerSection>.find(req)
+        try req.authorize(.volunteers, .write, at: v.site.sitePath)
+        try await VolunteerService.make(req).confirm(v)
+        req.webSession["flash"] = req.t("volunteer.review.confirmed", ["name": v.realName])
+        return req.redirect(to: Paths.adminVolunteerReview, redirectType: .normal)
+    }
+}

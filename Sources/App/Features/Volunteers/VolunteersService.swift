@@ -6,13 +6,17 @@ struct VolunteerService {
     let db: Database
     let protector: DataProtector
     let now: Date
+    /// DIANDAN_VOLUNTEER_REVIEW: new volunteers wait for their station's confirmation.
+    var volunteerReview = false
 
     /// Real-name registration. One ID number, one volunteer: checked first for a clear message,
     /// and enforced by a unique index for the race.
     /// Registers a volunteer; with `passwordHash`, also the account they sign in with (registering on
     /// the site): the phone number as the username (the volunteer number if another account has
     /// the phone's), a volunteer's grant at their site, in the same transaction.
-    func register(_ input: VolunteerRegistration, passwordHash: String? = nil, locale: AppLocale = .zhCN) async throws -> Volunteer {
+    /// With a password, the volunteer gets an account (or, for the person signed in with this phone,
+    /// their account becomes a volunteer's too). Where volunteers are reviewed, they wait for it.
+    func register(_ input: VolunteerRegistration, passwordHash: String? = nil, locale: AppLocale = .zhCN, signedIn: Int? = nil) async throws -> Volunteer {
         let site = try await Lookup.site(input.siteID, on: db)
         guard site.active else { throw ValidationFailure(field: "site_id", "error.site.inactive") }
         let idHash = protector.lookupHash(input.idNumber.value)
@@ -30,6 +34,7 @@ struct VolunteerService {
         v.phoneMasked = input.phone.masked
         v.skills = input.skills
         v.active = true
+        v.awaitingReview = passwordHash != nil && volunteerReview
         v.hoursTotal = 0
         v.pointsBalance = 0
         v.$site.id = input.siteID
@@ -44,13 +49,30 @@ struct VolunteerService {
                 v.number = String(format: "ZY%04d%07d", day.year!, try v.requireID())
                 if let passwordHash {
                     let phone = input.phone.value
-                    let taken = try await Account.query(on: db).filter(\.$username == phone).count() > 0
-                    let account = try await Account.insert(username: taken ? v.number : phone, passwordHash: passwordHash, site: site,
-                                                           role: .volunteer, locale: locale, on: db)
-                    account.phoneSealed = try protector.seal(phone)
-                    account.phoneMasked = input.phone.masked
-                    try await account.save(on: db)
-                    v.$account.id = try account.requireID()
+                    let phoneHash = protector.lookupHash(PhoneSignIn.hashInput(phone))
+                    if let own = try await Account.query(on: db).filter(\.$phoneHash == phoneHash).first() {
+                        // The phone has an account already (a resident who signed in by code): only
+                        // its owner, signed in, may make it a volunteer's; others are told to sign in.
+                        guard let signedIn, own.id == signedIn else { throw AppError.conflict(field: "phone", Message("error.phone_has_account")) }
+                        own.passwordHash = passwordHash
+                        try await own.save(on: db)
+                        let g = RoleGrant()
+                        g.role = .volunteer
+                        g.$account.id = try own.requireID()
+                        g.$site.id = try site.requireID()
+                        try await g.create(on: db)
+                        v.$account.id = try own.requireID()
+                    } else {
+                        let taken = try await Account.query(on: db).filter(\.$username == phone).count() > 0
+                        let account = try await Account.insert(username: taken ? v.number : phone, passwordHash: passwordHash, site: site,
+                                                               role: .volunteer, locale: locale, on: db)
+                        account.phoneSealed = try protector.seal(phone)
+                        account.phoneMasked = input.phone.masked
+                        account.phoneHash = phoneHash
+                        account.displayName = input.realName
+                        try await account.save(on: db)
+                        v.$account.id = try account.requireID()
+                    }
                 }
                 try await v.save(on: db)
             }
@@ -58,6 +80,25 @@ struct VolunteerService {
             throw AppError.conflict(field: "id_number", Message("error.duplicate_id_number"))
         }
         return v
+    }
+
+    /// 待审核: volunteers who registered and wait for their station's confirmation, oldest first.
+    func awaitingReview(within scopes: [SitePath], limit: Int = 200) async throws -> [Volunteer] {
+        guard !scopes.isEmpty else { return [] }
+        return try await Volunteer.query(on: db).join(Site.self, on: \Volunteer.$site.$id == \Site.$id).within(scopes)
+            .filter(\.$awaitingReview == true).filter(\.$active == true).with(\.$site).sort(\.$id).range(0..<limit).all()
+    }
+
+    func countAwaitingReview(within scopes: [SitePath]) async throws -> Int {
+        guard !scopes.isEmpty else { return 0 }
+        return try await Volunteer.query(on: db).join(Site.self, on: \Volunteer.$site.$id == \Site.$id).within(scopes)
+            .filter(\.$awaitingReview == true).filter(\.$active == true).count()
+    }
+
+    /// The station confirms a new volunteer: from now on they may sign up.
+    func confirm(_ v: Volunteer) async throws {
+        v.awaitingReview = false
+        try await db.writeTransaction { [v] db in try await v.save(on: db) }
     }
 
     /// What an admin may change of a volunteer: where they belong, their skills, whether active.
@@ -77,6 +118,6 @@ struct VolunteerService {
 
 extension VolunteerService: MadeFromContext {
     init(_ c: ServiceContext) {
-        self.init(db: c.db, protector: c.protector, now: c.now)
+        self.init(db: c.db, protector: c.protector, now: c.now, volunteerReview: c.settings.volunteerReview)
     }
 }

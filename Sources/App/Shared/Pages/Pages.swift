@@ -60,7 +60,8 @@ extension Chrome {
         return Chrome(
             lang: req.locale.rawValue,
             title: title,
-            username: p?.username,
+            // A phone number as the username (residents and volunteers who signed up) is shown masked.
+            username: p.map { u in PhoneNumber.parse(u.username).map { $0.isMobile && $0.value == u.username ? $0.masked : u.username } ?? u.username },
             // Pages outside the session routes (a 404 for an unknown path) have no session to hold a token.
             csrf: req.isWebRoute ? req.csrfToken() : "",
             nav: nav,

@@ -84,6 +84,18 @@ enum Paths {
 
     /// The sign-in page, saying the person was signed out everywhere (their password changed).
     static let loginAfterSignOut = "/login?signed_out=1"
+    /// 用手机号登录: ask for a code, type it, and (the first time) choose a station.
+    static let loginPhone = "/login/phone"
+    static let loginCode = "/login/code"
+    static let loginWelcome = "/login/welcome"
+    /// 代点单: an order taken by phone or at the door, and the link the resident follows it by.
+    static let orderByPhone = "/orders/by-phone"
+    static let orders = "/orders"
+    static func follow(_ token: String) -> String { "/follow/" + token }
+    static func followRate(_ token: String) -> String { "/follow/" + token + "/rate" }
+    /// 待审核志愿者 and confirming one.
+    static let adminVolunteerReview = "/admin/volunteers/review"
+    static func adminVolunteerConfirm(_ id: Int) -> String { "/admin/volunteers/\(id)/confirm" }
     static func adminAccountSignOut(_ id: Int) -> String { "/admin/accounts/\(id)/sign-out" }
 
     static func login(next: String? = nil) -> String {
