@@ -266,7 +266,8 @@ def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway):
         assert number in inbox and "已派给" in inbox and "服务队接单" in inbox, inbox
         resident.tap("order", element=resident.visible(By.XPATH, f"//*[@id='inbox']//button[contains(., '{number}') and contains(., '完成服务')]"))
         assert resident.text("order-status") == "已完成"
-        Select(resident.visible(By.ID, "score")).select_by_value("5")
+        assert not any(r.is_selected() for r in resident.b.find_elements(By.CSS_SELECTOR, "#score input"))
+        resident.visible(By.ID, "score-5").click()
         resident.type("comment", "讲得很清楚")
         resident.tap("rated", value="do-rate")
         assert resident.text("order-status") == "已评价"
@@ -308,7 +309,7 @@ def test_an_order_taken_by_phone_is_followed_from_the_text(county, gateway):
         assert number in resident.text("follow-number")
         assert resident.text("follow-status") == "已完成"
         assert "负荷" not in resident.b.page_source and "13979790002" not in resident.b.page_source
-        resident.visible(By.XPATH, "//fieldset[@class='stars']//input[@value='5']").click()
+        resident.visible(By.ID, "score-5").click()
         resident.type("comment", "很热心")
         resident.tap("rated", value="follow-submit")
         assert "谢谢" in resident.text("follow-thanks")

@@ -94,7 +94,7 @@ def test_the_whole_loop(server, phone):
 
     # 评单: back on the phone, the resident rates five stars.
     phone.open(order_path)
-    Select(phone.find_element(By.ID, "score")).select_by_value("5")
+    phone.find_element(By.ID, "score-5").click()
     phone.find_element(By.ID, "comment").send_keys("志愿者很耐心")
     click_and_wait(phone, "do-rate")
     assert phone.find_element(By.ID, "order-status").text == "已评价"

@@ -58,6 +58,11 @@ public struct OrderPolicy: Sendable {
     /// Who takes orders for residents by phone or at the door (代点单): practitioners and site admins.
     public static func takesOrdersForOthers(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .practitioner || $0.role == .siteAdmin } }
 
+    /// Whether these grants take orders for others at this station.
+    public static func takesOrdersForOthers(_ grants: [Grant], at station: SitePath) -> Bool {
+        proxyReach(grants).contains { $0.covers(station) }
+    }
+
     /// The stations where these grants take orders for others.
     public static func proxyReach(_ grants: [Grant]) -> [SitePath] {
         grants.filter { $0.role == .practitioner || $0.role == .siteAdmin }.map(\.sitePath)

@@ -89,6 +89,13 @@ struct PhoneSignInTests {
             let done = try await finish([("display_name", "王大妈"), ("station_id", String(f.s1.id!)), ("address", "幸福路8号")])
             #expect(done.status == .seeOther || done.status == .found)
             #expect(done.headers.first(name: .location) == Paths.home)
+            // The ticket opens an account once: sent again (from another browser), it signs nobody in.
+            var replay = WebClient(app)
+            let replayToken = try await replay.csrf(from: "/login")
+            let replayed = try await replay.send(.POST, Paths.loginWelcome, form: [("_csrf", replayToken), ("phone", "13900001234"), ("expires", expires),
+                                                                                  ("ticket", ticket), ("display_name", "王大妈"), ("station_id", String(f.s1.id!))])
+            #expect(replayed.status == .conflict && replayed.text.contains("请重新获取验证码"))
+            #expect(try await replay.send(.GET, Paths.myOrders).status != .ok)
             let account = try #require(try await Account.query(on: app.db).filter(\.$displayName == "王大妈").with(\.$grants).first())
             #expect(account.grants.map(\.role) == [.resident] && account.grants[0].$site.id == f.s1.id)
             #expect(account.phoneMasked == "139****1234" && account.phoneHash != nil && account.address == "幸福路8号")
@@ -167,11 +174,14 @@ struct PhoneSignInTests {
             #expect(sent.status == .ok && !sent.text.contains("dev-code") && sent.text.contains("139****5555"))
             let message = try #require(try await Delivery.query(on: app.db).first())
             #expect(message.channel == "sms" && message.topic == "sms.sign_in_code" && !message.payload.contains("13900005555"))
-            struct Payload: Decodable { let phone_sealed: String; let text: String }
+            // The number and the text (the code) are both sealed in the queue.
+            struct Payload: Decodable { let phone_sealed: String; let text_sealed: String }
             let payload = try JSONDecoder().decode(Payload.self, from: Data(message.payload.utf8))
             #expect(try app.protector.open(payload.phone_sealed) == "13900005555")
-            #expect(payload.text.hasPrefix("Diandan: your sign-in code is "))
-            let code = String(payload.text.dropFirst("Diandan: your sign-in code is ".count).prefix(6))
+            let text = try app.protector.open(payload.text_sealed)
+            #expect(text.hasPrefix("Diandan: your sign-in code is "))
+            let code = String(text.dropFirst("Diandan: your sign-in code is ".count).prefix(6))
+            #expect(!message.payload.contains(code))
             let welcome = try await Self.type(&web, "13900005555", code)
             #expect(welcome.text.contains("id=\"welcome-form\""))
         }
@@ -191,8 +201,10 @@ struct PhoneSignInTests {
         }
     }
 
-    /// Someone with a phone on file (a volunteer who registered) signs in by code to their own account.
-    @Test func aVolunteerWhoRegisteredSignsInByPhoneToTheirAccount() async throws {
+    /// A number typed on the registration form is not proved: it does not open that account by code
+    /// (else anyone could register with someone else's number and wait for them). A resident who
+    /// signed in by code and then registers makes their own account a volunteer's.
+    @Test func aNumberTypedAtRegistrationIsNotProvedButACodeSignedInResidentBecomesAVolunteer() async throws {
         try await withTestApp { app in
             let f = try await Fixture.make(app)
             var web = WebClient(app)
@@ -200,18 +212,78 @@ struct PhoneSignInTests {
                 ("real_name", "李志愿"), ("id_number", IDNumber.compose(region: "360781", birth: "19900101", sequence: 301)),
                 ("phone", "13900007777"), ("site_id", String(f.s1.id!)), ("password", "Volunteer2026!"), ("consent", "on")])
             #expect(registered.status == .created)
-            var phone = WebClient(app)
-            let code = try #require(Self.code(in: try await Self.ask(&phone, "13900007777").text))
-            let signedIn = try await Self.type(&phone, "13900007777", code)
-            #expect(signedIn.headers.first(name: .location) == Paths.home)
-            let home = try await phone.send(.GET, Paths.home).text
-            #expect(home.contains("李志愿") && home.contains("id=\"work-service\""))
-            // Registering again with a phone someone else's account holds is refused, next to the phone.
+            let volunteerAccount = try #require(try await Account.query(on: app.db).filter(\.$username == "13900007777").first())
+            #expect(volunteerAccount.phoneHash == nil)
+            // The owner of the number signs in by code: a resident account of their own, not the volunteer's.
+            var owner = WebClient(app)
+            let code = try #require(Self.code(in: try await Self.ask(&owner, "13900007777").text))
+            let welcome = try await Self.type(&owner, "13900007777", code)
+            #expect(welcome.text.contains("id=\"welcome-form\""))
+            let token = try await owner.csrf(from: "/login")
+            _ = try await owner.send(.POST, Paths.loginWelcome, form: [("_csrf", token), ("phone", "13900007777"),
+                                                                      ("expires", Self.hidden("expires", in: welcome.text)!), ("ticket", Self.hidden("ticket", in: welcome.text)!),
+                                                                      ("display_name", "真主人"), ("station_id", String(f.s1.id!))])
+            let resident = try #require(try await Account.query(on: app.db).filter(\.$displayName == "真主人").first())
+            #expect(resident.id != volunteerAccount.id && resident.phoneHash != nil)
+
+            // Signed in by code, the resident registers as a volunteer: the same account, a volunteer's grant, their password untouched.
+            let passwordBefore = resident.passwordHash
+            let joined = try await owner.submit(Paths.register, [
+                ("real_name", "真主人"), ("id_number", IDNumber.compose(region: "360781", birth: "19900101", sequence: 303)),
+                ("phone", "13900007777"), ("site_id", String(f.s1.id!)), ("password", "Another2026!"), ("consent", "on")])
+            #expect(joined.status == .created)
+            let after = try #require(try await Account.query(on: app.db).filter(\.$id == resident.id!).with(\.$grants).first())
+            #expect(Set(after.grants.map(\.role)) == [.resident, .volunteer] && after.passwordHash == passwordBefore)
+            // Someone else registering with that proved number is told to sign in first.
             var other = WebClient(app)
             let taken = try await other.submit(Paths.register, [
                 ("real_name", "冒名"), ("id_number", IDNumber.compose(region: "360781", birth: "19900101", sequence: 302)),
                 ("phone", "13900007777"), ("site_id", String(f.s1.id!)), ("password", "Volunteer2026!"), ("consent", "on")])
             #expect(taken.status == .conflict && taken.text.contains("这个手机号已经有账号了"))
+        }
+    }
+
+    /// Staff keep their passwords: a code alone does not open an admin's account, even with their
+    /// number proved.
+    @Test func aCodeAloneDoesNotOpenAStaffAccount() async throws {
+        try await withTestApp { app in
+            _ = try await Fixture.make(app)
+            let admin = try #require(try await Account.query(on: app.db).filter(\.$username == Fixture.user(.siteAdmin)).first())
+            admin.phoneSealed = try app.protector.seal("13900006060")
+            admin.phoneHash = app.protector.lookupHash(PhoneSignIn.hashInput("13900006060"))
+            try await admin.save(on: app.db)
+            var web = WebClient(app)
+            let code = try #require(Self.code(in: try await Self.ask(&web, "13900006060").text))
+            let refused = try await Self.type(&web, "13900006060", code)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("请用账号密码登录"))
+            #expect(try await web.send(.GET, Paths.home).text.contains("id=\"work-dispatch\"") == false)
+        }
+    }
+
+    /// Guesses sent at once are each claimed before they are judged: never more than five.
+    @Test func guessesSentTogetherStillGetFiveTries() async throws {
+        try await withTestApp { app in
+            _ = try await Fixture.make(app)
+            var web = WebClient(app)
+            let code = try #require(Self.code(in: try await Self.ask(&web, "13900008080").text))
+            let service = PhoneSignInService.make(app)
+            let phone = PhoneNumber.parse("13900008080")!
+            let guesses = (0..<40).map { String(format: "%06d", $0) }.filter { $0 != code }
+            let results = await withTaskGroup(of: String.self) { group in
+                for g in guesses {
+                    group.addTask {
+                        do { _ = try await service.check(g, phone: phone); return "accepted" }
+                        catch let f as ValidationFailure { return f.errors.first?.message.key ?? "" }
+                        catch { return "error" }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 == "error.code.wrong" }.count == 4)
+            #expect(!results.contains("accepted"))
+            #expect(try await SignInCode.query(on: app.db).first()?.tries == SignInCodeRules.maxTries)
+            // The right code, after the five: refused.
+            await #expect(throws: ValidationFailure.self) { _ = try await service.check(code, phone: phone) }
         }
     }
 }

@@ -145,10 +145,15 @@ struct OrderFlowTests {
             #expect(stored.map { [$0.fromStatus ?? "-", $0.toStatus, $0.actor] } == [["-", "submitted", "requester"], ["submitted", "dispatched", "system"]])
             #expect(stored.map(\.teamID) == [nil, w.f.teamS1.id] && stored.map(\.siteID) == [w.f.s1.id, w.f.s1.id])
             #expect(stored.first?.noticeTopic == nil && stored.first?.$actorAccount.id != nil)
-            // The order page says why this team: the level of the tree, the distance, the load, the rating.
+            // The order page tells staff why this team: the level of the tree, the distance, the load, the
+            // rating. The resident reads what happened in people's words, without the scoring.
             var page = WebClient(app)
-            try await page.login(Fixture.user(.resident))
+            try await page.login(Fixture.user(.siteAdmin))
             #expect(try await page.send(.GET, "/orders/\(id)").text.contains("本站 · 距离 0.0 公里 · 负荷 0% · 评分 3.0"))
+            var requester = WebClient(app)
+            try await requester.login(Fixture.user(.resident))
+            let own = try await requester.send(.GET, "/orders/\(id)").text
+            #expect(own.contains("id=\"timeline\"") && !own.contains("负荷") && !own.contains("公里"))
         }
     }
 

@@ -48,11 +48,12 @@ struct ProxyOrderTests {
             #expect(try await Order.query(on: app.db).count() == 1)
             let texts = try await Delivery.query(on: app.db).filter(\.$topic == "sms.order_follow").all()
             #expect(texts.count == 1)
-            struct Payload: Decodable { let phone_sealed: String; let text: String }
+            struct Payload: Decodable { let phone_sealed: String; let text_sealed: String }
             let payload = try JSONDecoder().decode(Payload.self, from: Data(texts[0].payload.utf8))
             #expect(try app.protector.open(payload.phone_sealed) == "13900008888")
-            #expect(payload.text.contains(order.number))
-            let followPath = try #require(Self.link(in: payload.text))
+            let text = try app.protector.open(payload.text_sealed)
+            #expect(text.contains(order.number) && !texts[0].payload.contains("/follow/"))
+            let followPath = try #require(Self.link(in: text))
 
             // The resident follows the link without an account: the status and steps, no phone, no address, no scoring.
             var resident = WebClient(app)
@@ -116,6 +117,15 @@ struct ProxyOrderTests {
             #expect(try await phone.send(.GET, Paths.myOrders).text.contains(order.number))
             let page = try await admin.send(.GET, Paths.order(order.id!)).text
             #expect(page.contains("id=\"dev-text\"") && page.contains("开发环境") && page.contains("id=\"dev-text-link\""))
+            // Only at the stations the clerk serves: another station, posted by hand, is refused next to the field.
+            var clerk = WebClient(app)
+            try await clerk.login(Fixture.user(.practitioner))
+            let token2 = try await clerk.csrf(from: Paths.orderByPhone)
+            let elsewhere = try await clerk.send(.POST, Paths.orderByPhone, form: [("_csrf", token2), ("form_id", "far-1"), ("channel", "phone"),
+                ("contact_name", "钱先生"), ("contact_phone", "13900002121"), ("address", "二号站旁"), ("station_id", String(w.f.s2.id!)),
+                ("menu_item_id", ""), ("category_id", String(w.f.category.id!)), ("details", "修水管")])
+            #expect(elsewhere.status == .unprocessableEntity && elsewhere.text.contains("id=\"err-station_id\""))
+            #expect(try await Order.query(on: app.db).count() == 1)
             // Residents and volunteers do not take orders for others.
             var resident = WebClient(app)
             try await resident.login(Fixture.user(.resident))

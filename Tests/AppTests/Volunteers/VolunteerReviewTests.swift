@@ -29,6 +29,9 @@ struct VolunteerReviewTests {
             let early = try await volunteer.send(.POST, Paths.activity(activity) + "/signup", form: [("_csrf", token)])
             #expect(early.text.contains("等待站点审核"))
             #expect(try await Signup.query(on: app.db).count() == 0)
+            // Until confirmed they hold no volunteer's role (nothing a volunteer may do, such as claiming wishes).
+            let pending = try #require(try await Account.query(on: app.db).filter(\.$username == "13900005011").with(\.$grants).first())
+            #expect(pending.grants.map(\.role) == [.resident])
 
             // The station admin sees who waits, from the landing page.
             var admin = WebClient(app)
@@ -43,6 +46,8 @@ struct VolunteerReviewTests {
             #expect(confirmed.headers.first(name: .location) == Paths.adminVolunteerReview)
             #expect(try await admin.send(.GET, Paths.adminVolunteerReview).text.contains("已确认 待审501"))
             #expect(try await Volunteer.find(v.id!, on: app.db)?.awaitingReview == false)
+            let confirmedRoles = try await RoleGrant.query(on: app.db).filter(\.$account.$id == pending.id!).all().map(\.role)
+            #expect(Set(confirmedRoles) == [.resident, .volunteer])
 
             let token2 = try await volunteer.csrf(from: Paths.activity(activity))
             _ = try await volunteer.send(.POST, Paths.activity(activity) + "/signup", form: [("_csrf", token2)])

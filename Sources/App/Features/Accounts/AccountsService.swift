@@ -175,11 +175,15 @@ struct AccountService {
         if keepPhone {
             // unchanged
         } else if let phone = input.phone {
+            // A number an admin types is not proved by a code: it does not open the account by code,
+            // and a number changed or removed no longer does either.
+            if account.phoneSealed.flatMap({ try? protector.open($0) }) != phone.value { account.phoneHash = nil }
             account.phoneSealed = try protector.seal(phone.value)
             account.phoneMasked = phone.masked
         } else {
             account.phoneSealed = nil
             account.phoneMasked = nil
+            account.phoneHash = nil
         }
         let endSessions = account.id != nil && (passwordHash != nil || (input.disabled && !account.disabled))
         if let passwordHash { account.passwordHash = passwordHash }

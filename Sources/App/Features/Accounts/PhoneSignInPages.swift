@@ -133,15 +133,18 @@ enum PhoneSignInPages {
         let form = try await req.formFields()
         var reader = try await req.fieldReader()
         let phone = readPhone(&reader)
-        let expires = reader.int("expires", in: 0...Int(Int32.max))
+        let expires = reader.int("expires", in: 0...4_102_444_800)
         let ticket = reader.text("ticket", max: 100)
         let service = PhoneSignInService.make(req)
         // The ticket proves the code was right a moment ago; without it, start again.
-        guard let phone, let expires, let ticket, service.ticketIsGood(phone: phone, expires: expires, ticket: ticket) else {
+        func startAgain(_ status: HTTPResponseStatus) async throws -> Response {
             var page = LoginPage(chrome: .make(req, title: req.t("login.title")), next: next(form), username: "", error: nil, action: Paths.login())
             page.phoneOffered = service.offered
             page.phoneError = req.t("error.code.start_again")
-            return try await Pages.render(req, "login", page, status: .unprocessableEntity)
+            return try await Pages.render(req, "login", page, status: status)
+        }
+        guard let phone, let expires, let ticket, service.ticketIsGood(phone: phone, expires: expires, ticket: ticket) else {
+            return try await startAgain(.unprocessableEntity)
         }
         var r = try await req.fieldReader()
         let name = r.text("display_name", max: 40)
@@ -159,6 +162,8 @@ enum PhoneSignInPages {
         } catch let failure as ValidationFailure {
             return try await welcomePage(req, phone: phone, expires: expires, ticket: ticket, next: next(form), values: form, errors: failure.errors,
                                          status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await startAgain(.conflict)
         }
     }
 }

@@ -24,6 +24,12 @@ enum PhoneSignIn {
     static func hashInput(_ phone: String) -> String { "phone:" + phone }
     /// How long the step after a code (choosing a station) may take.
     static let welcomeLifetime: TimeInterval = 15 * 60
+
+    /// A code alone signs in residents and volunteers; an account holding any other role (staff,
+    /// leaders) signs in with its password.
+    static func mayUseCode(roles: [Role]) -> Bool {
+        roles.allSatisfy { $0 == .resident || $0 == .volunteer }
+    }
 }
 
 /// 手机验证码登录: sends codes (limited per phone and per address, `SignInCodeRules`), checks them
@@ -98,33 +104,43 @@ struct PhoneSignInService: MadeFromContext {
         case newPerson
     }
 
-    /// Checks a typed code against the newest one sent to this phone; every try counts.
+    /// Checks a typed code against the newest one sent to this phone. Every try is claimed in the
+    /// database before the code is judged (`tries < 5`, not used, not expired), so guesses sent in
+    /// parallel cannot get past the five; of two right tries at once only one marks it used.
     func check(_ typed: String, phone: PhoneNumber) async throws -> Checked {
         let hash = phoneHash(phone)
-        guard let stored = try await SignInCode.query(on: db).filter(\.$phoneHash == hash).sort(\.$createdAt, .descending).sort(\.$id, .descending).first() else {
+        guard let stored = try await SignInCode.query(on: db).filter(\.$phoneHash == hash).sort(\.$createdAt, .descending).sort(\.$id, .descending).first(),
+              let id = stored.id else {
             throw ValidationFailure(field: "code", "error.code.none")
         }
-        let outcome = SignInCodeRules.judge(typed, against: .init(digest: stored.digest, createdAt: stored.createdAt, tries: stored.tries, usedAt: stored.usedAt),
-                                            now: now) { codeDigest($0, phoneHash: hash) }
-        guard let id = stored.id else { throw AppError.notFound }
-        // Counted by the database (two tries at once both count); used at most once: of two tries
-        // with the right code at once, only the one that marked it used goes on.
-        let accepted = outcome == .accepted
-        let claimed = try await db.writeTransaction { db -> Bool in
-            guard let sql = db as? SQLDatabase else { return false }
-            struct Claimed: Decodable { let id: Int }
-            if accepted {
-                return !(try await sql.raw("UPDATE sign_in_codes SET tries = tries + 1, used_at = \(bind: now) WHERE id = \(bind: id) AND used_at IS NULL RETURNING id")
-                    .all(decoding: Claimed.self)).isEmpty
-            }
-            try await sql.raw("UPDATE sign_in_codes SET tries = tries + 1 WHERE id = \(bind: id)").run()
-            return false
+        if stored.usedAt != nil { throw ValidationFailure(field: "code", "error.code.used") }
+        if now.timeIntervalSince(stored.createdAt) >= SignInCodeRules.lifetime { throw ValidationFailure(field: "code", "error.code.expired") }
+        struct Claimed: Decodable { let tries: Int }
+        let maxTries = SignInCodeRules.maxTries
+        let claimed = try await db.writeTransaction { db -> Int? in
+            guard let sql = db as? SQLDatabase else { return nil }
+            return try await sql.raw("""
+                UPDATE sign_in_codes SET tries = tries + 1 WHERE id = \(bind: id) AND used_at IS NULL AND tries < \(bind: maxTries) RETURNING tries
+                """).first(decoding: Claimed.self)?.tries
         }
+        guard let tries = claimed else { throw ValidationFailure(field: "code", "error.code.exhausted") }
+        // Judged as the try it claimed (the tries before it).
+        let outcome = SignInCodeRules.judge(typed, against: .init(digest: stored.digest, createdAt: stored.createdAt, tries: tries - 1),
+                                            now: now) { codeDigest($0, phoneHash: hash) }
         switch outcome {
         case .accepted:
-            guard claimed else { throw ValidationFailure(field: "code", "error.code.used") }
+            let used = try await db.writeTransaction { db -> Bool in
+                guard let sql = db as? SQLDatabase else { return false }
+                struct Row: Decodable { let id: Int }
+                return try await sql.raw("UPDATE sign_in_codes SET used_at = \(bind: now) WHERE id = \(bind: id) AND used_at IS NULL RETURNING id")
+                    .first(decoding: Row.self) != nil
+            }
+            guard used else { throw ValidationFailure(field: "code", "error.code.used") }
             guard let account = try await account(for: phone) else { return .newPerson }
             if account.disabled { throw AppError.forbidden(Message("error.account_disabled")) }
+            // Staff keep their passwords: a code alone opens only residents' and volunteers' accounts.
+            let roles = try await RoleGrant.query(on: db).filter(\.$account.$id == account.requireID()).all().map(\.role)
+            guard PhoneSignIn.mayUseCode(roles: roles) else { throw ValidationFailure(field: "code", "error.code.staff") }
             account.lastLoginAt = now
             try await db.writeTransaction { [account] db in try await account.save(on: db) }
             return .account(account)
@@ -133,6 +149,15 @@ struct PhoneSignInService: MadeFromContext {
         case .used: throw ValidationFailure(field: "code", "error.code.used")
         case .exhausted: throw ValidationFailure(field: "code", "error.code.exhausted")
         }
+    }
+
+    /// Codes older than a day (well past their limits' hour) go, with the phone hashes and addresses.
+    func purge() async throws -> Int {
+        let old = try await SignInCode.query(on: db).filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
+        guard old > 0 else { return 0 }
+        let cutoff = now.addingTimeInterval(-86_400)
+        try await db.writeTransaction { db in try await SignInCode.query(on: db).filter(\.$createdAt < cutoff).delete() }
+        return old
     }
 
     /// The signed ticket that lets a person who just proved their phone open an account, good for
@@ -151,7 +176,8 @@ struct PhoneSignInService: MadeFromContext {
             throw ValidationFailure(field: "station_id", "error.not_found_choice")
         }
         guard station.active else { throw ValidationFailure(field: "station_id", "error.site.inactive") }
-        if let existing = try await account(for: phone) { return existing }
+        // The ticket opens an account once: with one there already, start again with a code.
+        if try await account(for: phone) != nil { throw AppError.conflict(field: "phone", Message("error.code.start_again")) }
         let hash = phoneHash(phone)
         let protector = protector
         let taken = try await Account.query(on: db).filter(\.$username == phone.value).count() > 0
@@ -178,9 +204,8 @@ struct PhoneSignInService: MadeFromContext {
                 try await g.create(on: db)
             }
         } catch where error.isUniqueViolation {
-            // The same person finished on two tabs at once: the first account is theirs.
-            if let existing = try await self.account(for: phone) { return existing }
-            throw error
+            // The same person finished on two tabs at once: the first one opened it.
+            throw AppError.conflict(field: "phone", Message("error.code.start_again"))
         }
         return account
     }

@@ -93,6 +93,9 @@ struct PrivacyService {
                 account.username = "deleted-\(accountID)"
                 account.phoneSealed = nil
                 account.phoneMasked = nil
+                account.phoneHash = nil
+                account.displayName = nil
+                account.address = nil
                 account.disabled = true
                 try await account.save(on: db)
                 try await APIToken.query(on: db).filter(\.$account.$id == accountID).delete()

@@ -111,9 +111,11 @@ struct DeliverySender {
 
     private func smsRequest(_ d: Delivery) throws -> ClientRequest {
         guard let sms else { throw Gone.gateway }
-        struct Payload: Decodable { let phone_sealed: String, text: String }
+        // Notices carry their text as it is; codes and follow links carry it sealed (`text_sealed`).
+        struct Payload: Decodable { let phone_sealed: String, text: String?, text_sealed: String? }
         let p = try JSONDecoder().decode(Payload.self, from: Data(d.payload.utf8))
-        let (url, body) = sms.render(phone: try protector.open(p.phone_sealed), text: p.text)
+        let text = try p.text_sealed.map { try protector.open($0) } ?? p.text ?? ""
+        let (url, body) = sms.render(phone: try protector.open(p.phone_sealed), text: text)
         var headers = HTTPHeaders()
         if body != nil { headers.replaceOrAdd(name: .contentType, value: sms.contentType) }
         if let h = sms.header { headers.replaceOrAdd(name: h.name, value: h.value) }

@@ -93,6 +93,11 @@ enum FollowPages {
             let input = OrderInput.read(&r, defaultChannel: .phone, now: req.now)
             if let channel = input?.channel, channel != .phone, channel != .walkIn { r.fail("channel", "error.not_found_choice") }
             if input != nil, input?.address == nil { r.fail("address", "error.required") }
+            // Only at the stations this person takes orders for (not where they are a resident themselves).
+            if let id = input?.stationID, let station = try await Site.find(id, on: req.db),
+               !OrderPolicy.takesOrdersForOthers(p.grants, at: station.sitePath) {
+                r.fail("station_id", "error.out_of_scope")
+            }
             try r.check()
             let formID = form["form_id"]?.last.flatMap { $0.count <= 64 && !$0.isEmpty ? "form-" + $0 + "-" + TokenDigest.sha256(input!.canonical).prefix(16) : nil }
             let (order, created) = try await OrderService.make(req).create(input!, by: p, key: formID)
@@ -138,10 +143,7 @@ enum FollowPages {
         let events = try await OrderEvent.query(on: req.db).filter(\.$order.$id == id).sort(\.$id).all()
         let station = try await Site.find(o.$station.id, on: req.db)
         let team = try await o.$team.get(on: req.db)
-        let reached = OrderProgress.reached(o.status, rated: o.rating != nil)
-        let steps = OrderProgress.steps.enumerated().map { i, step in
-            FollowPage.Step(label: req.t("order.progress.\(step)"), done: i < reached, current: i == reached - 1)
-        }
+        let steps = progress(req, o)
         let canRate: Bool = {
             guard case .success = OrderMachine.apply(.rate, to: o.status, by: [.requester]), let done = o.completedAt else { return false }
             return RatingWindow.isOpen(completedAt: done, now: req.now)
@@ -154,6 +156,14 @@ enum FollowPages {
                               rating: o.rating.map { String(repeating: "★", count: $0) + String(repeating: "☆", count: 5 - $0) },
                               canRate: canRate, rateAction: Paths.followRate(token), thanks: thanks, error: error, comment: comment)
         return try await Pages.render(req, "orders/follow", page, status: status)
+    }
+
+    /// 点单 → 派单 → 接单 → 服务 → 评单, as far as the order has come.
+    static func progress(_ req: Request, _ o: Order) -> [FollowPage.Step] {
+        let reached = OrderProgress.reached(o.status, rated: o.rating != nil)
+        return OrderProgress.steps.enumerated().map { i, step in
+            FollowPage.Step(label: req.t("order.progress.\(step)"), done: i < reached, current: i == reached - 1)
+        }
     }
 
     static func rate(req: Request) async throws -> Response {

@@ -40,6 +40,8 @@ struct OrderShowPage: Encodable {
     /// Development without an SMS gateway: the text the resident would have been sent, and its link.
     var devText: String? = nil
     var devLink: String? = nil
+    /// 点单 → 派单 → 接单 → 服务 → 评单 (not for a cancelled or rejected order).
+    var steps: [FollowPage.Step] = []
     struct Fact: Encodable { var label: String; var value: String }
     struct Event: Encodable { var at: String; var action: String; var actor: String; var reason: String?; var status: String; var why: String? }
     struct Button: Encodable {
@@ -350,9 +352,12 @@ enum OrdersPages {
         let mayShowcase = o.status.isFinished && ShowcasePolicy.mayPublish(
             req.grants, station: places.first { $0.id == o.$station.id }?.sitePath ?? SitePath(rawValue: "-"),
             owner: places.first { $0.id == o.$ownerSite.id }?.sitePath ?? SitePath(rawValue: "-"), leadsServingTeam: actors.contains(.assignedLeader))
+        // Why this team (the dispatch scoring) is for the staff who dispatch and serve; the resident
+        // reads what happened in people's words.
+        let staff = !actors.isDisjoint(with: [.siteAdmin, .assignedLeader, .eligibleLeader])
         let timeline = events.map { e in
             // Why this team: the score kept on every dispatch and claim.
-            let score = e.detail.flatMap { $0.data(using: .utf8) }.flatMap { try? JSONDecoder().decode(DispatchScore.self, from: $0) }
+            let score = !staff ? nil : e.detail.flatMap { $0.data(using: .utf8) }.flatMap { try? JSONDecoder().decode(DispatchScore.self, from: $0) }
             return OrderShowPage.Event(at: DateText.minute(e.at), action: req.t("order.action.\(e.action)"), actor: req.t("order.actor.\(e.actor)"),
                                        reason: e.reason, status: req.t("order.status.\(e.toStatus)"), why: score.map { why(req, $0) })
         }
@@ -366,6 +371,7 @@ enum OrdersPages {
                                  showcase: mayShowcase ? Paths.orderShowcase(id) : nil)
         var shown = page
         shown.notice = req.takeFlash()
+        if ![.cancelled, .rejected].contains(o.status) { shown.steps = FollowPages.progress(req, o) }
         if let text = req.webSession["dev_text"] {
             shown.devText = text
             shown.devLink = req.webSession["dev_link"]

@@ -34,7 +34,8 @@ struct VolunteerService {
         v.phoneMasked = input.phone.masked
         v.skills = input.skills
         v.active = true
-        v.awaitingReview = passwordHash != nil && volunteerReview
+        let reviewing = passwordHash != nil && volunteerReview
+        v.awaitingReview = reviewing
         v.hoursTotal = 0
         v.pointsBalance = 0
         v.$site.id = input.siteID
@@ -50,25 +51,28 @@ struct VolunteerService {
                 if let passwordHash {
                     let phone = input.phone.value
                     let phoneHash = protector.lookupHash(PhoneSignIn.hashInput(phone))
+                    // Where new volunteers are reviewed, the volunteer's role comes with the confirmation.
+                    let role: Role = reviewing ? .resident : .volunteer
                     if let own = try await Account.query(on: db).filter(\.$phoneHash == phoneHash).first() {
-                        // The phone has an account already (a resident who signed in by code): only
-                        // its owner, signed in, may make it a volunteer's; others are told to sign in.
+                        // The number was proved by a code (a resident who signed in with it): only its
+                        // owner, signed in, may make it a volunteer's account; the password stays theirs.
                         guard let signedIn, own.id == signedIn else { throw AppError.conflict(field: "phone", Message("error.phone_has_account")) }
-                        own.passwordHash = passwordHash
-                        try await own.save(on: db)
-                        let g = RoleGrant()
-                        g.role = .volunteer
-                        g.$account.id = try own.requireID()
-                        g.$site.id = try site.requireID()
-                        try await g.create(on: db)
+                        if !reviewing {
+                            let g = RoleGrant()
+                            g.role = .volunteer
+                            g.$account.id = try own.requireID()
+                            g.$site.id = try site.requireID()
+                            try await g.create(on: db)
+                        }
                         v.$account.id = try own.requireID()
                     } else {
+                        // A number typed here is not proved: it is the username and the contact, but it
+                        // does not open the account by code (that would let anyone claim a number).
                         let taken = try await Account.query(on: db).filter(\.$username == phone).count() > 0
                         let account = try await Account.insert(username: taken ? v.number : phone, passwordHash: passwordHash, site: site,
-                                                               role: .volunteer, locale: locale, on: db)
+                                                               role: role, locale: locale, on: db)
                         account.phoneSealed = try protector.seal(phone)
                         account.phoneMasked = input.phone.masked
-                        account.phoneHash = phoneHash
                         account.displayName = input.realName
                         try await account.save(on: db)
                         v.$account.id = try account.requireID()
@@ -95,10 +99,21 @@ struct VolunteerService {
             .filter(\.$awaitingReview == true).filter(\.$active == true).count()
     }
 
-    /// The station confirms a new volunteer: from now on they may sign up.
+    /// The station confirms a new volunteer: their account gets the volunteer's role, and from now
+    /// on they may sign up.
     func confirm(_ v: Volunteer) async throws {
         v.awaitingReview = false
-        try await db.writeTransaction { [v] db in try await v.save(on: db) }
+        try await db.writeTransaction { [v] db in
+            try await v.save(on: db)
+            if let account = v.$account.id,
+               try await RoleGrant.query(on: db).filter(\.$account.$id == account).filter(\.$role == .volunteer).count() == 0 {
+                let g = RoleGrant()
+                g.role = .volunteer
+                g.$account.id = account
+                g.$site.id = v.$site.id
+                try await g.create(on: db)
+            }
+        }
     }
 
     /// What an admin may change of a volunteer: where they belong, their skills, whether active.

@@ -278,12 +278,14 @@ struct WebSessionMiddleware: AsyncMiddleware {
 }
 
 extension PeriodicService {
-    /// Every ten minutes: sessions past their expiry and day-old failure counts go.
+    /// Every ten minutes: sessions past their expiry, day-old failure counts and sign-in codes go.
     static func housekeeping(_ app: Application) -> PeriodicService {
         PeriodicService("Housekeeping", every: 600) { app in
             let sessions = try await WebSessionStore.purge(now: app.clock.now(), on: app.db)
             let failures = try await SignInFailures.purge(now: app.clock.now(), on: app.db)
-            return sessions + failures == 0 ? nil : "\(sessions) expired sessions, \(failures) old sign-in failure counts removed"
+            let codes = try await PhoneSignInService.make(app).purge()
+            return sessions + failures + codes == 0 ? nil
+                : "\(sessions) expired sessions, \(failures) old sign-in failure counts, \(codes) day-old sign-in codes removed"
         }
     }
 }
