@@ -154,9 +154,10 @@ def number_on(walk):
     return re.search(r"DD\d{8}-\d+", walk.text("order-notice")).group(0)
 
 
-def station_admin_dispatches(base, number):
-    """The station admin: the landing shows the order waiting; dispatched from the suggestions."""
-    admin = Walk(base, "station-admin", phone=False)
+def station_admin_dispatches(base, number, phone=False):
+    """The station admin: the landing shows the order waiting; dispatched from the suggestions (on a
+    desktop, or on the phone a village station's clerk carries)."""
+    admin = Walk(base, "station-admin-phone" if phone else "station-admin", phone=phone)
     try:
         admin.sign_in("yeping")
         waiting = admin.visible(By.ID, "work-dispatch")
@@ -239,7 +240,18 @@ def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway):
         resident.type("code", code)
         resident.tap("welcome", value="code-submit")
         resident.type("f-display_name", "钟奶奶")
-        resident.choose("f-station_id", STATION)
+        # "The station nearest to me": the phone shares where it is (a few hundred metres from the
+        # station), one tap picks it from the list.
+        station = resident.b.execute_script(
+            "var s = document.getElementById('f-station_id'); return [...s.options].find(o => o.text === arguments[0]).value", STATION)
+        places = dict((p.split(":")[0], p.split(":")[1:]) for p in resident.visible(By.ID, "nearest").get_attribute("data-places").split(";"))
+        lat, lng = float(places[station][0]), float(places[station][1])
+        resident.b.execute_cdp_cmd("Browser.grantPermissions", {"origin": county, "permissions": ["geolocation"]})
+        resident.b.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": lat + 0.002, "longitude": lng, "accuracy": 20})
+        resident.visible(By.ID, "nearest").click()
+        WebDriverWait(resident.b.driver, 10).until(lambda d: Select(d.find_element(By.ID, "f-station_id")).first_selected_option.text == STATION)
+        assert "km" in resident.text("nearest-status")
+        resident.check("nearest")
         resident.type("f-address", "叶坪村三组12号")
         resident.tap("landing", value="welcome-submit")
         assert "钟奶奶" in resident.text("work-notice")
@@ -299,7 +311,7 @@ def test_an_order_taken_by_phone_is_followed_from_the_text(county, gateway):
 
     link = gateway.wait_for("13979790002", r"(https?://\S+/follow/\S+)", seen).group(1)
     assert number in gateway.wait_for("13979790002", r".*", seen).group(0)
-    station_admin_dispatches(county, number)
+    station_admin_dispatches(county, number, phone=True)
     leader_serves(county, number, refused_first=False)
 
     # The resident taps the link in the text: the first page they see.

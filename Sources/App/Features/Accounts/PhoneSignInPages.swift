@@ -121,8 +121,9 @@ enum PhoneSignInPages {
         let form = FormBuilder(req, values: values, errors: errors)
         var station = form.select("station_id", "login.welcome.station", [("", req.t("login.welcome.choose"))] + stations.compactMap { s in s.id.map { (String($0), s.name) } })
         station.hint = req.t("login.welcome.station_hint")
-        let fields = [form.text("display_name", "login.welcome.name"), station,
-                      form.text("address", "login.welcome.address", required: false, hint: "login.welcome.address_hint")]
+        // The station last, with "the nearest to me" right under it.
+        let fields = [form.text("display_name", "login.welcome.name"),
+                      form.text("address", "login.welcome.address", required: false, hint: "login.welcome.address_hint"), station]
         let places = stations.compactMap { s in s.id.map { "\($0):\(s.latitude):\(s.longitude)" } }.joined(separator: ";")
         let page = WelcomePage(chrome: .make(req, title: req.t("login.welcome.title")), next: next, phone: phone.value, expires: expires, ticket: ticket,
                                fields: fields, summary: errors.isEmpty ? nil : req.t("error.validation"), action: Paths.loginWelcome, stationPlaces: places)
