@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1").grouped(BearerPrincipalLoader(), gate)
 
     HomeRoutes.register(web: web, api: api, bare: bare)
+    MePages.register(web: web)
     SignInPages.register(web: web, api: api)
     PhoneSignInPages.register(web: web)
     OrdersAPI.register(api)

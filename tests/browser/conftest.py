@@ -11,6 +11,19 @@ import urllib.request
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webelement import WebElement
+
+_click = WebElement.click
+
+
+def _click_in_view(self):
+    """Taps as a person does: the thing scrolled to the middle of the screen first, clear of the
+    sticky header and the phone's tab bar (Selenium alone scrolls it to the bottom edge, under the bar)."""
+    self.parent.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", self)
+    _click(self)
+
+
+WebElement.click = _click_in_view
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEMO_PASSWORD = "Diandan2026"
@@ -96,7 +109,7 @@ def make_driver(mobile=False, width=390):
             "deviceMetrics": {"width": width, "height": 780 if width < 390 else 844, "pixelRatio": 3.0},
             "userAgent": "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"})
     else:
-        options.add_argument("--window-size=1280,900")
+        options.add_argument(f"--window-size={width if width >= 700 else 1280},900")
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     return webdriver.Chrome(options=options, service=service)
 

@@ -83,11 +83,12 @@ def test_register_a_volunteer_on_a_phone(phone):
     assert phone.find_element(By.ID, "volunteer-number").text.startswith("ZY")
     # Registered and signed in at once, with the phone number to sign in with next time.
     assert phone.find_element(By.ID, "registered-username").text == "13607970001"
-    # Signed in: the header names them by the masked number (it is their username).
-    assert phone.find_element(By.ID, "current-user").text == "136****0001"
     assert "钟晓东" in phone.find_element(By.ID, "registered-name").text
     assert number not in phone.page_source
-    assert "136****0001" in phone.page_source
+    # Signed in: 我的 (the tab bar's last place) names them by the masked number (it is their username).
+    click_and_wait(phone, "tab-me")
+    assert phone.find_element(By.ID, "me-username").text == "136****0001"
+    assert "13607970001" not in phone.page_source
     # The same person cannot register twice.
     phone.open("/register")
     phone.find_element(By.ID, "f-real_name").send_keys("钟晓东")

@@ -86,15 +86,22 @@ def county(gateway):
 class Walk:
     """One person's walk: a browser that only taps and types what is visible, and checks every page."""
 
-    def __init__(self, base, name, phone=True):
+    def __init__(self, base, name, phone=True, large=False):
         self.b = Browser(make_driver(mobile=phone, width=360), base)
-        self.name = name
+        self.name = name + ("-large" if large else "")
+        self.large = large
+        self.sized = False
         self.n = 0
         os.makedirs(ARTIFACTS, exist_ok=True)
 
     def start(self, path="/"):
         self.b.open(path)
         self.check("start")
+        if self.large and not self.sized:
+            # 长辈版: the switch in the header of the first page, remembered from then on.
+            self.sized = True
+            self.tap("large-text", value="size-switch")
+            assert self.visible(By.ID, "size-switch").get_attribute("aria-pressed") == "true"
 
     def check(self, label):
         b = self.b
@@ -105,6 +112,8 @@ class Walk:
         assert not b.find_elements(By.ID, "error-message"), f"{self.name} / {label}: error page: {b.find_element(By.TAG_NAME, 'main').text[:300]}"
         wide, room = b.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
         assert wide <= room, f"{self.name} / {label}: the page scrolls sideways ({wide} px in {room})"
+        if self.sized:
+            assert b.execute_script("return document.documentElement.classList.contains('large')"), f"{self.name} / {label}: large text was lost"
 
     def visible(self, by, value):
         found = [e for e in self.b.find_elements(by, value) if e.is_displayed()]
@@ -121,6 +130,8 @@ class Walk:
             else:
                 element = self.visible(by, value)
         self.b.execute_script("window.__walkOld = true")
+        # As a person does: scroll it to the middle of the screen, clear of the header and the tab bar.
+        self.b.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         element.click()
         WebDriverWait(self.b.driver, 15).until(lambda d: d.execute_script(
             "return window.__walkOld === undefined && document.readyState === 'complete'"))
@@ -154,10 +165,10 @@ def number_on(walk):
     return re.search(r"DD\d{8}-\d+", walk.text("order-notice")).group(0)
 
 
-def station_admin_dispatches(base, number, phone=False):
+def station_admin_dispatches(base, number, phone=False, large=False):
     """The station admin: the landing shows the order waiting; dispatched from the suggestions (on a
     desktop, or on the phone a village station's clerk carries)."""
-    admin = Walk(base, "station-admin-phone" if phone else "station-admin", phone=phone)
+    admin = Walk(base, "station-admin-phone" if phone else "station-admin", phone=phone, large=large)
     try:
         admin.sign_in("yeping")
         waiting = admin.visible(By.ID, "work-dispatch")
@@ -172,10 +183,10 @@ def station_admin_dispatches(base, number, phone=False):
         admin.close()
 
 
-def leader_serves(base, number, refused_first=True, certificate=False):
+def leader_serves(base, number, refused_first=True, certificate=False, large=False):
     """The team leader on a phone: the team's orders → accept → reveal the phone → start → complete
     with hours (first a refused value: everything typed is kept) → their hours rise."""
-    leader = Walk(base, "leader")
+    leader = Walk(base, "leader", large=large)
     try:
         leader.sign_in("leader")
         hours_before = float(leader.visible(By.ID, "work-service").find_element(By.CSS_SELECTOR, ".num").text)
@@ -226,17 +237,22 @@ def leader_serves(base, number, refused_first=True, certificate=False):
         leader.close()
 
 
-def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway):
+MODES = pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+
+
+@MODES
+def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway, large):
     """A resident with no account: phone → code → first sign-in at their station → orders off the menu
     → the result → the order dispatched and accepted, in their messages → rates it."""
-    resident = Walk(county, "resident")
+    resident = Walk(county, "resident", large=large)
+    phone = "1397979001" + ("1" if large else "0")
     try:
         resident.start()
         resident.tap("sign-in", link="登录")
-        resident.type("phone", "13979790001")
+        resident.type("phone", phone)
         seen = len(gateway.texts)
         resident.tap("code", value="phone-submit")
-        code = gateway.wait_for("13979790001", r"验证码是(\d{6})", seen).group(1)
+        code = gateway.wait_for(phone, r"验证码是(\d{6})", seen).group(1)
         resident.type("code", code)
         resident.tap("welcome", value="code-submit")
         resident.type("f-display_name", "钟奶奶")
@@ -255,7 +271,8 @@ def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway):
         resident.type("f-address", "叶坪村三组12号")
         resident.tap("landing", value="welcome-submit")
         assert "钟奶奶" in resident.text("work-notice")
-        resident.tap("menu", element=resident.visible(By.ID, "work-orders").find_element(By.PARTIAL_LINK_TEXT, "我要点单"))
+        # The home's first tile (one of four big ones in 长辈版).
+        resident.tap("menu", partial="我要点单")
         resident.tap("order-form", value="off-menu")
         assert resident.visible(By.ID, "f-contact_name").get_attribute("value") == "钟奶奶"
         assert resident.visible(By.ID, "f-address").get_attribute("value") == "叶坪村三组12号"
@@ -268,12 +285,12 @@ def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway):
         assert resident.text("order-status") == "待派单"
 
         # Meanwhile the station dispatches it and the team serves it (their own journeys).
-        station_admin_dispatches(county, number)
-        leader_serves(county, number, certificate=True)
+        station_admin_dispatches(county, number, large=large)
+        leader_serves(county, number, certificate=True, large=large)
 
         # Back on the phone: the messages say it was dispatched and accepted.
         resident.tap("home", link="首页")
-        resident.tap("inbox", element=resident.visible(By.ID, "work-more").find_element(By.PARTIAL_LINK_TEXT, "消息"))
+        resident.tap("inbox", value="tab-inbox")
         inbox = resident.text("inbox")
         assert number in inbox and "已派给" in inbox and "服务队接单" in inbox, inbox
         resident.tap("order", element=resident.visible(By.XPATH, f"//*[@id='inbox']//button[contains(., '{number}') and contains(., '完成服务')]"))
@@ -287,16 +304,18 @@ def test_a_resident_signs_in_by_phone_orders_follows_and_rates(county, gateway):
         resident.close()
 
 
-def test_an_order_taken_by_phone_is_followed_from_the_text(county, gateway):
+@MODES
+def test_an_order_taken_by_phone_is_followed_from_the_text(county, gateway, large):
     """A practitioner takes a call and records the order (代点单); the resident, who has no account,
     follows the texted link and rates the service."""
-    clerk = Walk(county, "practitioner", phone=False)
+    clerk = Walk(county, "practitioner", phone=False, large=large)
+    phone = "1397979002" + ("1" if large else "0")
     try:
         clerk.sign_in("practitioner")
         clerk.tap("by-phone", element=clerk.visible(By.ID, "work-orders").find_element(By.PARTIAL_LINK_TEXT, "代点单（电话/上门）"))
         clerk.choose("f-channel", "电话")
         clerk.type("f-contact_name", "刘大爷")
-        clerk.type("f-contact_phone", "13979790002")
+        clerk.type("f-contact_phone", phone)
         clerk.type("f-address", "叶坪村五组3号")
         clerk.choose("f-station_id", STATION)
         clerk.choose("f-category_id", CATEGORY)
@@ -304,23 +323,23 @@ def test_an_order_taken_by_phone_is_followed_from_the_text(county, gateway):
         seen = len(gateway.texts)
         clerk.tap("placed", value="order-submit")
         notice = clerk.text("order-notice")
-        assert "点单成功" in notice and "139****0002" in notice
+        assert "点单成功" in notice and "139****" + phone[-4:] in notice
         number = number_on(clerk)
     finally:
         clerk.close()
 
-    link = gateway.wait_for("13979790002", r"(https?://\S+/follow/\S+)", seen).group(1)
-    assert number in gateway.wait_for("13979790002", r".*", seen).group(0)
-    station_admin_dispatches(county, number, phone=True)
-    leader_serves(county, number, refused_first=False)
+    link = gateway.wait_for(phone, r"(https?://\S+/follow/\S+)", seen).group(1)
+    assert number in gateway.wait_for(phone, r".*", seen).group(0)
+    station_admin_dispatches(county, number, phone=True, large=large)
+    leader_serves(county, number, refused_first=False, large=large)
 
     # The resident taps the link in the text: the first page they see.
-    resident = Walk(county, "follow")
+    resident = Walk(county, "follow", large=large)
     try:
         resident.start(urllib.parse.urlparse(link).path)
         assert number in resident.text("follow-number")
         assert resident.text("follow-status") == "已完成"
-        assert "负荷" not in resident.b.page_source and "13979790002" not in resident.b.page_source
+        assert "负荷" not in resident.b.page_source and phone not in resident.b.page_source
         resident.visible(By.ID, "score-5").click()
         resident.type("comment", "很热心")
         resident.tap("rated", value="follow-submit")
@@ -330,9 +349,10 @@ def test_an_order_taken_by_phone_is_followed_from_the_text(county, gateway):
         resident.close()
 
 
-def test_a_centre_admin_reads_the_assessment_drills_down_and_exports(county):
+@MODES
+def test_a_centre_admin_reads_the_assessment_drills_down_and_exports(county, large):
     """The county's admin on a desktop: the landing → the assessment → one township → its export."""
-    admin = Walk(county, "centre-admin", phone=False)
+    admin = Walk(county, "centre-admin", phone=False, large=large)
     try:
         admin.sign_in("admin")
         admin.tap("assessment", element=admin.visible(By.ID, "work-more").find_element(By.PARTIAL_LINK_TEXT, "考核"))
@@ -362,28 +382,32 @@ def decode_qr(base, src, cookies):
         return subprocess.check_output(["zbarimg", "-q", "--raw", f.name]).decode().strip()
 
 
-def test_a_volunteer_registers_signs_up_and_checks_in_by_the_code(county):
+@MODES
+def test_a_volunteer_registers_signs_up_and_checks_in_by_the_code(county, large):
     """A new volunteer on a phone: register → signed in → an activity → signed up → the organiser's
     code, scanned (zbarimg is the camera) → checked in at the place → it is on their landing page."""
-    volunteer = Walk(county, "volunteer")
+    volunteer = Walk(county, "volunteer", large=large)
+    phone = "1397979003" + ("1" if large else "0")
     organiser = None
     try:
         volunteer.start()
-        volunteer.tap("register", link="志愿者注册")
+        volunteer.tap("register", link="注册成为志愿者")
         volunteer.type("f-real_name", "钟晓梅")
-        volunteer.type("f-id_number", id_number("360781", "19950312", 612))
-        volunteer.type("f-phone", "13979790003")
+        volunteer.type("f-id_number", id_number("360781", "19950312", 613 if large else 612))
+        volunteer.type("f-phone", phone)
         volunteer.choose("f-site_id", "\u3000\u3000" + STATION)
         volunteer.type("f-password", "Yeping2026")
-        volunteer.visible(By.ID, "f-consent").click()
+        consent = volunteer.visible(By.ID, "f-consent")
+        volunteer.b.execute_script("arguments[0].scrollIntoView({block: 'center'})", consent)
+        consent.click()
         volunteer.tap("registered", value="register-submit")
-        assert volunteer.text("registered-username") == "13979790003"
+        assert volunteer.text("registered-username") == phone
         volunteer.tap("activities", value="registered-activities")
         volunteer.tap("activity", link=ACTIVITY)
         volunteer.tap("signed-up", value="do-signup")
         assert "报名成功" in volunteer.text("my-signup")
 
-        organiser = Walk(county, "organiser", phone=False)
+        organiser = Walk(county, "organiser", phone=False, large=large)
         organiser.sign_in("yeping")
         organiser.tap("activities", link="志愿活动")
         organiser.tap("activity", link=ACTIVITY)

@@ -38,7 +38,7 @@ def test_the_whole_loop(server, phone):
     try:
         login(admin, "yeping")
         admin.open("/orders/queue")
-        click_and_wait(admin, element=admin.find_element(By.LINK_TEXT, phone.find_element(By.CSS_SELECTOR, ".crumbs").text))
+        click_and_wait(admin, element=admin.find_element(By.PARTIAL_LINK_TEXT, phone.find_element(By.CSS_SELECTOR, ".crumbs").text))
         row = admin.find_element(By.XPATH, f"//section[@id='suggestions']//tr[td[contains(., '{TEAM}')]]")
         assert "公里" in row.text
         click_and_wait(admin, element=row.find_element(By.TAG_NAME, "button"))

@@ -38,5 +38,6 @@ enum Migrations {
         app.migrations.add(AddRequestDigests())
         app.migrations.add(AddOpen311Fields())
         app.migrations.add(AddPhoneSignIn(protector: app.protector))
+        app.migrations.add(AddLargeTextAndSitePhone())
     }
 }

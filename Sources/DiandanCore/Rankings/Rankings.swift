@@ -19,7 +19,9 @@ public enum Period: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// A horizontal bar chart drawn as SVG (attributes only, so a strict Content-Security-Policy allows it).
+/// A horizontal bar chart as HTML: each bar's label, its bar, and its value written beside it, in the
+/// page's own text size (so it stays readable on a phone, in 长辈版 and in print). Bar lengths are
+/// classes (`w0`…`w100`), never style attributes, so a strict Content-Security-Policy allows it.
 public enum BarChart {
     public struct Bar: Sendable, Equatable {
         public var label: String
@@ -27,81 +29,93 @@ public enum BarChart {
         public init(label: String, value: Double) { self.label = label; self.value = value }
     }
 
-    public static func svg(_ bars: [Bar], title: String, unit: String = "", width: Int = 640) -> String {
-        let rowHeight = 26, labelWidth = 190, top = 8
-        let height = top * 2 + max(1, bars.count) * rowHeight
+    public static func html(_ bars: [Bar], title: String, unit: String = "", empty: String = "—") -> String {
+        guard !bars.isEmpty else { return "<p class=\"chart-empty\">\(escape(empty))</p>" }
         let maxValue = max(bars.map(\.value).max() ?? 0, 1)
-        let barSpace = Double(width - labelWidth - 70)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(escape(title))\">"
-        out += "<title>\(escape(title))</title>"
-        for (i, bar) in bars.enumerated() {
-            let y = top + i * rowHeight
-            let w = max(1, Int((bar.value / maxValue * barSpace).rounded()))
-            let value = bar.value.rounded() == bar.value ? String(Int(bar.value)) : String(format: "%.1f", bar.value)
-            out += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 17)\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">\(escape(String(bar.label.prefix(14))))</text>"
-            out += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(w)\" height=\"18\" rx=\"3\" fill=\"#c0392b\"/>"
-            out += "<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 17)\" font-size=\"12\" fill=\"#444\">\(escape(value + unit))</text>"
+        var out = "<ol class=\"bar-chart\" aria-label=\"\(escape(title))\">"
+        for bar in bars {
+            let share = percent(bar.value, of: maxValue)
+            out += "<li><span class=\"bar-label\">\(escape(bar.label))</span><span class=\"bar-track\">"
+                + "<span class=\"bar w\(share)\"></span><span class=\"bar-value\">\(escape(format(bar.value) + unit))</span></span></li>"
         }
-        return out + "</svg>"
+        return out + "</ol>"
+    }
+
+    /// A value's share of the largest, in whole percent; a value above zero shows at least 1 %.
+    static func percent(_ value: Double, of maxValue: Double) -> Int {
+        guard value.isFinite, value > 0 else { return 0 }
+        return min(100, max(1, Int((value / maxValue * 100).rounded())))
+    }
+
+    static func format(_ value: Double) -> String {
+        value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     static func escape(_ s: String) -> String { XMLText.escape(s) }
 }
 
-/// A column chart over time (one column per day, week or month), drawn as SVG.
+/// A column chart over time (one column per day, week or month) as HTML: the value on each column
+/// when there is room for it, and a label under every few columns.
 public enum ColumnChart {
-    public static func svg(_ points: [BarChart.Bar], title: String, width: Int = 640, height: Int = 180) -> String {
-        let left = 36, bottom = 24, top = 10
-        let plotW = Double(width - left - 8), plotH = Double(height - top - bottom)
+    public static func html(_ points: [BarChart.Bar], title: String, empty: String = "—") -> String {
+        guard !points.isEmpty else { return "<p class=\"chart-empty\">\(BarChart.escape(empty))</p>" }
         let maxValue = max(points.map(\.value).max() ?? 0, 1)
-        let step = points.isEmpty ? plotW : plotW / Double(points.count)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
-        out += "<title>\(BarChart.escape(title))</title>"
-        out += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - 8)\" y2=\"\(height - bottom)\" stroke=\"#999\"/>"
-        out += "<text x=\"\(left - 4)\" y=\"\(top + 10)\" text-anchor=\"end\" font-size=\"11\" fill=\"#666\">\(Int(maxValue))</text>"
-        let labelEvery = max(1, points.count / 8)
+        let labelEvery = max(1, Int((Double(points.count) / 6).rounded(.up)))
+        let values = points.count <= 12
+        var out = "<div class=\"column-chart\" role=\"img\" aria-label=\"\(BarChart.escape(title))\"><span class=\"col-max\">\(BarChart.format(maxValue))</span><ol>"
         for (i, p) in points.enumerated() {
-            let h = p.value / maxValue * plotH
-            let x = Double(left) + Double(i) * step
-            out += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#c0392b\">", x + step * 0.1, Double(height - bottom) - h, max(1, step * 0.8), h)
-                + "<title>\(BarChart.escape("\(p.label): \(Int(p.value))"))</title></rect>"
-            if i % labelEvery == 0 {
-                out += "<text x=\"\(String(format: "%.1f", x + step / 2))\" y=\"\(height - 8)\" text-anchor=\"middle\" font-size=\"10\" fill=\"#666\">\(BarChart.escape(p.label))</text>"
-            }
+            out += "<li title=\"\(BarChart.escape(p.label + ": " + BarChart.format(p.value)))\"><span class=\"col-plot\">"
+            if values { out += "<span class=\"col-value\">\(BarChart.format(p.value))</span>" }
+            out += "<span class=\"col h\(BarChart.percent(p.value, of: maxValue))\"></span></span>"
+            out += "<span class=\"col-label\">\(i % labelEvery == 0 ? BarChart.escape(p.label) : "")</span></li>"
         }
-        return out + "</svg>"
+        return out + "</ol></div>"
     }
 }
 
-/// Order locations as dots on a plane (longitude across, latitude up), coloured by group.
+/// Order locations as dots over the sites they belong to, each site named where it is (longitude
+/// across, latitude up). Positions are percentages of the drawing, so it fills any width without
+/// shrinking its text; colours are classes (`g0`…`g8`) shared with the legend under it.
 public enum ScatterChart {
     public struct Point: Sendable, Equatable {
         public var x: Double, y: Double, group: String
         public init(x: Double, y: Double, group: String) { self.x = x; self.y = y; self.group = group }
     }
+    public struct Place: Sendable, Equatable {
+        public var x: Double, y: Double, name: String
+        public init(x: Double, y: Double, name: String) { self.x = x; self.y = y; self.name = name }
+    }
 
-    static let palette = ["#c0392b", "#2e7d32", "#1565c0", "#f39c12", "#6a1b9a", "#00838f", "#795548", "#607d8b", "#d81b60"]
+    static let colours = 9
 
     /// `groups` fixes the order of colours and the legend (label for each group key).
-    public static func svg(_ points: [Point], groups: [(key: String, label: String)], title: String, width: Int = 640, height: Int = 360) -> String {
-        let pad = 16.0, legend = 22.0
-        let xs = points.map(\.x), ys = points.map(\.y)
+    public static func svg(_ points: [Point], places: [Place] = [], placesLabel: String = "", groups: [(key: String, label: String)], title: String) -> String {
+        let xs = points.map(\.x) + places.map(\.x), ys = points.map(\.y) + places.map(\.y)
         let minX = xs.min() ?? 0, maxX = xs.max() ?? 1, minY = ys.min() ?? 0, maxY = ys.max() ?? 1
         let spanX = max(maxX - minX, 0.01), spanY = max(maxY - minY, 0.01)
-        let plotW = Double(width) - 2 * pad, plotH = Double(height) - 2 * pad - legend
-        func colour(_ key: String) -> String { palette[(groups.firstIndex { $0.key == key } ?? 0) % palette.count] }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
-        out += "<title>\(BarChart.escape(title))</title><rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#fbfaf8\"/>"
+        // Five percent of margin on each side (ten at the top, for the labels above the marks).
+        func px(_ x: Double) -> String { String(format: "%.2f%%", 5 + (x - minX) / spanX * 90) }
+        func py(_ y: Double) -> String { String(format: "%.2f%%", 10 + (maxY - y) / spanY * 82) }
+        func colour(_ key: String) -> Int { (groups.firstIndex { $0.key == key } ?? 0) % colours }
+        var out = "<div class=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map-plot\" width=\"100%\" height=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
+        out += "<title>\(BarChart.escape(title))</title>"
+        for p in places {
+            out += "<rect class=\"map-site\" x=\"\(px(p.x))\" y=\"\(py(p.y))\" width=\"10\" height=\"10\" transform=\"translate(-5 -5)\"/>"
+        }
         for p in points {
-            let cx = pad + (p.x - minX) / spanX * plotW, cy = pad + legend + (maxY - p.y) / spanY * plotH
-            out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill-opacity=\"0.75\" ", cx, cy) + "fill=\"\(colour(p.group))\"/>"
+            out += "<circle class=\"g\(colour(p.group))\" cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"4\"/>"
         }
-        var lx = pad
+        for p in places {
+            // Names near an edge run inwards, so none is cut off.
+            let share = (p.x - minX) / spanX
+            let anchor = share > 0.7 ? "end" : share < 0.3 ? "start" : "middle"
+            out += "<text class=\"map-label\" x=\"\(px(p.x))\" y=\"\(py(p.y))\" dy=\"-10\" text-anchor=\"\(anchor)\">\(BarChart.escape(p.name))</text>"
+        }
+        out += "</svg></div><ul class=\"legend\">"
         for g in groups where points.contains(where: { $0.group == g.key }) {
-            out += String(format: "<circle cx=\"%.1f\" cy=\"12\" r=\"5\" ", lx + 5) + "fill=\"\(colour(g.key))\"/>"
-            out += String(format: "<text x=\"%.1f\" y=\"16\" font-size=\"12\" fill=\"#333\">", lx + 14) + BarChart.escape(g.label) + "</text>"
-            lx += 24 + Double(g.label.count) * 12
+            out += "<li><span class=\"dot g\(colour(g.key))\"></span>\(BarChart.escape(g.label))</li>"
         }
-        return out + "</svg>"
+        if !places.isEmpty, !placesLabel.isEmpty { out += "<li><span class=\"dot site\"></span>\(BarChart.escape(placesLabel))</li>" }
+        return out + "</ul>"
     }
 }

@@ -61,6 +61,8 @@ public struct SiteInput: Sendable, Equatable {
     public var active: Bool
     /// Minutes to respond to an order, when the site sets its own instead of its zone's.
     public var responseMinutes: Int? = nil
+    /// The number residents call: a mobile or a landline, kept as digits (with a landline's dash).
+    public var phone: String? = nil
 
     public static func read(_ r: inout FieldReader) -> SiteInput? {
         let code = r.text("code", max: 32, min: 2)
@@ -76,12 +78,17 @@ public struct SiteInput: Sendable, Equatable {
         let zone = r.choice("zone", Zone.self)
         let active = r.bool("active")
         let responseMinutes = r.int("response_minutes", required: false, in: 1...1440)
+        var phone: String?
+        if let raw = r.text("phone", required: false, max: 24) {
+            phone = PhoneNumber.parse(raw, landline: true)?.value
+            if phone == nil { r.fail("phone", "error.phone_or_landline") }
+        }
         if let kind, !SiteKind.canPlace(kind, under: nil), parent == nil, !r.hasError("parent_id") {
             r.fail("parent_id", "error.site.parent_required")
         }
         guard r.isValid, let code, let name, let kind, let lat, let lon, let zone else { return nil }
         return SiteInput(code: code, name: name, kind: kind, parentID: parent, latitude: lat, longitude: lon, zone: zone, active: active,
-                         responseMinutes: responseMinutes)
+                         responseMinutes: responseMinutes, phone: phone)
     }
 }
 

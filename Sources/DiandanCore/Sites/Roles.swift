@@ -50,6 +50,9 @@ public enum Policy {
     /// Who holds a team leader's grant (the team's orders, 接单).
     public static func leadsTeams(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .teamLeader } }
 
+    /// Who is a resident and nothing else: their 长辈版 home is four big tiles.
+    public static func residentOnly(_ grants: [Grant]) -> Bool { !grants.isEmpty && grants.allSatisfy { $0.role == .resident } }
+
     /// Who has a volunteer's own pages (hours, stars, points): volunteers and team leaders.
     public static func volunteers(_ grants: [Grant]) -> Bool { grants.contains { $0.role == .volunteer || $0.role == .teamLeader } }
 

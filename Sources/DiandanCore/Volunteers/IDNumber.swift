@@ -42,6 +42,7 @@ public struct IDNumber: Sendable, Hashable {
 
     private init(value: String) { self.value = value }
 
+
     /// Builds a well-formed number (for demo and synthetic data): region "360781", birth "19850314",
     /// a sequence 0...999 (odd for men), and the computed check character.
     public static func compose(region: String, birth: String, sequence: Int) -> String {
@@ -112,6 +113,15 @@ public struct PhoneNumber: Sendable, Hashable {
     }
 
     private init(value: String) { self.value = value }
+
+    /// Written the way people read a number out: 138 0013 8000, 0797-2212345, 010-12345678.
+    public var readable: String {
+        if isMobile { return value.prefix(3) + " " + value.dropFirst(3).prefix(4) + " " + value.suffix(4) }
+        guard value.hasPrefix("0") else { return value }
+        // Beijing, Tianjin and the 02x cities have three-digit area codes; the rest four.
+        let area = value.hasPrefix("01") || value.hasPrefix("02") ? 3 : 4
+        return value.prefix(area) + "-" + value.dropFirst(area)
+    }
 
     public var isMobile: Bool { value.count == 11 && value.hasPrefix("1") }
 

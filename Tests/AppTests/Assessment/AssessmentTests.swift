@@ -82,7 +82,7 @@ struct AssessmentFlowTests {
             #expect(page.contains("/assessment?site=\(w.f.instituteA.id!)&amp;period=month"))
             #expect(page.contains("<svg"))
             // Every order here came through the API: the channel chart has that one bar.
-            #expect(page.contains(#"aria-label="按下单渠道""#) && page.contains(">接口</text>") && !page.contains(">网页</text>"))
+            #expect(page.contains(#"aria-label="按下单渠道""#) && page.contains(">接口</span>") && !page.contains(">网页</span>"))
             let csv = try await web.send(.GET, "/assessment/export.csv?table=sites&site=\(w.f.centre.id!)&period=month")
             #expect(csv.headers.first(name: .contentType) == "text/csv; charset=utf-8")
             let lines = csv.text.components(separatedBy: "\r\n")

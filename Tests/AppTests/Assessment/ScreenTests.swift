@@ -38,7 +38,8 @@ struct ScreenTests {
             let c = try await admin.call(.GET, "/api/v1/screen?site=\(w.f.s1.id!)").json()
             #expect(c["orders_today"] as? Int == 2)
             #expect(c["in_service"] as? Int == 1)
-            #expect(c["on_duty"] as? Int == 1)
+            // On duty: the volunteer still checked in, and the leader who started the order in service.
+            #expect(c["on_duty"] as? Int == 2)
             #expect(c["hours_this_year"] as? Double == 3.5)
             // Another station's screen shows none of it; residents see no screen.
             #expect(try await admin.call(.GET, "/api/v1/screen?site=\(w.f.s2.id!)").status == .forbidden)
@@ -47,15 +48,31 @@ struct ScreenTests {
             try await web.login(Fixture.user(.siteAdmin))
             let page = try await web.send(.GET, "/screen?every=2").text
             #expect(page.contains(#"id="c-orders_today">2<"#))
-            #expect(page.contains(#"data-every="2""#))
+            #expect(page.contains(#"data-every="2""#) && page.contains(#"id="c-on_duty">2<"#))
+            // A screen of its own: no site header or tab bar; dark; the latest orders by service, never by who asked.
+            #expect(!page.contains(#"class="top""#) && !page.contains(#"id="tab-bar""#) && page.contains("/css/screen.css"))
+            #expect(page.contains(#"<span class="what">一号站义诊</span>"#) && !page.contains("想听一场党史宣讲") && !page.contains("李阿姨"))
             #expect(try await web.send(.GET, "/screen/data").json()["in_service"] as? Int == 1)
+            // Live: the stream sends the whole board at once (then whenever it changes).
+            let events = try await web.send(.GET, "/screen/events?seconds=0")
+            #expect(events.headers.first(name: .contentType)?.hasPrefix("text/event-stream") == true)
+            let line = events.text.split(separator: "\n").first { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) } ?? ""
+            let board = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            #expect((board["counters"] as? [String: Any])?["on_duty"] as? Int == 2)
+            #expect((board["fragments"] as? [String: String])?["status"]?.contains("服务中") == true)
+            // This month's orders are the assessment's 本月 count.
+            let assessment = try await web.send(.GET, "/assessment?site=\(w.f.s1.id!)&period=month").text
+            #expect(assessment.contains(#"id="metric-orders">\#(board["orders_month"] as? Int ?? -1)<"#))
+            var residentWeb = WebClient(app)
+            try await residentWeb.login(Fixture.user(.resident))
+            #expect(try await residentWeb.send(.GET, "/screen/events").status == .forbidden)
         }
     }
 
     @Test func theScatterChartPlacesEveryOrderAndNamesOnlyGroupsPresent() {
         let svg = ScatterChart.svg([.init(x: 116.0, y: 25.9, group: "submitted"), .init(x: 116.1, y: 26.0, group: "rated")],
                                    groups: [("submitted", "待派单"), ("accepted", "已接单"), ("rated", "已评价")], title: "t")
-        #expect(svg.components(separatedBy: "r=\"3.5\"").count - 1 == 2)
+        #expect(svg.components(separatedBy: "<circle class=\"g").count - 1 == 2)
         #expect(svg.contains("待派单") && svg.contains("已评价") && !svg.contains("已接单"))
     }
 }

@@ -50,7 +50,7 @@ struct RankingTests {
             #expect(try await ranking("kind=teams&period=year").map(\.1) == [12, 5])
             // The page draws the chart and never shows a full name.
             let page = try await anonymous.send(.GET, "/rankings?period=year").text
-            #expect(page.contains("<svg"))
+            #expect(page.contains(#"<ol class="bar-chart""#) && page.contains(#"<span class="bar w100"></span><span class="bar-value">"#))
             #expect(page.contains(s1Name))
             #expect(!page.contains(w.f.volunteerS1.realName))
         }
@@ -62,6 +62,25 @@ struct RankingTests {
         #expect(Period.quarter.range(containing: day)! == ("2026-07-01", "2026-09-31"))
         #expect(Period.year.range(containing: day)! == ("2026-01-01", "2026-12-31"))
         #expect(Period.all.range(containing: day) == nil)
-        #expect(BarChart.svg([.init(label: "<script>", value: 2)], title: "t").contains("&lt;script&gt;"))
+        #expect(BarChart.html([.init(label: "<script>", value: 2)], title: "t").contains("&lt;script&gt;"))
+    }
+
+    /// Charts are HTML in the page's text size: each bar's value is written on it, lengths are
+    /// classes (no style attribute for the Content-Security-Policy to refuse), a site is named on the map.
+    @Test func chartsWriteTheirValuesAndNameTheirPlaces() {
+        let bars = BarChart.html([.init(label: "助老", value: 10), .init(label: "助学", value: 5), .init(label: "空", value: 0)], title: "t", unit: " 单")
+        #expect(bars.contains(#"<span class="bar w100"></span><span class="bar-value">10 单</span>"#))
+        #expect(bars.contains(#"<span class="bar w50"></span><span class="bar-value">5 单</span>"#))
+        #expect(bars.contains(#"<span class="bar w0"></span><span class="bar-value">0 单</span>"#))
+        #expect(!bars.contains("style="))
+        #expect(BarChart.html([], title: "t", empty: "没有数据") == #"<p class="chart-empty">没有数据</p>"#)
+        let columns = ColumnChart.html((1...3).map { .init(label: "12-0\($0)", value: Double($0)) }, title: "t")
+        #expect(columns.contains(#"<span class="col-value">3</span><span class="col h100"></span>"#) && columns.contains(">12-01<"))
+        // Thirty days: no values crowded on the columns, a label under every fifth.
+        let month = ColumnChart.html((1...30).map { .init(label: "d\($0)", value: 1) }, title: "t")
+        #expect(!month.contains("col-value") && month.contains(">d1<") && month.contains(">d6<") && !month.contains(">d2<"))
+        let map = ScatterChart.svg([.init(x: 116.0, y: 25.9, group: "a")], places: [.init(x: 116.1, y: 26.0, name: "叶坪村")], placesLabel: "站点",
+                                   groups: [("a", "待派单")], title: "t")
+        #expect(map.contains(#"class="map-label""#) && map.contains(">叶坪村</text>") && map.contains(">站点</li>"))
     }
 }

@@ -30,7 +30,7 @@ struct XSSTests {
         "/activities.ics", "/activities/:id/qr/:kind", "/assessment/export.csv", "/assessment/export.xlsx", "/board/events", "/calendar/:file",
         "/certificates/:number/pdf", "/exports/:id/download", "/exports/:id/status", "/health", "/lang/:code", "/metrics", "/open311/v2/:file",
         "/open311/v2/requests/:file", "/open311/v2/services/:file", "/open311/v2/tokens/:file", "/orders/:id/photos/:photo", "/ready",
-        "/screen/data", "/wishes/:id/photo", "/trainings/:id/qr", "/showcase/photos/:id", "/showcase/:site/feed.atom", "/showcase/feed.atom", "/activities/:id/check", "/exports/:id", "/me/data.json",
+        "/screen/data", "/screen/events", "/display/:mode", "/favicon.ico", "/wishes/:id/photo", "/trainings/:id/qr", "/showcase/photos/:id", "/showcase/:site/feed.atom", "/showcase/feed.atom", "/activities/:id/check", "/exports/:id", "/me/data.json",
     ]
 
     @Test func scriptInEveryTextFieldComesBackAsText() async throws {

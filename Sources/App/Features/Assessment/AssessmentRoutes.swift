@@ -131,6 +131,10 @@ enum AssessmentRoutes {
                   export: Paths.assessmentExport(table: key, xlsx: false, query: here), exportXLSX: Paths.assessmentExport(table: key, xlsx: true, query: here),
                   note: note ?? (lines.count > pageRows ? req.t("assessment.more_in_export", ["count": String(lines.count)]) : nil))
         }
+        // The map names the sites one level down (or this one), where they are.
+        let placeIDs = report.children.isEmpty ? [site?.id].compactMap { $0 } : report.children.prefix(40).map(\.id)
+        let places = try await Site.query(on: req.db).filter(\.$id ~~ placeIDs).all()
+            .map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: $0.name) }
         let mapTitle = req.t("assessment.map") + (report.points.count >= AssessmentService.mapLimit ? " · " + req.t("assessment.map_latest", ["count": String(AssessmentService.mapLimit)]) : "")
         let page = AssessmentPage(
             chrome: .make(req, title: req.t("assessment.title")), heading: (site?.name ?? req.t("assessment.everything")) + " · " + req.t("assessment.title"),
@@ -154,15 +158,15 @@ enum AssessmentRoutes {
             ],
             charts: [
                 .init(title: req.t("assessment.trend") + " · " + req.t("grain.\(grain.rawValue)"),
-                      svg: ColumnChart.svg(report.trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("assessment.trend"))),
-                .init(title: req.t("assessment.by_category"), svg: BarChart.svg(a.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
-                .init(title: req.t("assessment.by_channel"), svg: BarChart.svg(a.byChannel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.channel.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_channel"))),
-                .init(title: req.t("assessment.by_status"), svg: BarChart.svg(a.byStatus.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
+                      svg: ColumnChart.html(report.trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("assessment.trend"))),
+                .init(title: req.t("assessment.by_category"), svg: BarChart.html(a.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: categoryName($0.key), value: Double($0.value)) }, title: req.t("assessment.by_category"))),
+                .init(title: req.t("assessment.by_channel"), svg: BarChart.html(a.byChannel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.channel.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_channel"))),
+                .init(title: req.t("assessment.by_status"), svg: BarChart.html(a.byStatus.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
                 .init(title: mapTitle, svg: ScatterChart.svg(
-                    report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) },
+                    report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) }, places: places, placesLabel: req.t("assessment.map_sites"),
                     groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"))),
-                .init(title: req.t("assessment.rating_distribution"), svg: BarChart.svg((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
-                .init(title: req.t("assessment.training_by_site"), svg: BarChart.svg(report.trainingSites.prefix(20).map { .init(label: $0.name, value: $0.totals.hours) }, title: req.t("assessment.training_by_site"))),
+                .init(title: req.t("assessment.rating_distribution"), svg: BarChart.html((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
+                .init(title: req.t("assessment.training_by_site"), svg: BarChart.html(report.trainingSites.prefix(20).map { .init(label: $0.name, value: $0.totals.hours) }, title: req.t("assessment.training_by_site"))),
             ],
             tables: [
                 table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query($0, period, range) }),

@@ -1,4 +1,5 @@
 import Vapor
+import SQLKit
 import Fluent
 import DiandanCore
 
@@ -70,11 +71,14 @@ enum HomeRoutes {
     static func register(web: RoutesBuilder, api: RoutesBuilder, bare: RoutesBuilder) {
         web.get(use: home).rule(.open)
         web.get("lang", ":code", use: switchLanguage).rule(.open)
+        web.get("display", ":mode", use: switchDisplay).rule(.open)
         web.get("register", use: registerPage).rule(.open)
         web.grouped(RateLimit(bucket: .registration)).post("register", use: registerSubmit).rule(.open)
         api.grouped(RateLimit(bucket: .registration)).post("volunteers", use: registerAPI).rule(.open)
         api.get("sites", use: sitesAPI).rule(.open)
         bare.get("health", use: health).rule(.open)
+        // Browsers ask for /favicon.ico on pages that are not ours to style (a feed, a file): the icon is an SVG.
+        bare.get("favicon.ico") { req in req.redirect(to: "/favicon.svg", redirectType: .permanent) }.rule(.open)
         bare.get("ready", use: ready).rule(.open)
     }
 
@@ -97,6 +101,19 @@ enum HomeRoutes {
         let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.home
         let response = req.redirect(to: next)
         response.cookies[Request.languageCookie] = HTTPCookies.Value(string: locale.rawValue, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    /// 长辈版 on or off: remembered on this device for a year, and for the account when signed in,
+    /// so it follows its owner to the next phone they sign in on.
+    static func switchDisplay(req: Request) async throws -> Response {
+        guard let mode = req.parameters.get("mode"), mode == "large" || mode == "normal" else { throw AppError.notFound }
+        let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.home
+        if let p = req.principal, let sql = req.db as? SQLDatabase {
+            try await sql.raw("UPDATE accounts SET large_text = \(bind: mode == "large") WHERE id = \(bind: p.accountID)").run()
+        }
+        let response = req.redirect(to: next)
+        response.cookies[Request.largeTextCookie] = HTTPCookies.Value(string: mode, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
         return response
     }
 

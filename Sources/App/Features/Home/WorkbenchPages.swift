@@ -30,9 +30,19 @@ struct WorkbenchPage: Encodable {
     var awaitingReview: String? = nil
 }
 
+/// 长辈版 home for a resident: four big tiles and nothing else.
+struct SimpleHomePage: Encodable {
+    struct Tile: Encodable { var key: String; var label: String; var note: String?; var link: String; var icon: String }
+    var chrome: Chrome
+    var greeting: String
+    var notice: String?
+    var tiles: [Tile]
+}
+
 enum WorkbenchPages {
     static func render(_ req: Request, _ p: Principal) async throws -> Response {
         let service = WorkbenchService.make(req)
+        if req.largeText, Policy.residentOnly(p.grants) { return try await simple(req, p, service) }
         var sections: [WorkbenchPage.Section] = []
 
         // 点单: residents for themselves, practitioners and admins for a resident (代点单).
@@ -123,5 +133,24 @@ enum WorkbenchPages {
         page.notice = req.takeFlash()
         if me.awaitingReview { page.awaitingReview = req.t("work.awaiting_review") }
         return try await Pages.render(req, "workbench", page)
+    }
+
+    /// 我要点单 · 我的订单 · 微心愿 · 打电话给站点, as large as the screen allows.
+    static func simple(_ req: Request, _ p: Principal, _ service: WorkbenchService) async throws -> Response {
+        let ordering = try await service.ordering(p)
+        var tiles: [SimpleHomePage.Tile] = [
+            .init(key: "order", label: req.t("work.order_new"), note: req.t("work.big.order_note"), link: Paths.menu, icon: "#i-order"),
+            .init(key: "orders", label: req.t("work.my_orders"), note: ordering.open > 0 ? req.t("work.big.orders_open", ["count": String(ordering.open)]) : nil,
+                  link: Paths.myOrders, icon: "#i-list"),
+            .init(key: "wishes", label: req.t("nav.wishes"), note: req.t("work.big.wishes_note"), link: Paths.wishes, icon: "#i-heart"),
+        ]
+        if let call = try await service.sitePhone(p) {
+            tiles.append(.init(key: "call", label: req.t("work.big.call"), note: call.site + " " + (PhoneNumber.parse(call.phone, landline: true)?.readable ?? call.phone),
+                               link: "tel:" + call.phone.filter { $0.isNumber }, icon: "#i-phone"))
+        }
+        let me = try await service.person(p)
+        let page = SimpleHomePage(chrome: .make(req, title: req.t("work.title")), greeting: req.t("work.greeting", ["name": me.name ?? p.username]),
+                                  notice: req.takeFlash(), tiles: tiles)
+        return try await Pages.render(req, "home_simple", page)
     }
 }

@@ -68,3 +68,18 @@ struct WorkbenchService: MadeFromContext {
                       overdue: try await waiting().filter(\.$overdue == true).count())
     }
 }
+
+extension WorkbenchService {
+    /// The number a resident calls (打电话给站点): their station's, else the nearest site above it that has one.
+    func sitePhone(_ p: Principal) async throws -> (site: String, phone: String)? {
+        var next: Int? = p.siteID
+        var hops = 0
+        while let id = next, hops < 8 {
+            guard let site = try await Site.find(id, on: db) else { return nil }
+            if let phone = site.phone, !phone.isEmpty { return (site.name, phone) }
+            next = site.$parent.id
+            hops += 1
+        }
+        return nil
+    }
+}

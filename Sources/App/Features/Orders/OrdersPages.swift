@@ -149,11 +149,13 @@ enum OrdersPages {
         let items = try await MenuItem.query(on: req.db).join(MenuItemSite.self, on: \MenuItemSite.$item.$id == \MenuItem.$id)
             .filter(MenuItemSite.self, \.$site.$id == station.requireID()).filter(\.$active == true).with(\.$category).all()
         let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
+        // 自动派单 is how the site works, not something a resident chooses by: staff see it.
+        let staff = req.principal.map { !Policy.grants($0.grants, allowing: .orders, .write).isEmpty } ?? false
         let groups = categories.compactMap { c -> MenuPage.Group? in
             let mine = items.filter { $0.$category.id == c.id }
             guard !mine.isEmpty else { return nil }
             return MenuPage.Group(category: c.displayName(req.locale), items: mine.compactMap { m in
-                m.id.map { .init(id: $0, title: m.title, description: m.description, auto: m.autoAccept, orderLink: Paths.orderNew(station: station.id!, menuItem: $0)) }
+                m.id.map { .init(id: $0, title: m.title, description: m.description, auto: staff && m.autoAccept, orderLink: Paths.orderNew(station: station.id!, menuItem: $0)) }
             })
         }
         let page = MenuPage(chrome: .make(req, title: req.t("order.menu")), station: station.name,
@@ -254,7 +256,8 @@ enum OrdersPages {
         let rows = try orders.map { o in
             OrderListPage.Row(link: Paths.order(try o.requireID()), number: o.number, title: o.title, status: req.t("order.status.\(o.status)"),
                               statusKey: o.status.rawValue, site: sites.first { $0.id == o.$ownerSite.id }?.name ?? "",
-                              deadline: o.status.awaitsResponse ? DateText.minute(o.responseDeadline) : "", overdue: o.overdue)
+                              deadline: o.status.awaitsResponse ? req.t("order.card.respond_by", ["time": DateText.minute(o.responseDeadline)]) : "",
+                              overdue: o.overdue)
         }
         return try await Pages.render(req, "orders/list", OrderListPage(chrome: .make(req, title: heading), heading: heading, rows: rows, empty: req.t("admin.empty"), pager: pager.flatMap { $0.pages > 1 ? $0 : nil }))
     }

@@ -92,7 +92,7 @@ enum RankingsRoutes {
             periods: Period.allCases.map { .init(value: $0.rawValue, label: req.t("period.\($0.rawValue)"), selected: $0 == period) },
             kinds: Kind.allCases.map { .init(value: $0.rawValue, label: req.t("ranking.\($0.rawValue)"), selected: $0 == kind) },
             rows: r.entries.map { .init(rank: $0.rank, name: $0.name, hours: OrdersPages.hours($0.hours), services: $0.services) },
-            chart: BarChart.svg(r.entries.prefix(15).map { .init(label: $0.name, value: $0.hours) }, title: heading, unit: req.t("me.hours_unit")))
+            chart: BarChart.html(r.entries.prefix(15).map { .init(label: $0.name, value: $0.hours) }, title: heading, unit: req.t("me.hours_unit")))
         return try await Pages.render(req, "rankings", page)
     }
 }

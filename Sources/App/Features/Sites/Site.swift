@@ -20,6 +20,8 @@ final class Site: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     /// Minutes to respond, when this site sets its own instead of its zone's.
     @OptionalField(key: "response_minutes") var responseMinutes: Int?
+    /// The number residents call (打电话给站点): a mobile or a landline.
+    @OptionalField(key: "phone") var phone: String?
 
     @OptionalParent(key: "parent_id") var parent: Site?
 

@@ -25,7 +25,7 @@ enum SiteSection: AdminSection {
         guard let s else { return ["kind": ["station"], "zone": ["rural"], "active": ["on"]] }
         return ["code": [s.code], "name": [s.name], "kind": [s.kind.rawValue], "parent_id": [s.$parent.id.map(String.init) ?? ""],
                 "latitude": [String(s.latitude)], "longitude": [String(s.longitude)], "zone": [s.zone.rawValue], "active": [s.active ? "on" : ""],
-                "response_minutes": [s.responseMinutes.map(String.init) ?? ""]]
+                "response_minutes": [s.responseMinutes.map(String.init) ?? ""], "phone": [s.phone ?? ""]]
     }
 
     static func fields(_ req: Request, _ form: FormBuilder, editing: Site?) async throws -> [FormField] {
@@ -40,6 +40,7 @@ enum SiteSection: AdminSection {
             form.text("longitude", "site.longitude", kind: .number, step: "any"),
             form.select("zone", "site.zone", Zone.allCases.map { ($0.rawValue, req.t("site.zone.\($0.rawValue)")) }),
             form.text("response_minutes", "site.response_minutes", kind: .number, required: false, hint: "site.response_minutes_hint"),
+            form.text("phone", "site.phone", kind: .tel, required: false, hint: "site.phone_hint"),
             form.checkbox("active", "common.active"),
         ]
     }

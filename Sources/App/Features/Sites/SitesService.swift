@@ -13,6 +13,10 @@ struct SiteService {
             let site = try await Site.insert(code: input.code, name: input.name, kind: input.kind, parent: parent,
                                              latitude: input.latitude, longitude: input.longitude, zone: input.zone, active: input.active,
                                              responseMinutes: input.responseMinutes, on: db)
+            if let phone = input.phone {
+                site.phone = phone
+                try await site.save(on: db)
+            }
             return site
         }
     }
@@ -51,6 +55,7 @@ struct SiteService {
         site.zone = input.zone
         site.active = input.active
         site.responseMinutes = input.responseMinutes
+        site.phone = input.phone
         site.$parent.id = input.parentID
     }
 

@@ -233,10 +233,10 @@ enum SurveysAdminPages {
         let charts = dto.questions.enumerated().map { i, q -> ResultsPage.Chart in
             let title = req.t("survey.question_n", ["n": String(i + 1)]) + "：" + q.prompt
             if let options = q.options {
-                return .init(title: title, svg: BarChart.svg(options.map { .init(label: $0.label, value: Double($0.count)) }, title: title, width: 460), samples: [])
+                return .init(title: title, svg: BarChart.html(options.map { .init(label: $0.label, value: Double($0.count)) }, title: title), samples: [])
             }
             if let ratings = q.ratings {
-                return .init(title: title, svg: BarChart.svg(ratings.enumerated().map { .init(label: req.t("survey.score", ["n": String($0.offset + 1)]), value: Double($0.element)) }, title: title, width: 460),
+                return .init(title: title, svg: BarChart.html(ratings.enumerated().map { .init(label: req.t("survey.score", ["n": String($0.offset + 1)]), value: Double($0.element)) }, title: title),
                              note: q.mean.map { req.t("survey.mean", ["mean": String(format: "%.1f", $0)]) }, samples: [])
             }
             return .init(title: title, svg: "", note: req.t("survey.texts", ["n": String(q.texts ?? 0)]), samples: results.samples[q.id] ?? [])
@@ -264,7 +264,7 @@ enum SurveysAdminPages {
             scopeSites: scopeSites.compactMap { x in x.id.map { .init(value: String($0), label: HomeRoutes.indent(x) + x.name, selected: $0 == dto.site_id) } },
             periods: ["all", "month", "quarter", "year"].map { .init(value: $0, label: req.t("period.\($0)"), selected: $0 == period) },
             charts: charts,
-            needsChart: dto.needs.isEmpty ? nil : BarChart.svg(dto.needs.prefix(12).map { .init(label: $0.category, value: Double($0.unmet)) }, title: req.t("survey.needs")),
+            needsChart: dto.needs.isEmpty ? nil : BarChart.html(dto.needs.prefix(12).map { .init(label: $0.category, value: Double($0.unmet)) }, title: req.t("survey.needs")),
             needs: needs)
         return try await Pages.render(req, "admin/survey", page)
     }

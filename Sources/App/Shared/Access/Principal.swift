@@ -12,6 +12,8 @@ struct Principal: Authenticatable, Sendable {
     let grants: [Grant]
     /// Unread inbox notices, for the page header; counted only for signed-in pages, not the API.
     var unread: Int = 0
+    /// 长辈版: the account reads the large-text pages (unless this device chose otherwise).
+    var largeText = false
 
     var roles: Set<Role> { Set(grants.map(\.role)) }
 
@@ -19,7 +21,7 @@ struct Principal: Authenticatable, Sendable {
     static func load(accountID: Int, on db: Database) async throws -> Principal? {
         guard let sql = db as? SQLDatabase else { return nil }
         return try await fetch(sql.raw("""
-            SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
+            SELECT a.id AS account_id, a.username, a.locale, a.large_text, a.site_id AS home_site, a.disabled,
                    g.role, s.id AS grant_site, s.path, s.kind,
                    (SELECT COUNT(*) FROM notifications n WHERE n.account_id = a.id AND n.read_at IS NULL) AS unread
             FROM accounts a LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN sites s ON s.id = g.site_id
@@ -32,7 +34,7 @@ struct Principal: Authenticatable, Sendable {
         guard let sql = db as? SQLDatabase else { return nil }
         struct SessionRow: Decodable { let session_id: Int; let session_csrf: String; let session_data: String; let session_created: Date; let session_seen: Date }
         let rows = try await sql.raw("""
-            SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
+            SELECT a.id AS account_id, a.username, a.locale, a.large_text, a.site_id AS home_site, a.disabled,
                    g.role, s.id AS grant_site, s.path, s.kind,
                    (SELECT COUNT(*) FROM notifications n WHERE n.account_id = a.id AND n.read_at IS NULL) AS unread,
                    ws.id AS session_id, ws.csrf AS session_csrf, ws.data AS session_data, ws.created_at AS session_created, ws.seen_at AS session_seen
@@ -50,7 +52,7 @@ struct Principal: Authenticatable, Sendable {
     static func load(tokenHash: String, now: Date, on db: Database) async throws -> Principal? {
         guard let sql = db as? SQLDatabase else { return nil }
         return try await fetch(sql.raw("""
-            SELECT a.id AS account_id, a.username, a.locale, a.site_id AS home_site, a.disabled,
+            SELECT a.id AS account_id, a.username, a.locale, a.large_text, a.site_id AS home_site, a.disabled,
                    g.role, s.id AS grant_site, s.path, s.kind
             FROM api_tokens t JOIN accounts a ON a.id = t.account_id
                  LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN sites s ON s.id = g.site_id
@@ -62,6 +64,7 @@ struct Principal: Authenticatable, Sendable {
         let account_id: Int
         let username: String
         let locale: String
+        let large_text: Bool
         let home_site: Int
         let disabled: Bool
         /// Stored names read as the enums they are: a role or kind nobody knows fails the sign-in loudly.
@@ -82,7 +85,8 @@ struct Principal: Authenticatable, Sendable {
             guard let role = r.role, let site = r.grant_site, let path = r.path, let kind = r.kind else { return nil }
             return Grant(role: role, siteID: site, sitePath: SitePath(rawValue: path), siteKind: kind)
         }
-        return Principal(accountID: first.account_id, username: first.username, locale: first.locale, siteID: first.home_site, grants: grants, unread: first.unread ?? 0)
+        return Principal(accountID: first.account_id, username: first.username, locale: first.locale, siteID: first.home_site, grants: grants, unread: first.unread ?? 0,
+                         largeText: first.large_text)
     }
 }
 

@@ -53,3 +53,16 @@ extension Request {
 
     func t(_ message: Message) -> String { application.localizer.text(message, locale) }
 }
+
+extension Request {
+    static let largeTextCookie = "diandan_size"
+
+    /// 长辈版 (large text): this device's choice (cookie), else the account's, else off.
+    var largeText: Bool {
+        switch cookies[Self.largeTextCookie]?.string {
+        case "large": return true
+        case "normal": return false
+        default: return principal?.largeText ?? false
+        }
+    }
+}

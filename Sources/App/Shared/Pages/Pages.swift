@@ -4,14 +4,31 @@ import DiandanCore
 
 /// What every page's layout needs: language, the person, navigation, the CSRF token.
 struct Chrome: Encodable {
-    struct Link: Encodable { var href: String; var label: String; var current: Bool }
+    struct Link: Encodable {
+        var href: String
+        var label: String
+        var current: Bool
+        /// The symbol in the icon sprite (`Resources/Views/_icons.leaf`), without its `i-` prefix.
+        var icon: String = ""
+        var id: String = ""
+        /// A count shown on the link (unread messages).
+        var count: Int = 0
+    }
 
     var lang: String
     var title: String
     var username: String?
     var csrf: String
     var nav: [Link]
+    /// The phone's bottom tab bar: five places for this person's role.
+    var tabs: [Link]
     var otherLanguage: Link
+    /// 长辈版: large text, and the switch to turn it on or off.
+    var large: Bool
+    var sizeSwitch: Link
+    /// Staff pages on a desktop put the navigation at the side.
+    var side: Bool
+    var mePath: String
     var logoutPath: String
     var inboxPath: String
     var unread: Int
@@ -25,38 +42,66 @@ struct Chrome: Encodable {
 extension Chrome {
     static func make(_ req: Request, title: String) -> Chrome {
         let p = req.principal
-        var nav = [Link(href: Paths.home, label: req.t("nav.home"), current: req.url.path == "/")]
-        nav.append(Link(href: Paths.menu, label: req.t("nav.menu"), current: req.url.path == Paths.menu))
-        nav.append(Link(href: Paths.activities, label: req.t("nav.activities"), current: req.url.path.hasPrefix(Paths.activities)))
-        nav.append(Link(href: Paths.wishes, label: req.t("nav.wishes"), current: req.url.path.hasPrefix(Paths.wishes)))
-        nav.append(Link(href: Paths.projects, label: req.t("nav.projects"), current: req.url.path.hasPrefix(Paths.projects)))
-        nav.append(Link(href: Paths.showcase, label: req.t("nav.showcase"), current: req.url.path.hasPrefix(Paths.showcase)))
-        nav.append(Link(href: Paths.rankings, label: req.t("nav.rankings"), current: req.url.path.hasPrefix(Paths.rankings)))
+        let path = req.url.path
+        func link(_ href: String, _ key: String, _ icon: String, prefix: Bool = false, id: String = "") -> Link {
+            Link(href: href, label: req.t(key), current: prefix ? path.hasPrefix(href) : path == href, icon: "#i-" + icon, id: id)
+        }
+        var nav = [link(Paths.home, "nav.home", "home")]
+        nav.append(link(Paths.menu, "nav.menu", "order"))
+        nav.append(link(Paths.activities, "nav.activities", "flag", prefix: true))
+        nav.append(link(Paths.wishes, "nav.wishes", "heart", prefix: true))
+        nav.append(link(Paths.projects, "nav.projects", "folder", prefix: true))
+        nav.append(link(Paths.showcase, "nav.showcase", "photo", prefix: true))
+        nav.append(link(Paths.rankings, "nav.rankings", "award", prefix: true))
+        let dispatches = p.map { !Policy.grants($0.grants, allowing: .orders, .write).isEmpty } ?? false
+        let reads = p.map { !Policy.grants($0.grants, allowing: .orders, .read).isEmpty } ?? false
+        let leads = p.map { Policy.leadsTeams($0.grants) } ?? false
+        let serves = p.map { Policy.volunteers($0.grants) } ?? false
         if p == nil {
-            nav.append(Link(href: Paths.register, label: req.t("nav.register"), current: req.url.path == Paths.register))
+            nav.append(link(Paths.register, "nav.register", "user-plus"))
         } else {
-            nav.append(Link(href: Paths.myOrders, label: req.t("nav.my_orders"), current: req.url.path == Paths.myOrders))
+            nav.append(link(Paths.myOrders, "nav.my_orders", "list"))
         }
-        if let p, !Policy.grants(p.grants, allowing: .orders, .write).isEmpty {
-            nav.append(Link(href: Paths.queue, label: req.t("nav.queue"), current: req.url.path == Paths.queue))
-            nav.append(Link(href: Paths.board, label: req.t("nav.board"), current: req.url.path == Paths.board))
+        if dispatches {
+            nav.append(link(Paths.queue, "nav.queue", "send"))
+            nav.append(link(Paths.board, "nav.board", "grid"))
         }
-        if let p, Policy.leadsTeams(p.grants) {
-            nav.append(Link(href: Paths.teamInbox, label: req.t("nav.team_orders"), current: req.url.path == Paths.teamInbox))
-        }
-        if let p, Policy.volunteers(p.grants) {
-            nav.append(Link(href: Paths.myService, label: req.t("nav.my_service"), current: req.url.path == Paths.myService))
-        }
-        if let p, Policy.worksWithSurveys(p.grants) {
-            nav.append(Link(href: Paths.surveys, label: req.t("nav.surveys"), current: req.url.path.hasPrefix(Paths.surveys)))
-        }
-        if let p, !Policy.grants(p.grants, allowing: .orders, .read).isEmpty {
-            nav.append(Link(href: Paths.assessment, label: req.t("nav.assessment"), current: req.url.path.hasPrefix(Paths.assessment)))
-        }
+        if leads { nav.append(link(Paths.teamInbox, "nav.team_orders", "inbox-in")) }
+        if serves { nav.append(link(Paths.myService, "nav.my_service", "clock")) }
+        if let p, Policy.worksWithSurveys(p.grants) { nav.append(link(Paths.surveys, "nav.surveys", "clipboard", prefix: true)) }
+        if reads { nav.append(link(Paths.assessment, "nav.assessment", "chart", prefix: true)) }
         if let p, !Policy.grants(p.grants, allowing: .sites, .read).isEmpty {
-            nav.append(Link(href: Paths.admin, label: req.t("nav.admin"), current: req.url.path.hasPrefix("/admin")))
+            nav.append(Link(href: Paths.admin, label: req.t("nav.admin"), current: path.hasPrefix("/admin"), icon: "#i-settings"))
         }
+
+        // The tab bar: the four places this person goes most, and 我的 (更多 before signing in) for the rest.
+        var tabs = [link(Paths.home, "tab.home", "home", id: "tab-home")]
+        if p == nil {
+            tabs += [link(Paths.menu, "tab.menu", "order", id: "tab-menu"), link(Paths.activities, "tab.activities", "flag", prefix: true, id: "tab-activities"),
+                     link(Paths.wishes, "tab.wishes", "heart", prefix: true, id: "tab-wishes")]
+        } else if dispatches {
+            tabs += [link(Paths.queue, "tab.queue", "send", id: "tab-queue"), link(Paths.board, "tab.board", "grid", id: "tab-board")]
+        } else if reads {
+            tabs += [link(Paths.assessment, "tab.assessment", "chart", prefix: true, id: "tab-assessment"),
+                     link(Paths.activities, "tab.activities", "flag", prefix: true, id: "tab-activities")]
+        } else if leads {
+            tabs += [link(Paths.teamInbox, "tab.team_orders", "inbox-in", id: "tab-team"), link(Paths.activities, "tab.activities", "flag", prefix: true, id: "tab-activities")]
+        } else if serves {
+            tabs += [link(Paths.activities, "tab.activities", "flag", prefix: true, id: "tab-activities"), link(Paths.myService, "tab.service", "clock", id: "tab-service")]
+        } else {
+            tabs += [link(Paths.menu, "tab.menu", "order", id: "tab-menu"), link(Paths.myOrders, "tab.orders", "list", id: "tab-orders")]
+        }
+        if let p {
+            var inbox = link(Paths.inbox, "tab.inbox", "bell", id: "tab-inbox")
+            inbox.count = p.unread
+            tabs += [inbox, link(Paths.me, "tab.me", "user", id: "tab-me")]
+        } else {
+            tabs.append(link(Paths.me, "tab.more", "more", id: "tab-me"))
+        }
+
         let other: AppLocale = req.locale == .zhCN ? .en : .zhCN
+        let large = req.largeText
+        let back = languageReturn(req)
         return Chrome(
             lang: req.locale.rawValue,
             title: title,
@@ -65,7 +110,12 @@ extension Chrome {
             // Pages outside the session routes (a 404 for an unknown path) have no session to hold a token.
             csrf: req.isWebRoute ? req.csrfToken() : "",
             nav: nav,
-            otherLanguage: Link(href: Paths.language(other.rawValue, next: languageReturn(req)), label: req.t("lang.switch_to"), current: false),
+            tabs: tabs,
+            otherLanguage: Link(href: Paths.language(other.rawValue, next: back), label: req.t("lang.switch_to"), current: false),
+            large: large,
+            sizeSwitch: Link(href: Paths.display(large ? "normal" : "large", next: back), label: req.t(large ? "display.normal" : "display.large"), current: large),
+            side: dispatches || reads || p.map { !Policy.grants($0.grants, allowing: .sites, .read).isEmpty } == true,
+            mePath: Paths.me,
             logoutPath: Paths.logout,
             inboxPath: Paths.inbox,
             unread: p?.unread ?? 0

@@ -29,6 +29,7 @@ enum Paths {
     static func orderShowcase(_ order: Int) -> String { "/orders/\(order)/showcase" }
     static func boardEvents(after: Int) -> String { "/board/events?after=\(after)" }
     static func screenData(site: Int) -> String { "/screen/data?site=\(site)" }
+    static func screenEvents(site: Int, every: Int) -> String { "/screen/events?site=\(site)&every=\(every)" }
     static func export(_ id: Int) -> String { "/exports/\(id)" }
     static func exportStatus(_ id: Int) -> String { "/exports/\(id)/status" }
     /// A table of the assessment as CSV or XLSX, for the period and site the page shows (`query`).
@@ -106,6 +107,13 @@ enum Paths {
     static func language(_ code: String, next: String) -> String {
         "/lang/\(code)?next=" + (next.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/")
     }
+
+    /// 长辈版 on (`large`) or off (`normal`), back to `next`.
+    static func display(_ mode: String, next: String) -> String {
+        "/display/\(mode)?next=" + (next.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "/")
+    }
+    /// 我的: the person's own page — their account, the settings, everything they may open.
+    static let me = "/me"
 
     static func adminList(_ section: String) -> String { "/admin/\(section)" }
     static func adminNew(_ section: String) -> String { "/admin/\(section)/new" }
