@@ -73,6 +73,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     // copied, changed and written back as a whole, so two first uses at once (a request's rate
     // limiter, the delivery sender's HTTP client) could each lose the other's value.
     _ = app.rateLimiter
+    _ = app.screenCache
     _ = app.uploadSlots
     _ = app.uploadReading
     // Webhooks and the SMS gateway follow no redirects: a public address must not be able to send

@@ -60,6 +60,9 @@ struct ScreenTests {
             let board = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             #expect((board["counters"] as? [String: Any])?["on_duty"] as? Int == 2)
             #expect((board["fragments"] as? [String: String])?["status"]?.contains("服务中") == true)
+            // Anyone passing sees a hall screen: its map names the site with its count, never an order's place.
+            let map = (board["fragments"] as? [String: String])?["map"] ?? ""
+            #expect(map.contains(">一号实践站 · ") && !map.contains("<circle"))
             // This month's orders are the assessment's 本月 count.
             let assessment = try await web.send(.GET, "/assessment?site=\(w.f.s1.id!)&period=month").text
             #expect(assessment.contains(#"id="metric-orders">\#(board["orders_month"] as? Int ?? -1)<"#))
@@ -69,10 +72,34 @@ struct ScreenTests {
         }
     }
 
+    /// Every screen of a site shares one board, rebuilt at most every five seconds.
+    @Test func screensShareABoardForAFewSeconds() async throws {
+        let cache = ScreenCache()
+        let builds = ManagedAtomicCounter()
+        let start = Date()
+        let board = ScreenBoard(counters: .init(orders_today: 1, in_service: 0, on_duty: 0, hours_this_year: 0, at: start), hours: "0", orders_month: 1, fragments: [:])
+        for offset in [0.0, 1, 4.9] {
+            _ = try await cache.board(site: 1, locale: "zh-CN", now: start.addingTimeInterval(offset)) { builds.add(); return board }
+        }
+        #expect(builds.value == 1)
+        _ = try await cache.board(site: 2, locale: "zh-CN", now: start) { builds.add(); return board }
+        _ = try await cache.board(site: 1, locale: "en", now: start) { builds.add(); return board }
+        _ = try await cache.board(site: 1, locale: "zh-CN", now: start.addingTimeInterval(5.1)) { builds.add(); return board }
+        #expect(builds.value == 4)
+    }
+
     @Test func theScatterChartPlacesEveryOrderAndNamesOnlyGroupsPresent() {
         let svg = ScatterChart.svg([.init(x: 116.0, y: 25.9, group: "submitted"), .init(x: 116.1, y: 26.0, group: "rated")],
                                    groups: [("submitted", "待派单"), ("accepted", "已接单"), ("rated", "已评价")], title: "t")
         #expect(svg.components(separatedBy: "<circle class=\"g").count - 1 == 2)
         #expect(svg.contains("待派单") && svg.contains("已评价") && !svg.contains("已接单"))
     }
+}
+
+/// A counter the cache's builders (run on the actor) may add to.
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

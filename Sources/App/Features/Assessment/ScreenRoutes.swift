@@ -34,6 +34,34 @@ struct ScreenPage: Encodable {
     var every: Int
 }
 
+/// The boards last built, per site and language: every screen and stream showing a site shares one
+/// board, rebuilt at most every `freshness` seconds (the month's report is the heavy part).
+actor ScreenCache {
+    static let freshness: TimeInterval = 5
+    private var boards: [String: (board: ScreenBoard, at: Date)] = [:]
+
+    func board(site: Int, locale: String, now: Date, build: @Sendable () async throws -> ScreenBoard) async throws -> ScreenBoard {
+        let key = "\(site)|\(locale)"
+        if let hit = boards[key], now.timeIntervalSince(hit.at) < Self.freshness, now >= hit.at { return hit.board }
+        let board = try await build()
+        boards[key] = (board, now)
+        if boards.count > 500 { boards = boards.filter { now.timeIntervalSince($0.value.at) < Self.freshness } }
+        return board
+    }
+}
+
+extension Application {
+    private struct ScreenCacheKey: StorageKey { typealias Value = ScreenCache }
+
+    /// Made once by `configure` (never lazily by two requests at once).
+    var screenCache: ScreenCache {
+        if let c = storage[ScreenCacheKey.self] { return c }
+        let c = ScreenCache()
+        storage[ScreenCacheKey.self] = c
+        return c
+    }
+}
+
 enum ScreenRoutes {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.get("screen", use: page).rule(.resource(.orders, .read))
@@ -109,9 +137,11 @@ enum ScreenRoutes {
         let siteID = try site.requireID()
         let teams = try await RankingsRoutes.ranking(req, kind: .teams, period: .month, siteID: siteID, limit: 5)
         let volunteers = try await RankingsRoutes.ranking(req, kind: .volunteers, period: .month, siteID: siteID, limit: 5)
-        let placeIDs = report.children.isEmpty ? [siteID] : report.children.prefix(40).map(\.id)
-        let places = try await Site.query(on: req.db).filter(\.$id ~~ placeIDs).all()
-            .map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: $0.name) }
+        let lines = report.children.isEmpty ? [AssessmentService.Line(id: siteID, name: site.name, assessment: report.total)] : Array(report.children.prefix(40))
+        let sites = try await Site.query(on: req.db).filter(\.$id ~~ lines.map(\.id)).all()
+        let places = lines.compactMap { l in
+            sites.first { $0.id == l.id }.map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: req.t("screen.map_place", ["site": l.name, "count": String(l.assessment.orders)])) }
+        }
         let none = req.t("screen.none")
         func esc(_ s: String) -> String { XMLText.escape(s) }
         let ticker = latest.isEmpty ? "<p class=\"chart-empty\">\(esc(none))</p>" : "<ol class=\"ticker\">" + latest.map { o in
@@ -124,9 +154,9 @@ enum ScreenRoutes {
                 byStatus.first { $0.status == s.rawValue }.map { .init(label: req.t("order.status.\(s.rawValue)"), value: Double($0.n)) }
             }, title: req.t("screen.today_by_status"), empty: none),
             "trend": ColumnChart.html(report.trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("screen.trend"), empty: none),
-            "map": ScatterChart.svg(report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) }, places: places,
-                                    placesLabel: req.t("assessment.map_sites"),
-                                    groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map")),
+            // A hall screen is seen by anyone passing: the map names each site with its count of the
+            // month's orders, never the place of one order (usually someone's home).
+            "map": ScatterChart.svg([], places: places, placesLabel: req.t("screen.map_sites"), groups: [], title: req.t("screen.map")),
             "latest": ticker,
             "teams": BarChart.html(teams.entries.map { .init(label: $0.name, value: $0.hours) }, title: req.t("screen.top_teams"), unit: req.t("me.hours_unit"), empty: none),
             "volunteers": BarChart.html(volunteers.entries.map { .init(label: $0.name, value: $0.hours) }, title: req.t("screen.top_volunteers"), unit: req.t("me.hours_unit"), empty: none),
@@ -142,15 +172,21 @@ enum ScreenRoutes {
         let id = try s.requireID()
         let page = ScreenPage(lang: req.locale.rawValue, large: req.largeText, title: req.t("screen.title"), site: s.name,
                               eventsURL: Paths.screenEvents(site: id, every: every), back: "/assessment?site=\(id)",
-                              board: try await board(req, s), every: every)
+                              board: try await cachedBoard(req, s), every: every)
         return try await Pages.render(req, "screen", page)
     }
 
-    /// `text/event-stream`: the whole board when it changes (looked at every `every` seconds), a
-    /// comment now and then to keep the line open; after five minutes the browser reconnects.
+    static func cachedBoard(_ req: Request, _ s: Site) async throws -> ScreenBoard {
+        try await req.application.screenCache.board(site: try s.requireID(), locale: req.locale.rawValue, now: Date()) { try await board(req, s) }
+    }
+
+    /// `text/event-stream`: the whole board when it changes (looked at every `every` seconds, at least
+    /// five apart), a comment when nothing was sent for 15 seconds — which keeps proxies from closing
+    /// the line and ends the loop soon after the screen has gone; after five minutes the browser
+    /// reconnects.
     static func stream(req: Request) async throws -> Response {
         let s = try await site(req)
-        let every = try req.queryInt("every", in: 1...60) ?? 5
+        let every = max(ScreenCache.freshness, TimeInterval(try req.queryInt("every", in: 2...60) ?? 5))
         let seconds = try req.queryInt("seconds", in: 0...300) ?? 300
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
@@ -159,21 +195,27 @@ enum ScreenRoutes {
         response.body = .init(managedAsyncStream: { writer in
             let deadline = Date().addingTimeInterval(TimeInterval(seconds))
             var last: ScreenBoard?
-            var quiet = 0
+            var wrote = Date()
             try await writer.writeBuffer(ByteBuffer(string: "retry: 3000\n\n"))
             repeat {
-                let now = try await board(req, s)
+                let now = try await cachedBoard(req, s)
                 if now != last {
                     let data = try JSONEncoder().encode(now)
                     try await writer.writeBuffer(ByteBuffer(string: "event: screen\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"))
                     last = now
-                    quiet = 0
-                } else {
-                    quiet += 1
-                    if quiet % 5 == 0 { try await writer.writeBuffer(ByteBuffer(string: ": still here\n\n")) }
+                    wrote = Date()
+                } else if Date().timeIntervalSince(wrote) >= 15 {
+                    try await writer.writeBuffer(ByteBuffer(string: ": still here\n\n"))
+                    wrote = Date()
                 }
                 if Date() >= deadline { break }
-                try await Task.sleep(nanoseconds: UInt64(every) * 1_000_000_000)
+                // Short naps, so a screen that has gone is noticed at the next keep-alive, not minutes later.
+                var slept: TimeInterval = 0
+                while slept < every, Date() < deadline {
+                    try await Task.sleep(nanoseconds: 1_000_000_000)
+                    slept += 1
+                    if Date().timeIntervalSince(wrote) >= 15 { break }
+                }
             } while Date() < deadline
         })
         return response
