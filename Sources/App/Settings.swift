@@ -61,6 +61,8 @@ public struct Settings: Sendable {
     public var trustedProxies: Set<String>
     /// Whether webhooks may point at loopback, private or link-local addresses.
     public var webhookAllowPrivate: Bool
+    /// Tiles drawn under the maps (DIANDAN_MAP_TILES); without them the maps show the outline of the area's sites.
+    public var basemap: Basemap?
 
     /// The names, defaults and meanings, in the order the README shows them.
     public static let documented: [(name: String, default: String, meaning: String)] = [
@@ -112,6 +114,8 @@ public struct Settings: Sendable {
         ("DIANDAN_WISH_HOURS", "1", "service hours credited to the volunteer who fulfils a micro-wish (0 for none)"),
         ("DIANDAN_WISH_POINTS", "10", "points credited for a fulfilled micro-wish (0 for none)"),
         ("DIANDAN_MENU_REVIEW_BELOW", "3.0", "menu items whose mean rating over 90 days falls below this (with 3 ratings or more) are flagged"),
+        ("DIANDAN_MAP_TILES", "(none: the outline of the sites)", "tile addresses for a basemap under the assessment's and the big screen's maps, with {z}, {x} and {y}, separated by spaces and drawn in order, e.g. 天地图 https://t0.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY https://t0.tianditu.gov.cn/DataServer?T=cva_w&x={x}&y={y}&l={z}&tk=KEY; browsers load them from there (the pages allow those hosts)"),
+        ("DIANDAN_MAP_ATTRIBUTION", "(the tile hosts)", "the credit shown under a map with a basemap, e.g. 天地图 · 审图号 GS(2024)0568号"),
         ("DIANDAN_ADMIN_PASSWORD", "(prompt)", "password for `diandan admin create`, read instead of prompting"),
         ("LOG_LEVEL", "info", "trace, debug, info, notice, warning (or warn), error, critical"),
         ("LOG_FORMAT", "console", "console (also text or plain): Vapor's lines; json: one JSON object per line for log collectors"),
@@ -190,6 +194,10 @@ public struct Settings: Sendable {
                                    deletionGraceDays: try read.positive("DIANDAN_DELETION_GRACE_DAYS", 7))
         let rateLimits = try read.flag("DIANDAN_RATE_LIMITS", true)
         let webhookAllowPrivate = try read.flag("DIANDAN_WEBHOOK_ALLOW_PRIVATE", false)
+        var basemap: Basemap?
+        if let tiles = value("DIANDAN_MAP_TILES") {
+            do { basemap = try Basemap.parse(tiles, attribution: value("DIANDAN_MAP_ATTRIBUTION")) } catch { throw ConfigurationError(error.reason) }
+        }
         let proxies = Set((value("DIANDAN_TRUSTED_PROXIES") ?? "127.0.0.1,::1").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         return Settings(
             databaseURL: value("DATABASE_URL"),
@@ -227,7 +235,8 @@ public struct Settings: Sendable {
             privacy: privacy,
             rateLimits: rateLimits,
             trustedProxies: proxies,
-            webhookAllowPrivate: webhookAllowPrivate
+            webhookAllowPrivate: webhookAllowPrivate,
+            basemap: basemap
         )
     }
 

@@ -51,7 +51,7 @@ public func configure(_ app: Application, options: LaunchOptions = .init(isServe
     RequestMetrics.bootstrap()
     app.middleware.use(ServerTiming())
     // Outside the error renderer, so error pages carry the headers too.
-    app.middleware.use(SecurityHeaders())
+    app.middleware.use(SecurityHeaders(imageSources: settings.basemap?.origins ?? []))
     app.middleware.use(ErrorRenderer())
     app.middleware.use(KnownOnUnmatched())
     app.middleware.use(NullByteGuard())
@@ -210,12 +210,19 @@ struct StaticFiles: AsyncMiddleware {
 
 /// Headers every response carries.
 struct SecurityHeaders: AsyncMiddleware {
+    let policy: String
+    /// `imageSources`: the origins of a configured basemap's tiles, the only other place pages load from.
+    init(imageSources: [String] = []) {
+        policy = "default-src 'self'; img-src " + (["'self'", "data:"] + imageSources).joined(separator: " ")
+            + "; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    }
+
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let r = try await next.respond(to: req)
         r.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         r.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         r.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        r.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        r.headers.replaceOrAdd(name: "Content-Security-Policy", value: policy)
         return r
     }
 }

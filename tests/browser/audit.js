@@ -1,6 +1,6 @@
 // The page audit's measurements, run inside the page: sideways scroll, text too small, targets too
 // small, text below 4.5:1 contrast. Returns a list of violations, each a short sentence with where.
-// arguments[0]: {minText, minTarget, width}
+// arguments[0]: {minText, minTarget, width, scrollOnly}
 return (function (limits) {
   const out = [];
   const where = (el) => {
@@ -23,6 +23,8 @@ return (function (limits) {
     }
     out.push(`scrolls sideways: ${root.scrollWidth}px in ${room}px` + (worst ? ` (${where(worst)})` : ""));
   }
+  // The narrowest and widest phones look for sideways scroll only.
+  if (limits.scrollOnly) return out;
   const shown = (el) => {
     if (el.closest(".sprite, [hidden], dialog:not([open]), template, noscript")) return false;
     const st = getComputedStyle(el);

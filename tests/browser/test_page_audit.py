@@ -1,6 +1,6 @@
 """The page audit: every page of the route table, as each role that may open it, on a 360 px phone
 and a 1366 px desktop, in Chinese and English, with normal and large text (长辈版). On each: no
-sideways scroll, no text under 12 px (16 px on the pages of residents and visitors, 18 px in large
+sideways scroll (on phones also at 320 and 414 px), no text under 12 px (16 px on the pages of residents and visitors, 18 px in large
 mode), no target under 44 px (48 px in large mode), no text under 4.5:1 contrast (from the rendered
 styles), no console error. Violations fail the test; the screenshots make a contact sheet
 (artifacts/audit/index.html).
@@ -30,6 +30,8 @@ ROLES = ["anonymous", "resident", "volunteer", "leader", "practitioner", "yeping
 # Pages residents and visitors read: their text is at least 16 px.
 PEOPLE = {"anonymous", "resident"}
 WIDTHS = [360, 1366]
+# Phones from the smallest to the largest common width, checked on each phone page for sideways scroll.
+PHONE_SWEEP = [320, 414]
 MODES = ["normal", "large"]
 LANGS = ["zh-CN", "en"]
 
@@ -173,6 +175,12 @@ class Auditor:
                             continue
                         for v in b.execute_script(AUDIT_JS, limits):
                             self.violations.append(f"{where}: {v}")
+                        if width == 360:
+                            for other in PHONE_SWEEP:
+                                self.phone_width(b, other)
+                                for v in b.execute_script(AUDIT_JS, dict(limits, width=other, scrollOnly=True)):
+                                    self.violations.append(f"{url} · {role} · {other}px · {lang} · {mode}: {v}")
+                            self.phone_width(b, 360)
                         b.collect()
                         self.violations += [f"{where}: console error {e}" for e in b.errors]
                         if lang == "zh-CN" and (route, width, mode) in shoot:
@@ -181,6 +189,11 @@ class Auditor:
                             self.shots.append((route, role, width, mode, name))
         finally:
             b.driver.quit()
+
+    @staticmethod
+    def phone_width(b, width):
+        b.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                 {"width": width, "height": 780 if width < 390 else 844, "deviceScaleFactor": 3, "mobile": True})
 
     def contact_sheet(self):
         cells = "\n".join(

@@ -60,7 +60,8 @@ public enum ColumnChart {
     public static func html(_ points: [BarChart.Bar], title: String, empty: String = "—") -> String {
         guard !points.isEmpty else { return "<p class=\"chart-empty\">\(BarChart.escape(empty))</p>" }
         let maxValue = max(points.map(\.value).max() ?? 0, 1)
-        let labelEvery = max(1, Int((Double(points.count) / 6).rounded(.up)))
+        // At most five labels along the bottom (a month: the 1st, 8th, 15th, 22nd, 29th), so they never run together.
+        let labelEvery = max(1, Int((Double(points.count) / 5).rounded(.up)))
         let values = points.count <= 12
         var out = "<div class=\"column-chart\" role=\"img\" aria-label=\"\(BarChart.escape(title))\"><span class=\"col-max\">\(BarChart.format(maxValue))</span><ol>"
         for (i, p) in points.enumerated() {
@@ -73,49 +74,3 @@ public enum ColumnChart {
     }
 }
 
-/// Order locations as dots over the sites they belong to, each site named where it is (longitude
-/// across, latitude up). Positions are percentages of the drawing, so it fills any width without
-/// shrinking its text; colours are classes (`g0`…`g8`) shared with the legend under it.
-public enum ScatterChart {
-    public struct Point: Sendable, Equatable {
-        public var x: Double, y: Double, group: String
-        public init(x: Double, y: Double, group: String) { self.x = x; self.y = y; self.group = group }
-    }
-    public struct Place: Sendable, Equatable {
-        public var x: Double, y: Double, name: String
-        public init(x: Double, y: Double, name: String) { self.x = x; self.y = y; self.name = name }
-    }
-
-    static let colours = 9
-
-    /// `groups` fixes the order of colours and the legend (label for each group key).
-    public static func svg(_ points: [Point], places: [Place] = [], placesLabel: String = "", groups: [(key: String, label: String)], title: String) -> String {
-        let xs = points.map(\.x) + places.map(\.x), ys = points.map(\.y) + places.map(\.y)
-        let minX = xs.min() ?? 0, maxX = xs.max() ?? 1, minY = ys.min() ?? 0, maxY = ys.max() ?? 1
-        let spanX = max(maxX - minX, 0.01), spanY = max(maxY - minY, 0.01)
-        // Five percent of margin on each side (ten at the top, for the labels above the marks).
-        func px(_ x: Double) -> String { String(format: "%.2f%%", 5 + (x - minX) / spanX * 90) }
-        func py(_ y: Double) -> String { String(format: "%.2f%%", 10 + (maxY - y) / spanY * 82) }
-        func colour(_ key: String) -> Int { (groups.firstIndex { $0.key == key } ?? 0) % colours }
-        var out = "<div class=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map-plot\" width=\"100%\" height=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
-        out += "<title>\(BarChart.escape(title))</title>"
-        for p in places {
-            out += "<rect class=\"map-site\" x=\"\(px(p.x))\" y=\"\(py(p.y))\" width=\"10\" height=\"10\" transform=\"translate(-5 -5)\"/>"
-        }
-        for p in points {
-            out += "<circle class=\"g\(colour(p.group))\" cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"4\"/>"
-        }
-        for p in places {
-            // Names near an edge run inwards, so none is cut off.
-            let share = (p.x - minX) / spanX
-            let anchor = share > 0.7 ? "end" : share < 0.3 ? "start" : "middle"
-            out += "<text class=\"map-label\" x=\"\(px(p.x))\" y=\"\(py(p.y))\" dy=\"-10\" text-anchor=\"\(anchor)\">\(BarChart.escape(p.name))</text>"
-        }
-        out += "</svg></div><ul class=\"legend\">"
-        for g in groups where points.contains(where: { $0.group == g.key }) {
-            out += "<li><span class=\"dot g\(colour(g.key))\"></span>\(BarChart.escape(g.label))</li>"
-        }
-        if !places.isEmpty, !placesLabel.isEmpty { out += "<li><span class=\"dot site\"></span>\(BarChart.escape(placesLabel))</li>" }
-        return out + "</ul>"
-    }
-}

@@ -76,3 +76,13 @@ public func isoDay(_ code: Int) -> String {
 
 extension SiteKind: CustomStringConvertible { public var description: String { rawValue } }
 extension Zone: CustomStringConvertible { public var description: String { rawValue } }
+
+public enum SiteNames {
+    static let suffixes = ["新时代文明实践分中心", "新时代文明实践中心", "新时代文明实践所", "新时代文明实践站", "新时代文明实践点"]
+
+    /// A site's name without the network's common suffix, where space is short (a map): 象湖镇新时代文明实践所 → 象湖镇.
+    public static func short(_ name: String) -> String {
+        for suffix in suffixes where name.hasSuffix(suffix) && name.count > suffix.count { return String(name.dropLast(suffix.count)) }
+        return name
+    }
+}

@@ -199,6 +199,35 @@ struct ActivityFlowTests {
         }
     }
 
+    /// Each card says where the activity stands: taking sign-ups, full (the waiting list only), under way, over.
+    @Test func activityCardsShowWhereTheActivityStands() async throws {
+        let clock = TestClock(Calendar.chinaStandard.date(from: DateComponents(year: 2030, month: 12, day: 3, hour: 9))!)
+        try await withTestApp(clock: clock) { app in
+            let w = try await LoopWorld.make(app)
+            let id = try await Self.published(app, w, slots: 1)
+            var web = WebClient(app)
+            func card() async throws -> String {
+                let list = try await web.send(.GET, "/activities?from=2030-12-01").text
+                return String(list.firstMatch(of: /<article class="card activity[^"]*">\s*<p class="card-state"><span class="badge">[^<]*</)?.output ?? "")
+            }
+            let open = try await card()
+            #expect(open.contains("phase-open") && open.contains(">报名中<"))
+            // The filters fold away until one is used (a phone shows the activities first).
+            #expect(try await web.send(.GET, "/activities").text.contains(#"<details class="filter-box" id="activity-filters">"#))
+            #expect(try await web.send(.GET, "/activities?from=2030-12-01").text.contains(#"<details class="filter-box" id="activity-filters" open>"#))
+            var first = try await volunteerClients(app, count: 1, site: w.f.s1)[0]
+            try await first.call(.POST, "/api/v1/activities/\(id)/signup")
+            let full = try await card()
+            #expect(full.contains("phase-full full") && full.contains(">已满，可候补<"))
+            clock.advance(2 * 86_400 + 30 * 60)   // 09:30 on the day
+            let underway = try await card()
+            #expect(underway.contains("phase-underway") && underway.contains(">进行中<"))
+            clock.advance(3 * 3600)
+            let ended = try await card()
+            #expect(ended.contains("phase-ended") && ended.contains(">已结束<"))
+        }
+    }
+
     @Test func theActivityPageSignsUpAndShowsThePlaceInLine() async throws {
         try await withTestApp { app in
             let w = try await LoopWorld.make(app)

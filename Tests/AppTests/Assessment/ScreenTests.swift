@@ -88,6 +88,41 @@ struct ScreenTests {
         #expect(builds.value == 4)
     }
 
+    /// The assessment's and the big screen's maps: the county's outline with its townships apart;
+    /// over a basemap when tiles are configured, whose host the pages then allow and no other.
+    @Test(arguments: [false, true])
+    func mapsDrawTheCountyOrTheConfiguredTiles(_ tiled: Bool) async throws {
+        let settings = tiled ? ["DIANDAN_MAP_TILES": "https://tiles.example.cn/vec/{z}/{x}/{y}.png", "DIANDAN_MAP_ATTRIBUTION": "本县测绘"] : [:]
+        try await withTestApp(settings: settings) { app in
+            let f = try await Fixture.make(app)
+            var web = WebClient(app)
+            try await web.login(Fixture.centreAdmin)
+            for path in ["/assessment?site=\(f.centre.id!)", "/screen?site=\(f.centre.id!)"] {
+                let page = try await web.send(.GET, path)
+                #expect(page.status == .ok)
+                if path.hasPrefix("/assessment") {
+                    // On paper: the period in words instead of the forms and the export buttons.
+                    #expect(page.text.matches(of: /id="assessment-period-printed">统计期间：\d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2}</).count == 1)
+                    #expect(page.text.contains(#"class="search filters no-print" id="assessment-filter""#) && page.text.contains(#"class="button secondary small no-print" href="/assessment/export.csv"#))
+                }
+                let csp = page.headers.first(name: "Content-Security-Policy") ?? ""
+                // The centre's two townships (所) apart inside the county.
+                #expect(page.text.components(separatedBy: #"<polygon class="map-area""#).count == 2, "\(path)")
+                #expect(page.text.components(separatedBy: #"<polygon class="map-part""#).count == 3, "\(path)")
+                if tiled {
+                    let z = try #require(page.text.components(separatedBy: #"<image href="https://tiles.example.cn/vec/"#).dropFirst().first?.prefix { $0.isNumber })
+                    let t = Mercator.tile(longitude: f.s1.longitude, latitude: f.s1.latitude, zoom: Int(z)!)
+                    #expect(page.text.contains(#"<image href="https://tiles.example.cn/vec/\#(z)/\#(t.x)/\#(t.y).png""#), "\(path)")
+                    #expect(page.text.contains(">本县测绘</p>"))
+                    #expect(csp.contains("img-src 'self' data: https://tiles.example.cn;"))
+                } else {
+                    #expect(!page.text.contains("<image") && csp.contains("img-src 'self' data:;"))
+                }
+            }
+        }
+        #expect(throws: ConfigurationError.self) { try Settings.load(.testing) { $0 == "DIANDAN_MAP_TILES" ? "https://tiles.example.cn/{z}/{x}.png" : nil } }
+    }
+
     @Test func theScatterChartPlacesEveryOrderAndNamesOnlyGroupsPresent() {
         let svg = ScatterChart.svg([.init(x: 116.0, y: 25.9, group: "submitted"), .init(x: 116.1, y: 26.0, group: "rated")],
                                    groups: [("submitted", "待派单"), ("accepted", "已接单"), ("rated", "已评价")], title: "t")

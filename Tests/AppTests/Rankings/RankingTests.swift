@@ -76,9 +76,10 @@ struct RankingTests {
         #expect(BarChart.html([], title: "t", empty: "没有数据") == #"<p class="chart-empty">没有数据</p>"#)
         let columns = ColumnChart.html((1...3).map { .init(label: "12-0\($0)", value: Double($0)) }, title: "t")
         #expect(columns.contains(#"<span class="col-value">3</span><span class="col h100"></span>"#) && columns.contains(">12-01<"))
-        // Thirty days: no values crowded on the columns, a label under every fifth.
-        let month = ColumnChart.html((1...30).map { .init(label: "d\($0)", value: 1) }, title: "t")
-        #expect(!month.contains("col-value") && month.contains(">d1<") && month.contains(">d6<") && !month.contains(">d2<"))
+        // A month: no values crowded on the columns, five labels (every seventh day).
+        let month = ColumnChart.html((1...31).map { .init(label: "d\($0)", value: 1) }, title: "t")
+        #expect(!month.contains("col-value") && month.contains(">d1<") && month.contains(">d8<") && month.contains(">d29<") && !month.contains(">d2<"))
+        #expect(month.matches(of: /class="col-label">d\d+</).count == 5)
         let map = ScatterChart.svg([.init(x: 116.0, y: 25.9, group: "a")], places: [.init(x: 116.1, y: 26.0, name: "叶坪村")], placesLabel: "站点",
                                    groups: [("a", "待派单")], title: "t")
         #expect(map.contains(#"class="map-label""#) && map.contains(">叶坪村</text>") && map.contains(">站点</li>"))

@@ -58,7 +58,7 @@ struct PhoneShellTests {
             let more = try await visitor.send(.GET, "/me")
             #expect(more.status == .ok)
             #expect(more.text.contains(#"id="me-login""#) && more.text.contains(#"id="me-register""#))
-            #expect(more.text.contains("href=\"/display/large?next=/me\"") && more.text.contains("光荣榜") && more.text.contains("志愿风采"))
+            #expect(more.text.contains("action=\"/display/large?next=/me\"") && more.text.contains("光荣榜") && more.text.contains("志愿风采"))
             var web = WebClient(app)
             try await web.login(Fixture.user(.siteAdmin))
             let mine = try await web.send(.GET, "/me").text
@@ -79,19 +79,34 @@ struct PhoneShellTests {
             #expect(try await phone.send(.GET, "/display/large?next=https://evil.example/").headers.first(name: .location) == "/")
             #expect(try await phone.send(.GET, "/display/huge").status == .notFound)
 
-            // Signed in, the account remembers it: a new phone opens in large text at once.
+            // Signed in, the switch (a form) remembers it for the account: a new phone opens in large text at once.
             var resident = WebClient(app)
             try await resident.login(Fixture.user(.resident))
+            #expect(try await resident.send(.GET, "/").text.contains(#"<form method="post" action="/display/large?next=/" class="inline size-form">"#))
+            // A link (anyone may send one) or a post without the page's token changes this device only, never the account.
             _ = try await resident.send(.GET, "/display/large?next=/")
+            #expect(try await resident.send(.POST, "/display/large?next=/").status == .forbidden)
             var other = WebClient(app)
             try await other.login(Fixture.user(.resident))
-            #expect(try await other.send(.GET, "/").text.contains(#"class="large""#))
+            #expect(!(try await other.send(.GET, "/").text.contains(#"class="large""#)))
+            #expect(try await resident.submit("/display/large?next=/", [], tokenFrom: "/").headers.first(name: .location) == "/")
+            var next = WebClient(app)
+            try await next.login(Fixture.user(.resident))
+            #expect(try await next.send(.GET, "/").text.contains(#"class="large""#))
             // A device that chose the standard size keeps it; turning it off there turns it off for the account.
-            _ = try await other.send(.GET, "/display/normal?next=/")
+            _ = try await other.submit("/display/normal?next=/", [], tokenFrom: "/")
             #expect(!(try await other.send(.GET, "/").text.contains(#"class="large""#)))
             var third = WebClient(app)
             try await third.login(Fixture.user(.resident))
             #expect(!(try await third.send(.GET, "/").text.contains(#"class="large""#)))
+            // Turned on on the sign-in page, before signing in: the account keeps it from then on.
+            var elder = WebClient(app)
+            _ = try await elder.submit("/display/large?next=/login", [], tokenFrom: "/login")
+            #expect(try await elder.send(.GET, "/login").text.contains(#"class="large""#))
+            try await elder.login(Fixture.user(.resident))
+            var later = WebClient(app)
+            try await later.login(Fixture.user(.resident))
+            #expect(try await later.send(.GET, "/").text.contains(#"class="large""#))
         }
     }
 

@@ -65,8 +65,10 @@ struct DemoSeeder {
                 for (j, st) in inst.5.enumerated() {
                     let suffix = st.0.hasSuffix("社区") ? "社区新时代文明实践站" : "新时代文明实践站"
                     let name = st.0.replacingOccurrences(of: "社区", with: "") + suffix
+                    // The villages round their township, a few kilometres out.
+                    let angle = (Double(j) * 90 + 40 + Double(i) * 25) * .pi / 180, reach = 0.018 + Double((i + j) % 3) * 0.006
                     try await site(code + String(format: "%03d", j + 1), name, .station, code,
-                                   inst.2 + Double(j) * 0.011 - 0.015 + Double(i) * 0.001, inst.3 + Double(j) * 0.013 - 0.02, st.1)
+                                   inst.2 + reach * sin(angle), inst.3 + reach * 1.1 * cos(angle), st.1)
                 }
             }
 

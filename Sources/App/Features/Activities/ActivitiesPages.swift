@@ -3,13 +3,17 @@ import Fluent
 import DiandanCore
 
 struct ActivityListPage: Encodable {
-    struct Row: Encodable { var link: String; var title: String; var when: String; var place: String; var site: String; var slots: String; var full: Bool }
+    /// `state`: the activity's phase, or `full` while it takes sign-ups only onto the waiting list.
+    struct Row: Encodable { var link: String; var title: String; var when: String; var place: String; var site: String; var slots: String; var full: Bool
+        var state: String; var badge: String }
     var chrome: Chrome
     var sites: [FormField.Option]
     var categories: [FormField.Option]
     var from: String
     var to: String
     var q: String
+    /// Whether a filter is set: the filters then show open (on a phone they are folded away otherwise).
+    var filtering: Bool
     var rows: [Row]
     var canCreate: Bool
     var feed: String
@@ -169,6 +173,12 @@ enum ActivitiesPages {
         }
     }
 
+    /// Where an activity stands on its card: 报名中, 已满 (sign-ups go to the waiting list), 进行中, 已结束…
+    static func state(_ a: Activity, now: Date) -> String {
+        let phase = ActivityWindow.phase(a.status, startsAt: a.startsAt, endsAt: a.endsAt, now: now)
+        return phase == .open && a.signedUp >= a.slots ? "full" : phase.rawValue
+    }
+
     static func list(req: Request) async throws -> Response {
         let f = try ActivitiesAPI.Filter.read(req)
         let activities = try await ActivitiesAPI.query(req, f, page: 1, perPage: 100)
@@ -178,8 +188,9 @@ enum ActivitiesPages {
         let categories = try await Category.query(on: req.db).filter(\.$active == true).sort(\.$sortOrder).all()
         let rows = try activities.map { a in
             ActivityListPage.Row(link: Paths.activity(try a.requireID()), title: a.title, when: DateText.minute(a.startsAt) + " – " + DateText.minute(a.endsAt),
-                                 place: a.address, site: siteNames[a.$site.id] ?? "",
-                                 slots: req.t("activity.slots_taken", ["taken": String(a.signedUp), "slots": String(a.slots)]), full: a.signedUp >= a.slots)
+                                 place: a.address, site: siteNames[a.$site.id].flatMap { $0 == a.address ? nil : $0 } ?? "",
+                                 slots: req.t("activity.slots_taken", ["taken": String(a.signedUp), "slots": String(a.slots)]), full: a.signedUp >= a.slots,
+                                 state: state(a, now: req.now), badge: req.t("activity.phase.\(state(a, now: req.now))"))
         }
         let p = req.principal
         let page = ActivityListPage(
@@ -189,6 +200,7 @@ enum ActivitiesPages {
             categories: [.init(value: "", label: req.t("activity.all_categories"), selected: f.categoryID == nil)]
                 + categories.compactMap { c in c.id.map { .init(value: String($0), label: c.displayName(req.locale), selected: $0 == f.categoryID) } },
             from: try req.queryText("from", max: 30) ?? "", to: try req.queryText("to", max: 30) ?? "", q: f.text ?? "",
+            filtering: ["site", "category", "from", "to", "q"].contains { !(req.queryFields[$0]?.last ?? "").isEmpty },
             rows: rows, canCreate: p.map { Policy.leadsTeams($0.grants) || Policy.allows($0.grants, .activities, .write, at: nil) } ?? false,
             feed: "/activities.ics" + (f.siteID.map { "?site=\($0)" } ?? ""))
         return try await Pages.render(req, "activities/list", page)

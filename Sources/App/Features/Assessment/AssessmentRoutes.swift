@@ -8,6 +8,8 @@ struct AssessmentPage: Encodable {
     struct Cell: Encodable { var text: String; var link: String? }
     var chrome: Chrome
     var heading: String
+    /// The period in words, printed where the form is on screen.
+    var printedPeriod: String = ""
     var crumbs: [Cell]
     var periods: [FormField.Option]
     var grains: [FormField.Option]
@@ -68,6 +70,31 @@ enum AssessmentRoutes {
     static func coversEverything(_ req: Request, _ scopes: [SitePath]) async throws -> Bool {
         let roots = try await Site.query(on: req.db).filter(\.$parent.$id == nil).all()
         return !roots.isEmpty && roots.allSatisfy { r in scopes.contains { $0.covers(r.sitePath) } }
+    }
+
+    /// The outline under a map: the sites of the county around `site` (or of everything), then those
+    /// of each part one level down (townships), so the county shows with its townships apart.
+    /// `frame`: every site below the one in view, which the map's window takes in.
+    static func mapAreas(_ req: Request, around site: Site?) async throws -> (areas: [ScatterChart.Area], frame: [ScatterChart.Coordinate]) {
+        var root = site
+        if let s = site, s.kind != .centre {
+            let above = try await Site.query(on: req.db).filter(\.$id ~~ s.sitePath.ids).filter(\.$kind == .centre).all()
+            root = above.max { $0.path.count < $1.path.count } ?? s
+        }
+        var query = Site.query(on: req.db).filter(\.$active == true).field(\.$id).field(\.$path).field(\.$latitude).field(\.$longitude)
+        if let root { query = query.filter(\.$path, .custom("LIKE"), root.path + "%") }
+        let sites = try await query.limit(20_000).all()
+        let depth = root?.sitePath.ids.count ?? 0
+        var parts: [Int: [ScatterChart.Coordinate]] = [:], order: [Int] = []
+        for s in sites {
+            let ids = s.sitePath.ids
+            guard ids.count > depth else { continue }
+            if parts[ids[depth]] == nil { order.append(ids[depth]) }
+            parts[ids[depth], default: []].append(.init(longitude: s.longitude, latitude: s.latitude))
+        }
+        let whole = sites.map { ScatterChart.Coordinate(longitude: $0.longitude, latitude: $0.latitude) }
+        let frame = sites.filter { s in site.map { s.path.hasPrefix($0.path) } ?? true }.map { ScatterChart.Coordinate(longitude: $0.longitude, latitude: $0.latitude) }
+        return ([.init(sites: whole)] + order.compactMap { parts[$0] }.map { .init(sites: $0) }, frame)
     }
 
     static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
@@ -134,10 +161,12 @@ enum AssessmentRoutes {
         // The map names the sites one level down (or this one), where they are.
         let placeIDs = report.children.isEmpty ? [site?.id].compactMap { $0 } : report.children.prefix(40).map(\.id)
         let places = try await Site.query(on: req.db).filter(\.$id ~~ placeIDs).all()
-            .map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: $0.name) }
+            .map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: SiteNames.short($0.name)) }
+        let (areas, frame) = try await mapAreas(req, around: site)
         let mapTitle = req.t("assessment.map") + (report.points.count >= AssessmentService.mapLimit ? " · " + req.t("assessment.map_latest", ["count": String(AssessmentService.mapLimit)]) : "")
         let page = AssessmentPage(
             chrome: .make(req, title: req.t("assessment.title")), heading: (site?.name ?? req.t("assessment.everything")) + " · " + req.t("assessment.title"),
+            printedPeriod: req.t("assessment.printed_period", ["from": range.days.from, "to": range.days.to]),
             crumbs: crumbs,
             periods: ["month", "quarter", "year", "custom"].map { .init(value: $0, label: req.t("period.\($0 == "custom" ? "custom" : $0)"), selected: $0 == period) },
             grains: TrendGrain.allCases.map { .init(value: $0.rawValue, label: req.t("grain.\($0.rawValue)"), selected: $0 == grain) },
@@ -164,7 +193,8 @@ enum AssessmentRoutes {
                 .init(title: req.t("assessment.by_status"), svg: BarChart.html(a.byStatus.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(label: req.t("order.status.\($0.key)"), value: Double($0.value)) }, title: req.t("assessment.by_status"))),
                 .init(title: mapTitle, svg: ScatterChart.svg(
                     report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) }, places: places, placesLabel: req.t("assessment.map_sites"),
-                    groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"))),
+                    groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"),
+                    areas: areas, frame: frame, basemap: req.application.settings.basemap)),
                 .init(title: req.t("assessment.rating_distribution"), svg: BarChart.html((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
                 .init(title: req.t("assessment.training_by_site"), svg: BarChart.html(report.trainingSites.prefix(20).map { .init(label: $0.name, value: $0.totals.hours) }, title: req.t("assessment.training_by_site"))),
             ],

@@ -140,8 +140,9 @@ enum ScreenRoutes {
         let lines = report.children.isEmpty ? [AssessmentService.Line(id: siteID, name: site.name, assessment: report.total)] : Array(report.children.prefix(40))
         let sites = try await Site.query(on: req.db).filter(\.$id ~~ lines.map(\.id)).all()
         let places = lines.compactMap { l in
-            sites.first { $0.id == l.id }.map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: req.t("screen.map_place", ["site": l.name, "count": String(l.assessment.orders)])) }
+            sites.first { $0.id == l.id }.map { ScatterChart.Place(x: $0.longitude, y: $0.latitude, name: req.t("screen.map_place", ["site": SiteNames.short(l.name), "count": String(l.assessment.orders)])) }
         }
+        let (areas, frame) = try await AssessmentRoutes.mapAreas(req, around: site)
         let none = req.t("screen.none")
         func esc(_ s: String) -> String { XMLText.escape(s) }
         let ticker = latest.isEmpty ? "<p class=\"chart-empty\">\(esc(none))</p>" : "<ol class=\"ticker\">" + latest.map { o in
@@ -156,7 +157,8 @@ enum ScreenRoutes {
             "trend": ColumnChart.html(report.trend.map { .init(label: $0.label, value: Double($0.count)) }, title: req.t("screen.trend"), empty: none),
             // A hall screen is seen by anyone passing: the map names each site with its count of the
             // month's orders, never the place of one order (usually someone's home).
-            "map": ScatterChart.svg([], places: places, placesLabel: req.t("screen.map_sites"), groups: [], title: req.t("screen.map")),
+            "map": ScatterChart.svg([], places: places, placesLabel: req.t("screen.map_sites"), groups: [], title: req.t("screen.map"),
+                                   areas: areas, frame: frame, basemap: req.application.settings.basemap, aspect: 1, room: 700),
             "latest": ticker,
             "teams": BarChart.html(teams.entries.map { .init(label: $0.name, value: $0.hours) }, title: req.t("screen.top_teams"), unit: req.t("me.hours_unit"), empty: none),
             "volunteers": BarChart.html(volunteers.entries.map { .init(label: $0.name, value: $0.hours) }, title: req.t("screen.top_volunteers"), unit: req.t("me.hours_unit"), empty: none),

@@ -71,7 +71,8 @@ enum HomeRoutes {
     static func register(web: RoutesBuilder, api: RoutesBuilder, bare: RoutesBuilder) {
         web.get(use: home).rule(.open)
         web.get("lang", ":code", use: switchLanguage).rule(.open)
-        web.get("display", ":mode", use: switchDisplay).rule(.open)
+        web.get("display", ":mode", use: switchDisplayHere).rule(.open)
+        web.post("display", ":mode", use: switchDisplay).rule(.open)
         web.get("register", use: registerPage).rule(.open)
         web.grouped(RateLimit(bucket: .registration)).post("register", use: registerSubmit).rule(.open)
         api.grouped(RateLimit(bucket: .registration)).post("volunteers", use: registerAPI).rule(.open)
@@ -104,17 +105,30 @@ enum HomeRoutes {
         return response
     }
 
-    /// 长辈版 on or off: remembered on this device for a year, and for the account when signed in,
-    /// so it follows its owner to the next phone they sign in on.
+    /// 长辈版 on or off (the switch on every page, a form): remembered on this device for a year and,
+    /// when signed in, for the account, so it follows its owner to the next phone they sign in on.
     static func switchDisplay(req: Request) async throws -> Response {
+        try await display(req, forAccount: true)
+    }
+
+    /// The same by a plain link (one printed or sent to someone): this device only, since a link
+    /// anyone may send must not change an account.
+    static func switchDisplayHere(req: Request) async throws -> Response {
+        try await display(req, forAccount: false)
+    }
+
+    static func display(_ req: Request, forAccount: Bool) async throws -> Response {
         guard let mode = req.parameters.get("mode"), mode == "large" || mode == "normal" else { throw AppError.notFound }
         let next = req.queryFields["next"]?.last.flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.home
-        if let p = req.principal, let sql = req.db as? SQLDatabase {
-            try await sql.raw("UPDATE accounts SET large_text = \(bind: mode == "large") WHERE id = \(bind: p.accountID)").run()
-        }
+        if forAccount, let p = req.principal { try await rememberLargeText(mode == "large", accountID: p.accountID, on: req.db) }
         let response = req.redirect(to: next)
         response.cookies[Request.largeTextCookie] = HTTPCookies.Value(string: mode, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
         return response
+    }
+
+    static func rememberLargeText(_ on: Bool, accountID: Int, on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { return }
+        try await sql.raw("UPDATE accounts SET large_text = \(bind: on) WHERE id = \(bind: accountID)").run()
     }
 
     static func registerFields(_ req: Request, _ form: FormBuilder) async throws -> [FormField] {
