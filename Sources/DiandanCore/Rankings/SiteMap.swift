@@ -36,7 +36,7 @@ public struct Basemap: Sendable, Equatable {
 
     static func origin(of template: String) -> String? {
         guard let url = URL(string: filled(template, z: 0, x: 0, y: 0)), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = url.host, !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
+              let host = url.host, !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else { return nil }
         return scheme + "://" + host + (url.port.map { ":\($0)" } ?? "")
     }
 
@@ -85,7 +85,8 @@ public enum Hull {
     /// The hull of round marks of `radius` around each point: an outline that keeps its distance
     /// from every site, and is still an area for one site or two.
     public static func rounded(_ points: [(x: Double, y: Double)], radius: Double) -> [(x: Double, y: Double)] {
-        let around = points.flatMap { p in (0..<16).map { k in
+        // Only the hull's corners can bear on the result: round those, not every site.
+        let around = convex(points).flatMap { p in (0..<16).map { k in
             let a = Double(k) * .pi / 8
             return (x: p.x + radius * cos(a), y: p.y + radius * sin(a))
         } }
@@ -122,18 +123,18 @@ public enum ScatterChart {
 
     /// Names placed above their site, or below it when that is taken, or left off (the site's hover
     /// names it) when neither has room: never one over another. Sizes are judged for a drawing
-    /// `room` px wide (22rem tall, or `aspect` with tiles) in 16 px text.
-    static func labels(_ places: [(x: Double, y: Double, name: String)], room: Double, aspect: Double?) -> [Label] {
-        let height = aspect.map { room / $0 } ?? 352
+    /// `room` px wide (22rem tall, or `aspect` with tiles) in 16 px text times `textScale` (1.25 in 长辈版).
+    static func labels(_ places: [(x: Double, y: Double, name: String)], room: Double, aspect: Double?, textScale: Double = 1) -> [Label] {
+        let height = aspect.map { room / $0 } ?? 352 * textScale
         var taken: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
         var out: [Label] = []
         for p in places.sorted(by: { $0.y < $1.y }) {
-            let px = p.name.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 16 : 9) }
-            let w = px / room * 100, h = 18 / height * 100
+            let px = p.name.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 16 : 9) } * textScale
+            let w = px / room * 100, h = 18 * textScale / height * 100
             let share = p.x / 100
             let anchor = share > 0.7 ? "end" : share < 0.3 ? "start" : "middle"
             let x0 = anchor == "start" ? p.x : anchor == "end" ? p.x - w : p.x - w / 2
-            let above = (y0: p.y - (10 + 18) / height * 100, dy: "-10"), below = (y0: p.y + 8 / height * 100, dy: "24")
+            let above = (y0: p.y - (10 + 18 * textScale) / height * 100, dy: "-10"), below = (y0: p.y + 8 / height * 100, dy: String(Int((8 + 16 * textScale).rounded())))
             for spot in [above, below] {
                 let box = (x0: x0, y0: spot.y0, x1: x0 + w, y1: spot.y0 + h)
                 guard box.y0 >= 0, box.y1 <= 100, !taken.contains(where: { $0.x0 < box.x1 && box.x0 < $0.x1 && $0.y0 < box.y1 && box.y0 < $0.y1 }) else { continue }
@@ -144,14 +145,13 @@ public enum ScatterChart {
         }
         return out
     }
-    /// Tiles across a basemap's width, about: enough detail without loading dozens.
-    static let tilesAcross = 3.0
 
     /// `groups` fixes the order of colours and the legend (label for each group key). With a
     /// basemap the drawing keeps `aspect` (width / height; the page gives the box the same), since
     /// tiles may not be stretched; without one it fills the box it is given.
     public static func svg(_ points: [Point], places: [Place] = [], placesLabel: String = "", groups: [(key: String, label: String)], title: String,
-                           areas: [Area] = [], frame: [Coordinate] = [], basemap: Basemap? = nil, aspect: Double = 1.5, room: Double = 340) -> String {
+                           areas: [Area] = [], frame: [Coordinate] = [], basemap: Basemap? = nil, aspect: Double = 1.5, room: Double = 340,
+                           textScale: Double = 1) -> String {
         let projected = { (lon: Double, lat: Double) in Mercator.project(longitude: lon, latitude: lat) }
         // The window: every order and site shown, and `frame` (all the sites of the place in view);
         // the outline of the county around may run on past its edges.
@@ -183,7 +183,8 @@ public enum ScatterChart {
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map-plot\" width=\"100%\" height=\"100%\" role=\"img\" aria-label=\"\(BarChart.escape(title))\">"
         out += "<title>\(BarChart.escape(title))</title>"
         if let basemap {
-            let zoom = min(18, max(1, Int(log2(tilesAcross / w).rounded())))
+            // About one tile per 256 px of the drawing (at least two across): sharp, and few to load.
+            let zoom = min(18, max(1, Int(log2(max(2, room / 256) / w).rounded())))
             let n = 1 << zoom, size = 1 / Double(n)
             let firstX = Int((x0 * Double(n)).rounded(.down)), lastX = Int(((x0 + w) * Double(n)).rounded(.down))
             let firstY = max(0, Int((y0 * Double(n)).rounded(.down))), lastY = min(n - 1, Int(((y0 + h) * Double(n)).rounded(.down)))
@@ -222,7 +223,7 @@ public enum ScatterChart {
             let q = projected(p.x, p.y)
             out += "<circle class=\"g\(colour(p.group))\" cx=\"\(pc(fx(q.x)))\" cy=\"\(pc(fy(q.y)))\" r=\"4\"/>"
         }
-        for label in labels(places.map { p in let q = projected(p.x, p.y); return (fx(q.x), fy(q.y), p.name) }, room: room, aspect: basemap == nil ? nil : aspect) {
+        for label in labels(places.map { p in let q = projected(p.x, p.y); return (fx(q.x), fy(q.y), p.name) }, room: room, aspect: basemap == nil ? nil : aspect, textScale: textScale) {
             out += "<text class=\"map-label\" x=\"\(pc(label.x))\" y=\"\(pc(label.y))\" dy=\"\(label.dy)\" text-anchor=\"\(label.anchor)\">\(BarChart.escape(label.name))</text>"
         }
         out += "</svg></div>"

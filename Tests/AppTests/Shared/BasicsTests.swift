@@ -35,6 +35,8 @@ struct BasicsTests {
             #expect(page.status == .notFound)
             #expect(page.headers.contentType?.subType == "html")
             #expect(page.text.contains("找不到该页面或记录"))
+            // A page without a form token still offers 长辈版, as a link (this device only).
+            #expect(page.text.contains(#"id="size-switch" href="/display/large?next="#) && !page.text.contains(#"class="size-form""#))
             let api = try await web.send(.GET, "/api/v1/no/such/thing")
             #expect(api.status == .notFound)
             #expect(try api.json()["message"] as? String == "找不到该页面或记录。")

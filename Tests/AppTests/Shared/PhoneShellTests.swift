@@ -82,7 +82,7 @@ struct PhoneShellTests {
             // Signed in, the switch (a form) remembers it for the account: a new phone opens in large text at once.
             var resident = WebClient(app)
             try await resident.login(Fixture.user(.resident))
-            #expect(try await resident.send(.GET, "/").text.contains(#"<form method="post" action="/display/large?next=/" class="inline size-form">"#))
+            #expect(try await resident.send(.GET, "/").text.contains(#"<form method="post" action="/display/large?next=/" class="size-form">"#))
             // A link (anyone may send one) or a post without the page's token changes this device only, never the account.
             _ = try await resident.send(.GET, "/display/large?next=/")
             #expect(try await resident.send(.POST, "/display/large?next=/").status == .forbidden)
@@ -99,7 +99,14 @@ struct PhoneShellTests {
             var third = WebClient(app)
             try await third.login(Fixture.user(.resident))
             #expect(!(try await third.send(.GET, "/").text.contains(#"class="large""#)))
-            // Turned on on the sign-in page, before signing in: the account keeps it from then on.
+            // A device switched by a link before signing in: its owner's account is not changed.
+            var linked = WebClient(app)
+            _ = try await linked.send(.GET, "/display/large?next=/login")
+            try await linked.login(Fixture.user(.resident))
+            var unchanged = WebClient(app)
+            try await unchanged.login(Fixture.user(.resident))
+            #expect(!(try await unchanged.send(.GET, "/").text.contains(#"class="large""#)))
+            // Turned on on the sign-in page with the switch, before signing in: the account keeps it from then on.
             var elder = WebClient(app)
             _ = try await elder.submit("/display/large?next=/login", [], tokenFrom: "/login")
             #expect(try await elder.send(.GET, "/login").text.contains(#"class="large""#))

@@ -83,7 +83,7 @@ enum AssessmentRoutes {
         }
         var query = Site.query(on: req.db).filter(\.$active == true).field(\.$id).field(\.$path).field(\.$latitude).field(\.$longitude)
         if let root { query = query.filter(\.$path, .custom("LIKE"), root.path + "%") }
-        let sites = try await query.limit(20_000).all()
+        let sites = try await query.sort(\.$path).limit(20_000).all()
         let depth = root?.sitePath.ids.count ?? 0
         var parts: [Int: [ScatterChart.Coordinate]] = [:], order: [Int] = []
         for s in sites {
@@ -194,9 +194,9 @@ enum AssessmentRoutes {
                 .init(title: mapTitle, svg: ScatterChart.svg(
                     report.points.map { .init(x: $0.longitude, y: $0.latitude, group: $0.status) }, places: places, placesLabel: req.t("assessment.map_sites"),
                     groups: OrderStatus.allCases.map { ($0.rawValue, req.t("order.status.\($0.rawValue)")) }, title: req.t("assessment.map"),
-                    areas: areas, frame: frame, basemap: req.application.settings.basemap)),
+                    areas: areas, frame: frame, basemap: req.application.settings.basemap, textScale: req.largeText ? 1.25 : 1)),
                 .init(title: req.t("assessment.rating_distribution"), svg: BarChart.html((1...5).map { .init(label: String(repeating: "★", count: $0), value: Double(a.ratingDistribution[$0 - 1])) }, title: req.t("assessment.rating_distribution"))),
-                .init(title: req.t("assessment.training_by_site"), svg: BarChart.html(report.trainingSites.prefix(20).map { .init(label: $0.name, value: $0.totals.hours) }, title: req.t("assessment.training_by_site"))),
+                .init(title: req.t("assessment.training_by_site"), svg: BarChart.html(report.trainingSites.prefix(20).map { .init(label: SiteNames.short($0.name), value: $0.totals.hours) }, title: req.t("assessment.training_by_site"))),
             ],
             tables: [
                 table("sites", "assessment.by_site", report.children, link: { "/assessment?" + query($0, period, range) }),

@@ -158,7 +158,8 @@ enum ScreenRoutes {
             // A hall screen is seen by anyone passing: the map names each site with its count of the
             // month's orders, never the place of one order (usually someone's home).
             "map": ScatterChart.svg([], places: places, placesLabel: req.t("screen.map_sites"), groups: [], title: req.t("screen.map"),
-                                   areas: areas, frame: frame, basemap: req.application.settings.basemap, aspect: 1, room: 700),
+                                   areas: areas, frame: frame, basemap: req.application.settings.basemap, aspect: 1, room: 700,
+                                   textScale: req.largeText ? 1.25 : 1),
             "latest": ticker,
             "teams": BarChart.html(teams.entries.map { .init(label: $0.name, value: $0.hours) }, title: req.t("screen.top_teams"), unit: req.t("me.hours_unit"), empty: none),
             "volunteers": BarChart.html(volunteers.entries.map { .init(label: $0.name, value: $0.hours) }, title: req.t("screen.top_volunteers"), unit: req.t("me.hours_unit"), empty: none),
@@ -179,7 +180,7 @@ enum ScreenRoutes {
     }
 
     static func cachedBoard(_ req: Request, _ s: Site) async throws -> ScreenBoard {
-        try await req.application.screenCache.board(site: try s.requireID(), locale: req.locale.rawValue, now: Date()) { try await board(req, s) }
+        try await req.application.screenCache.board(site: try s.requireID(), locale: req.locale.rawValue + (req.largeText ? "|large" : ""), now: Date()) { try await board(req, s) }
     }
 
     /// `text/event-stream`: the whole board when it changes (looked at every `every` seconds, at least

@@ -123,6 +123,11 @@ enum HomeRoutes {
         if forAccount, let p = req.principal { try await rememberLargeText(mode == "large", accountID: p.accountID, on: req.db) }
         let response = req.redirect(to: next)
         response.cookies[Request.largeTextCookie] = HTTPCookies.Value(string: mode, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
+        // Switched on by the person, not signed in yet: the sign-in that follows soon keeps it for
+        // the account. Not for a link (anyone may send one), nor long after (a phone may be shared).
+        if forAccount, req.principal == nil, mode == "large" {
+            response.cookies[Request.largeTextChosenCookie] = HTTPCookies.Value(string: "1", maxAge: 30 * 60, path: "/", isHTTPOnly: true, sameSite: .strict)
+        }
         return response
     }
 

@@ -182,9 +182,11 @@ extension Request {
         if let old = webSession.row { try await WebSessionStore.delete(id: old.id, on: db) }
         let (token, row) = try await WebSessionStore.create(accountID: accountID, now: now, on: db)
         webSession.begin(token: token, row: row)
-        // 长辈版 turned on before signing in (on the sign-in page, say) is kept for the account too.
-        // Normal text on a device is not copied: it may be someone else's phone.
-        if cookies[Request.largeTextCookie]?.string == "large" { try await HomeRoutes.rememberLargeText(true, accountID: accountID, on: db) }
+        // 长辈版 turned on with the switch just before signing in (on the sign-in page, say) is kept for
+        // the account too. Not a device's older choice, nor normal text: it may be someone else's phone.
+        if cookies[Request.largeTextCookie]?.string == "large", cookies[Request.largeTextChosenCookie] != nil {
+            try await HomeRoutes.rememberLargeText(true, accountID: accountID, on: db)
+        }
     }
 
     /// A form kept through sign-in (`SignInPages.signInKeeping`), taken once.

@@ -56,6 +56,8 @@ extension Request {
 
 extension Request {
     static let largeTextCookie = "diandan_size"
+    /// Set for half an hour when someone not signed in turns 长辈版 on with the switch's form.
+    static let largeTextChosenCookie = "diandan_size_chosen"
 
     /// 长辈版 (large text): this device's choice (cookie), else the account's, else off.
     var largeText: Bool {
