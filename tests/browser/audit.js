@@ -1,5 +1,5 @@
 // The page audit's measurements, run inside the page: sideways scroll, text too small, targets too
-// small, text below 4.5:1 contrast. Returns a list of violations, each a short sentence with where.
+// small, text below 4.5:1 contrast, fields without a label. Returns a list of violations, each a short sentence with where.
 // arguments[0]: {minText, minTarget, width, scrollOnly}
 return (function (limits) {
   const out = [];
@@ -106,6 +106,16 @@ return (function (limits) {
       out.push(`target ${Math.round(r.width)}×${Math.round(r.height)}px < ${limits.minTarget}px: "${(el.textContent || el.value || el.name || "").trim().slice(0, 30)}" (${where(el)})`);
       reported++;
     }
+  }
+
+  // Labels: every field a person fills in is named by a label tied to it (or, for a lone search
+  // box or filter, an aria-label), so a screen reader says what it is and a tap on the words
+  // reaches it.
+  for (const el of document.querySelectorAll("input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]), select, textarea")) {
+    if (!shown(el)) continue;
+    const labelled = (el.labels && Array.from(el.labels).some((l) => l.textContent.trim())) ||
+      (el.getAttribute("aria-label") || "").trim() || (el.getAttribute("aria-labelledby") || "").trim();
+    if (!labelled) out.push(`a field without a label: ${el.name || el.type} (${where(el)})`);
   }
   return out;
 })(arguments[0]);

@@ -1,6 +1,7 @@
 """The page audit: every page of the route table, as each role that may open it, on a 360 px phone
 and a 1366 px desktop, in Chinese and English, with normal and large text (长辈版). On each: no
-sideways scroll (on phones also at 320 and 414 px), no text under 12 px (16 px on the pages of residents and visitors, 18 px in large
+sideways scroll (on phones also at 320 and 414 px), no field without a label, focus visible at
+each of the first Tabs (desktop), no text under 12 px (16 px on the pages of residents and visitors, 18 px in large
 mode), no target under 44 px (48 px in large mode), no text under 4.5:1 contrast (from the rendered
 styles), no console error. Violations fail the test; the screenshots make a contact sheet
 (artifacts/audit/index.html).
@@ -17,13 +18,26 @@ import tempfile
 import time
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from conftest import ROOT, DEMO_PASSWORD, Browser, make_driver, start_server
 
 ARTIFACTS = os.path.join(ROOT, "artifacts", "audit")
 AUDIT_JS = open(os.path.join(os.path.dirname(__file__), "audit.js")).read()
+# Where the keyboard is (after a Tab): whether it shows, by an outline at least 2 px wide or a shadow.
+FOCUS_JS = """
+const el = document.activeElement;
+if (!el || el === document.body || el === document.documentElement) return null;
+const st = getComputedStyle(el);
+const ring = st.outlineStyle !== "none" && parseFloat(st.outlineWidth) >= 2;
+if (ring || (st.boxShadow && st.boxShadow !== "none")) return null;
+return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + ' "' + (el.textContent || el.value || "").trim().slice(0, 30) + '"';
+"""
+# Tabs pressed on each page (desktop, standard text, Chinese) to see the focus.
+TABS = 6
 
 # Who opens pages: a visitor, then each demo account (one per role and level).
 ROLES = ["anonymous", "resident", "volunteer", "leader", "practitioner", "yeping", "admin", "auditor"]
@@ -181,6 +195,12 @@ class Auditor:
                                 for v in b.execute_script(AUDIT_JS, dict(limits, width=other, scrollOnly=True)):
                                     self.violations.append(f"{url} · {role} · {other}px · {lang} · {mode}: {v}")
                             self.phone_width(b, 360)
+                        if width == 1366 and mode == "normal" and lang == "zh-CN":
+                            for _ in range(TABS):
+                                ActionChains(b.driver).send_keys(Keys.TAB).perform()
+                                hidden = b.execute_script(FOCUS_JS)
+                                if hidden:
+                                    self.violations.append(f"{where}: no visible focus on {hidden}")
                         b.collect()
                         self.violations += [f"{where}: console error {e}" for e in b.errors]
                         if lang == "zh-CN" and (route, width, mode) in shoot:
