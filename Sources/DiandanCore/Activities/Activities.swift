@@ -35,6 +35,13 @@ public enum ActivityWindow {
         }
     }
 
+    /// Where an activity stands on its card: its phase, or `full` while it takes sign-ups only
+    /// onto the waiting list (已满，可候补).
+    public static func cardState(_ status: ActivityStatus, startsAt: Date, endsAt: Date, signedUp: Int, slots: Int, now: Date) -> String {
+        let phase = phase(status, startsAt: startsAt, endsAt: endsAt, now: now)
+        return phase == .open && signedUp >= slots ? "full" : phase.rawValue
+    }
+
     /// A published activity that has ended may go to the showcase.
     public static func hasEnded(_ status: ActivityStatus, endsAt: Date, now: Date) -> Bool {
         status.isPublished && now >= endsAt

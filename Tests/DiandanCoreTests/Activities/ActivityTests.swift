@@ -4,6 +4,16 @@ import Testing
 
 @Suite("Activities: who may sign up, and hours from attendance")
 struct ActivityRuleTests {
+    /// The card's badge: full only while sign-ups are taken; under way and over whatever the count.
+    @Test func aCardSaysWhereTheActivityStands() {
+        let start = Date(timeIntervalSince1970: 2_000_000_000), end = start.addingTimeInterval(7200)
+        func state(_ now: TimeInterval, _ taken: Int, _ status: ActivityStatus = .published) -> String {
+            ActivityWindow.cardState(status, startsAt: start, endsAt: end, signedUp: taken, slots: 2, now: start.addingTimeInterval(now))
+        }
+        #expect(state(-60, 1) == "open" && state(-60, 2) == "full" && state(60, 2) == "underway" && state(7200, 2) == "ended")
+        #expect(state(-60, 0, .pending) == "pending" && state(-60, 2, .cancelled) == "cancelled")
+    }
+
     let start = Calendar.chinaStandard.date(from: DateComponents(year: 2026, month: 12, day: 5, hour: 9))!
 
     @Test func ageCountsOnTheDayTheActivityStarts() {

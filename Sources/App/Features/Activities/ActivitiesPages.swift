@@ -173,10 +173,8 @@ enum ActivitiesPages {
         }
     }
 
-    /// Where an activity stands on its card: 报名中, 已满 (sign-ups go to the waiting list), 进行中, 已结束…
     static func state(_ a: Activity, now: Date) -> String {
-        let phase = ActivityWindow.phase(a.status, startsAt: a.startsAt, endsAt: a.endsAt, now: now)
-        return phase == .open && a.signedUp >= a.slots ? "full" : phase.rawValue
+        ActivityWindow.cardState(a.status, startsAt: a.startsAt, endsAt: a.endsAt, signedUp: a.signedUp, slots: a.slots, now: now)
     }
 
     static func list(req: Request) async throws -> Response {
